@@ -1,0 +1,202 @@
+import { z } from "zod";
+import {
+  autoMaterializePolicySchema,
+  automationConditionSchema,
+  backfillPolicySchema,
+  freshnessPolicySchema,
+  graphSourceSchema,
+  jsonValueSchema as jsonValue,
+  legacyFreshnessPolicySchema,
+  metadataValueSchema,
+  ownerSchema,
+  partitionMappingSchema,
+  partitionsDefinitionSchema,
+} from "../load/snapshot/schema";
+import { CHANGE_SET_FORMAT_VERSION } from "./change-set";
+import { CHANGE_TYPE_MODES, DAGSTER_CHANGE_TYPES, EXTRA_CHANGE_TYPES } from "./change-types";
+
+/**
+ * zod schema of the change set, the source of `docs/change-set.schema.json`. A type test keeps it
+ * equal to the {@link ChangeSet} interface; tests validate every change set they produce with it.
+ */
+
+const dagsterChangeType = z.enum(DAGSTER_CHANGE_TYPES);
+const extraChangeType = z.enum(EXTRA_CHANGE_TYPES);
+const sortedStrings = z.array(z.string());
+
+const valueChange = <T extends z.ZodType>(value: T) => z.object({ old: value, new: value });
+const listChange = <T extends z.ZodType>(item: T) =>
+  z.object({
+    old: z.array(item),
+    new: z.array(item),
+    added: z.array(item),
+    removed: z.array(item),
+  });
+const keysChange = {
+  addedKeys: sortedStrings,
+  changedKeys: sortedStrings,
+  removedKeys: sortedStrings,
+};
+
+const pathChange = z.object({
+  type: z.enum(["CREATE", "REMOVE", "CHANGE"]),
+  path: z.array(z.union([z.string(), z.number()])),
+  oldValue: jsonValue.exactOptional(),
+  value: jsonValue.exactOptional(),
+});
+
+/** Details of one asset's changes. */
+export const assetChangeDetailsSchema = z.object({
+  codeVersion: valueChange(z.string().nullable()).exactOptional(),
+  dependencies: z
+    .object({
+      ...keysChange,
+      partitionMappings: z.array(
+        z.object({
+          key: z.string(),
+          path: z.array(z.string()),
+          old: partitionMappingSchema.nullable(),
+          new: partitionMappingSchema.nullable(),
+        }),
+      ),
+    })
+    .exactOptional(),
+  partitionsDefinition: z
+    .object({
+      old: z.string().nullable(),
+      new: z.string().nullable(),
+      oldDefinition: partitionsDefinitionSchema.nullable(),
+      newDefinition: partitionsDefinitionSchema.nullable(),
+    })
+    .exactOptional(),
+  tags: z
+    .object({
+      ...keysChange,
+      values: z.array(
+        z.object({ key: z.string(), old: z.string().nullable(), new: z.string().nullable() }),
+      ),
+    })
+    .exactOptional(),
+  metadata: z
+    .object({
+      ...keysChange,
+      values: z.array(
+        z.object({
+          key: z.string(),
+          old: metadataValueSchema.nullable(),
+          new: metadataValueSchema.nullable(),
+          changes: z.array(pathChange).exactOptional(),
+          columns: z
+            .object({
+              addedColumns: sortedStrings,
+              removedColumns: sortedStrings,
+              changedColumns: sortedStrings,
+            })
+            .exactOptional(),
+        }),
+      ),
+    })
+    .exactOptional(),
+  group: valueChange(z.string().nullable()).exactOptional(),
+  owners: listChange(ownerSchema).exactOptional(),
+  description: valueChange(z.string().nullable()).exactOptional(),
+  kinds: listChange(z.string()).exactOptional(),
+  automationCondition: valueChange(
+    z.object({
+      automationCondition: automationConditionSchema.nullable().exactOptional(),
+      autoMaterializePolicy: autoMaterializePolicySchema.nullable().exactOptional(),
+    }),
+  ).exactOptional(),
+  freshnessPolicy: valueChange(
+    z.object({
+      freshnessPolicy: freshnessPolicySchema.nullable().exactOptional(),
+      legacyFreshnessPolicy: legacyFreshnessPolicySchema.nullable().exactOptional(),
+    }),
+  ).exactOptional(),
+  backfillPolicy: valueChange(backfillPolicySchema.nullable()).exactOptional(),
+  executionType: valueChange(
+    z.object({
+      isExecutable: z.boolean().exactOptional(),
+      isMaterializable: z.boolean().exactOptional(),
+      isObservable: z.boolean().exactOptional(),
+    }),
+  ).exactOptional(),
+});
+
+/** One asset of a change set. */
+export const assetChangeSchema = z.object({
+  key: z.string(),
+  path: z.array(z.string()),
+  codeLocation: z.string().nullable(),
+  repository: z.string().nullable(),
+  changeTypes: z.array(dagsterChangeType),
+  extraChangeTypes: z.array(extraChangeType).exactOptional(),
+  details: assetChangeDetailsSchema,
+});
+
+const counts = <T extends readonly [string, ...string[]]>(types: T) =>
+  z.object(
+    Object.fromEntries(types.map((t) => [t, z.number().int().nonnegative()])) as {
+      [K in T[number]]: z.ZodNumber;
+    },
+  );
+
+/** A whole change set. */
+export const changeSetSchema = z
+  .object({
+    formatVersion: z.literal(CHANGE_SET_FORMAT_VERSION),
+    options: z.object({
+      changeTypes: z.enum(CHANGE_TYPE_MODES),
+      codeLocation: z.string().nullable(),
+      includeUnchanged: z.boolean(),
+      missingLocations: z.enum(["skip", "removed"]),
+    }),
+    base: z.object({
+      source: graphSourceSchema.nullable(),
+      assets: z.number().int().nonnegative(),
+    }),
+    branch: z.object({
+      source: graphSourceSchema.nullable(),
+      assets: z.number().int().nonnegative(),
+    }),
+    summary: z.object({
+      assets: z.object({
+        new: z.number().int().nonnegative(),
+        removed: z.number().int().nonnegative(),
+        modified: z.number().int().nonnegative(),
+        unchanged: z.number().int().nonnegative(),
+      }),
+      changeTypes: counts(DAGSTER_CHANGE_TYPES),
+      extraChangeTypes: counts(EXTRA_CHANGE_TYPES).exactOptional(),
+    }),
+    locations: z.array(
+      z.object({
+        codeLocation: z.string().nullable(),
+        status: z.enum([
+          "compared",
+          "new",
+          "removed",
+          "notInBranch",
+          "notLoadedInBase",
+          "notLoadedInBranch",
+        ]),
+        baseAssets: z.number().int().nonnegative(),
+        branchAssets: z.number().int().nonnegative(),
+        message: z.string().exactOptional(),
+      }),
+    ),
+    limitations: z.array(
+      z.object({
+        changeType: z.union([dagsterChangeType, extraChangeType]),
+        field: z.string(),
+        side: z.enum(["base", "branch", "both"]),
+        assets: z.number().int().positive(),
+      }),
+    ),
+    assets: z.array(assetChangeSchema),
+  })
+  .meta({
+    title: "asset-diff change set",
+    description:
+      "What a branch changes compared with its base deployment, per asset. See docs/change-set.md.",
+  });

@@ -1,0 +1,223 @@
+import type {
+  AssetOwner,
+  AutoMaterializePolicy,
+  AutomationCondition,
+  BackfillPolicy,
+  FreshnessPolicy,
+  GraphSource,
+  LegacyFreshnessPolicy,
+  PartitionMapping,
+  PartitionsDefinition,
+} from "../model/asset";
+import type { JsonValue } from "../model/json";
+import type { MetadataValue } from "../model/metadata";
+import type { ChangeTypeMode, DagsterChangeType, ExtraChangeType } from "./change-types";
+
+/** The change-set format version this release writes. */
+export const CHANGE_SET_FORMAT_VERSION = 1 as const;
+
+/** Old and new value of a changed field (Dagster's `ValueDiff`). */
+export interface ValueChange<T> {
+  old: T;
+  new: T;
+}
+
+/** Keys only in the branch, in both with different values, and only in the base (Dagster's `DictDiff`); each list sorted. */
+export interface KeysChange {
+  addedKeys: string[];
+  changedKeys: string[];
+  removedKeys: string[];
+}
+
+/** One difference inside a structured value, as microdiff reports it. */
+export interface PathChange {
+  type: "CREATE" | "REMOVE" | "CHANGE";
+  path: (string | number)[];
+  oldValue?: JsonValue;
+  value?: JsonValue;
+}
+
+/** A partition mapping that differs on an upstream present in both graphs. */
+export interface PartitionMappingChange {
+  /** The upstream key, `/`-joined. */
+  key: string;
+  path: string[];
+  old: PartitionMapping | null;
+  new: PartitionMapping | null;
+}
+
+/**
+ * DEPENDENCIES details. When the parent set changed, `addedKeys`/`removedKeys` hold the
+ * difference and `changedKeys` is empty (as in Dagster); when only partition mappings changed,
+ * `changedKeys` names every such parent (Dagster+ shows one). `partitionMappings` always lists
+ * each mapping change with its old and new value.
+ */
+export interface DependenciesDetails extends KeysChange {
+  partitionMappings: PartitionMappingChange[];
+}
+
+/** Old and new value of one tag; `null` where the tag is absent. */
+export interface TagValueChange {
+  key: string;
+  old: string | null;
+  new: string | null;
+}
+
+/** Columns of a table schema that were added, removed or changed (by column name). */
+export interface ColumnChanges {
+  addedColumns: string[];
+  removedColumns: string[];
+  changedColumns: string[];
+}
+
+/**
+ * Old and new value of one metadata entry; `null` where absent. Structured values of the same
+ * type also carry `changes` (paths inside the value) and, for table schemas, `columns`.
+ */
+export interface MetadataValueChange {
+  key: string;
+  old: MetadataValue | null;
+  new: MetadataValue | null;
+  changes?: PathChange[];
+  columns?: ColumnChanges;
+}
+
+/** TAGS details: Dagster's key lists plus each value. */
+export interface TagsDetails extends KeysChange {
+  values: TagValueChange[];
+}
+
+/** METADATA details: Dagster's key lists plus each typed value. */
+export interface MetadataDetails extends KeysChange {
+  values: MetadataValueChange[];
+}
+
+/** PARTITIONS_DEFINITION details: Dagster's class names plus both definitions. */
+export interface PartitionsDefinitionDetails extends ValueChange<string | null> {
+  oldDefinition: PartitionsDefinition | null;
+  newDefinition: PartitionsDefinition | null;
+}
+
+/** A list-valued field's old and new value, with what was added and removed. */
+export interface ListChange<T> extends ValueChange<T[]> {
+  added: T[];
+  removed: T[];
+}
+
+/** The automation settings compared for AUTOMATION_CONDITION (those known on both sides). */
+export interface AutomationSettings {
+  automationCondition?: AutomationCondition | null;
+  autoMaterializePolicy?: AutoMaterializePolicy | null;
+}
+
+/** The freshness settings compared for FRESHNESS_POLICY (those known on both sides). */
+export interface FreshnessSettings {
+  freshnessPolicy?: FreshnessPolicy | null;
+  legacyFreshnessPolicy?: LegacyFreshnessPolicy | null;
+}
+
+/** The execution flags compared for EXECUTION_TYPE (those known on both sides). */
+export interface ExecutionFlags {
+  isExecutable?: boolean;
+  isMaterializable?: boolean;
+  isObservable?: boolean;
+}
+
+/** Details of an asset's changes; a member exists exactly when its change type is reported. */
+export interface AssetChangeDetails {
+  codeVersion?: ValueChange<string | null>;
+  dependencies?: DependenciesDetails;
+  partitionsDefinition?: PartitionsDefinitionDetails;
+  tags?: TagsDetails;
+  metadata?: MetadataDetails;
+  group?: ValueChange<string | null>;
+  owners?: ListChange<AssetOwner>;
+  description?: ValueChange<string | null>;
+  kinds?: ListChange<string>;
+  automationCondition?: ValueChange<AutomationSettings>;
+  freshnessPolicy?: ValueChange<FreshnessSettings>;
+  backfillPolicy?: ValueChange<BackfillPolicy | null>;
+  executionType?: ValueChange<ExecutionFlags>;
+}
+
+/** One asset in a change set. */
+export interface AssetChange {
+  /** The key, `/`-joined. */
+  key: string;
+  /** The key path. */
+  path: string[];
+  codeLocation: string | null;
+  repository: string | null;
+  /** Dagster's change types, sorted; empty for an unchanged asset. */
+  changeTypes: DagsterChangeType[];
+  /** asset-diff's extra change types, sorted; present only in `all` mode. */
+  extraChangeTypes?: ExtraChangeType[];
+  details: AssetChangeDetails;
+}
+
+/** How one code location was compared. */
+export interface LocationComparison {
+  /** The code location, or `null` for assets whose location the inputs do not say. */
+  codeLocation: string | null;
+  /**
+   * `compared`: in both; `new`: only in the branch (all its assets are NEW); `notInBranch`: only
+   * in the base and not compared, as Dagster compares the branch's locations only; `removed`: only
+   * in the base, its assets reported REMOVED (option `missingLocations: "removed"`);
+   * `notLoadedInBase` / `notLoadedInBranch`: failed or still loading there, so not compared.
+   */
+  status: "compared" | "new" | "removed" | "notInBranch" | "notLoadedInBase" | "notLoadedInBranch";
+  baseAssets: number;
+  branchAssets: number;
+  /** Why it was not compared, e.g. the load error. */
+  message?: string;
+}
+
+/** A field that could not be compared because an input does not carry it. */
+export interface Limitation {
+  changeType: DagsterChangeType | ExtraChangeType;
+  /** The model field, e.g. `codeVersion` or `dependencies[].partitionMapping`. */
+  field: string;
+  /** Which input lacks it. */
+  side: "base" | "branch" | "both";
+  /** How many compared assets it affected. */
+  assets: number;
+}
+
+/** Counts of a change set. */
+export interface ChangeSummary {
+  assets: { new: number; removed: number; modified: number; unchanged: number };
+  changeTypes: Record<DagsterChangeType, number>;
+  /** Present only in `all` mode. */
+  extraChangeTypes?: Record<ExtraChangeType, number>;
+}
+
+/** One side of a comparison. */
+export interface ChangeSetInput {
+  source: GraphSource | null;
+  /** Assets in the input (before scoping to a code location). */
+  assets: number;
+}
+
+/** The options a change set was computed with. */
+export interface ChangeSetOptions {
+  changeTypes: ChangeTypeMode;
+  codeLocation: string | null;
+  includeUnchanged: boolean;
+  missingLocations: "skip" | "removed";
+}
+
+/**
+ * The change set: what a branch changes compared with the base, per asset. It is plain JSON,
+ * versioned and documented in `docs/change-set.md`, so it can be stored and re-rendered.
+ */
+export interface ChangeSet {
+  formatVersion: typeof CHANGE_SET_FORMAT_VERSION;
+  options: ChangeSetOptions;
+  base: ChangeSetInput;
+  branch: ChangeSetInput;
+  summary: ChangeSummary;
+  locations: LocationComparison[];
+  limitations: Limitation[];
+  /** Changed assets (all compared assets with `includeUnchanged`), sorted by key, location, repository. */
+  assets: AssetChange[];
+}

@@ -1,0 +1,63 @@
+/**
+ * Dagster's seven change types, exactly as its `AssetGraphDiffer` names them. The single source
+ * for {@link DagsterChangeType}.
+ */
+export const DAGSTER_CHANGE_TYPES = [
+  "NEW",
+  "REMOVED",
+  "CODE_VERSION",
+  "DEPENDENCIES",
+  "PARTITIONS_DEFINITION",
+  "TAGS",
+  "METADATA",
+] as const;
+
+/** One of Dagster's change types. */
+export type DagsterChangeType = (typeof DAGSTER_CHANGE_TYPES)[number];
+
+/**
+ * Changes Dagster does not track, reported separately (`extraChangeTypes`) so that Dagster's own
+ * verdict is never mixed with them. The single source for {@link ExtraChangeType}.
+ */
+export const EXTRA_CHANGE_TYPES = [
+  "GROUP",
+  "OWNERS",
+  "DESCRIPTION",
+  "KINDS",
+  "AUTOMATION_CONDITION",
+  "FRESHNESS_POLICY",
+  "BACKFILL_POLICY",
+  "EXECUTION_TYPE",
+] as const;
+
+/** A change type asset-diff adds beside Dagster's. */
+export type ExtraChangeType = (typeof EXTRA_CHANGE_TYPES)[number];
+
+/** Any change type. */
+export type ChangeType = DagsterChangeType | ExtraChangeType;
+
+/** Which change types a change set reports: Dagster's seven only, or those plus the extra ones. */
+export const CHANGE_TYPE_MODES = ["dagster", "all"] as const;
+
+/** See {@link CHANGE_TYPE_MODES}. */
+export type ChangeTypeMode = (typeof CHANGE_TYPE_MODES)[number];
+
+/**
+ * True for one of Dagster's change type names.
+ *
+ * @example
+ * isDagsterChangeType("TAGS"); // true
+ */
+export function isDagsterChangeType(value: string): value is DagsterChangeType {
+  return (DAGSTER_CHANGE_TYPES as readonly string[]).includes(value);
+}
+
+/**
+ * True for one of asset-diff's extra change type names.
+ *
+ * @example
+ * isExtraChangeType("OWNERS"); // true
+ */
+export function isExtraChangeType(value: string): value is ExtraChangeType {
+  return (EXTRA_CHANGE_TYPES as readonly string[]).includes(value);
+}

@@ -1,0 +1,337 @@
+import { dequal } from "dequal/lite";
+import microdiff from "microdiff";
+import type { Asset, AssetDependency, AssetOwner } from "../model/asset";
+import { PARTITIONS_DEFINITION_CLASS_NAMES } from "../model/asset";
+import type { JsonValue } from "../model/json";
+import { compareStrings, keyId, keyToString } from "../model/key";
+import type { MetadataEntry, MetadataValue, TableSchema, Tag } from "../model/metadata";
+import type {
+  AssetChangeDetails,
+  ColumnChanges,
+  DependenciesDetails,
+  KeysChange,
+  ListChange,
+  MetadataDetails,
+  MetadataValueChange,
+  PartitionMappingChange,
+  PathChange,
+  TagsDetails,
+  ValueChange,
+} from "./change-set";
+import type { ChangeType } from "./change-types";
+import { compareBy } from "./compare-by";
+
+/** The model fields that feed each compared change type (NEW and REMOVED need none). */
+export const SECTION_FIELDS = {
+  CODE_VERSION: ["codeVersion"],
+  DEPENDENCIES: ["dependencies"],
+  PARTITIONS_DEFINITION: ["partitionsDefinition"],
+  TAGS: ["tags"],
+  METADATA: ["metadata"],
+  GROUP: ["group"],
+  OWNERS: ["owners"],
+  DESCRIPTION: ["description"],
+  KINDS: ["kinds"],
+  AUTOMATION_CONDITION: ["automationCondition", "autoMaterializePolicy"],
+  FRESHNESS_POLICY: ["freshnessPolicy", "legacyFreshnessPolicy"],
+  BACKFILL_POLICY: ["backfillPolicy"],
+  EXECUTION_TYPE: ["isExecutable", "isMaterializable", "isObservable"],
+} as const satisfies Record<Exclude<ChangeType, "NEW" | "REMOVED">, readonly (keyof Asset)[]>;
+
+/**
+ * Legacy fields that newer servers replace: when an input lacks one of them but carries the field
+ * that replaced it, nothing is missing.
+ */
+export const LEGACY_FIELDS: ReadonlySet<keyof Asset> = new Set<keyof Asset>([
+  "autoMaterializePolicy",
+  "legacyFreshnessPolicy",
+]);
+
+/** A change type that compares sections of two versions of an asset. */
+export type SectionChangeType = keyof typeof SECTION_FIELDS;
+
+/** The pseudo-field for partition mappings that a source did not carry. */
+export const PARTITION_MAPPING_FIELD = "dependencies[].partitionMapping";
+
+/**
+ * Compares one change type's fields of two versions of an asset, given only the fields known on
+ * both sides; returns its details when it changed.
+ */
+type SectionComparator<K extends keyof AssetChangeDetails> = (
+  base: Asset,
+  branch: Asset,
+  fields: readonly (keyof Asset)[],
+) => AssetChangeDetails[K] | undefined;
+
+/** Every compared change type: where its details go and how it is compared. */
+export const SECTIONS: {
+  [T in SectionChangeType]: {
+    details: keyof AssetChangeDetails;
+    compare: SectionComparator<keyof AssetChangeDetails>;
+  };
+} = {
+  CODE_VERSION: {
+    details: "codeVersion",
+    compare: (a, b) => valueChange(a.codeVersion ?? null, b.codeVersion ?? null),
+  },
+  DEPENDENCIES: {
+    details: "dependencies",
+    compare: (a, b) => compareDependencies(a.dependencies ?? [], b.dependencies ?? []),
+  },
+  PARTITIONS_DEFINITION: {
+    details: "partitionsDefinition",
+    compare: (a, b) => {
+      const old = a.partitionsDefinition ?? null;
+      const next = b.partitionsDefinition ?? null;
+      if (same(old, next)) return undefined;
+      return {
+        old: partitionsClassName(old),
+        new: partitionsClassName(next),
+        oldDefinition: old,
+        newDefinition: next,
+      };
+    },
+  },
+  TAGS: { details: "tags", compare: (a, b) => compareTags(a.tags ?? [], b.tags ?? []) },
+  METADATA: {
+    details: "metadata",
+    compare: (a, b) => compareMetadata(a.metadata ?? [], b.metadata ?? []),
+  },
+  GROUP: { details: "group", compare: (a, b) => valueChange(a.group ?? null, b.group ?? null) },
+  OWNERS: {
+    details: "owners",
+    compare: (a, b) => listChange(a.owners ?? [], b.owners ?? [], ownerText),
+  },
+  DESCRIPTION: {
+    details: "description",
+    compare: (a, b) => valueChange(a.description ?? null, b.description ?? null),
+  },
+  KINDS: {
+    details: "kinds",
+    compare: (a, b) => listChange(a.kinds ?? [], b.kinds ?? [], (k) => k),
+  },
+  AUTOMATION_CONDITION: { details: "automationCondition", compare: fieldsChange },
+  FRESHNESS_POLICY: { details: "freshnessPolicy", compare: fieldsChange },
+  BACKFILL_POLICY: {
+    details: "backfillPolicy",
+    compare: (a, b) => valueChange(a.backfillPolicy ?? null, b.backfillPolicy ?? null),
+  },
+  EXECUTION_TYPE: { details: "executionType", compare: fieldsChange },
+};
+
+/**
+ * True when every parent has a known partition mapping on both sides, or when the parent sets
+ * differ (Dagster then does not look at mappings).
+ */
+export function partitionMappingsComparable(
+  base: readonly AssetDependency[],
+  branch: readonly AssetDependency[],
+): boolean {
+  if (base.length !== branch.length) return true;
+  let anyUnknown = false;
+  for (let i = 0; i < base.length; i++) {
+    const a = base[i] as AssetDependency;
+    const b = branch[i] as AssetDependency;
+    // Normalized dependency lists are sorted, so equal sets line up index by index.
+    if (keyId(a.key) !== keyId(b.key)) return true;
+    if (a.partitionMapping === undefined || b.partitionMapping === undefined) anyUnknown = true;
+  }
+  return !anyUnknown;
+}
+
+// --- internal ---
+
+// microdiff's CommonJS build puts the function on `exports.default`; under Node's interop a
+// CommonJS consumer of this package receives that exports object as the default import.
+const diffValues: typeof microdiff =
+  typeof microdiff === "function"
+    ? microdiff
+    : (microdiff as unknown as { default: typeof microdiff }).default;
+
+/** Deep equality of normalized values (JSON object key order never matters). */
+function same(a: unknown, b: unknown): boolean {
+  return dequal(a, b);
+}
+
+function valueChange<T>(old: T, next: T): ValueChange<T> | undefined {
+  return same(old, next) ? undefined : { old, new: next };
+}
+
+function fieldsChange(
+  base: Asset,
+  branch: Asset,
+  fields: readonly (keyof Asset)[],
+): ValueChange<Record<string, unknown>> | undefined {
+  const old: Record<string, unknown> = {};
+  const next: Record<string, unknown> = {};
+  for (const field of fields) {
+    old[field] = base[field];
+    next[field] = branch[field];
+  }
+  return valueChange(old, next);
+}
+
+function partitionsClassName(def: Asset["partitionsDefinition"]): string | null {
+  if (def === null || def === undefined) return null;
+  return def.type === "UNKNOWN" ? def.unknownType : PARTITIONS_DEFINITION_CLASS_NAMES[def.type];
+}
+
+function sortedKeys(keys: string[]): string[] {
+  return keys.sort(compareStrings);
+}
+
+function compareDependencies(
+  base: readonly AssetDependency[],
+  branch: readonly AssetDependency[],
+): DependenciesDetails | undefined {
+  const matched = compareBy(base, branch, (d) => keyId(d.key));
+  const partitionMappings: PartitionMappingChange[] = [];
+  for (const { before, after } of matched.mutual) {
+    if (before.partitionMapping === undefined || after.partitionMapping === undefined) continue;
+    if (!same(before.partitionMapping, after.partitionMapping)) {
+      partitionMappings.push({
+        key: keyToString(after.key),
+        path: after.key,
+        old: before.partitionMapping,
+        new: after.partitionMapping,
+      });
+    }
+  }
+  partitionMappings.sort((x, y) => compareStrings(x.key, y.key));
+  const addedKeys = sortedKeys(matched.added.map((d) => keyToString(d.key)));
+  const removedKeys = sortedKeys(matched.removed.map((d) => keyToString(d.key)));
+  if (addedKeys.length > 0 || removedKeys.length > 0) {
+    // As in Dagster: a changed parent set is reported alone, with no changed keys.
+    return { addedKeys, changedKeys: [], removedKeys, partitionMappings };
+  }
+  if (partitionMappings.length === 0) return undefined;
+  return {
+    addedKeys: [],
+    changedKeys: partitionMappings.map((m) => m.key),
+    removedKeys: [],
+    partitionMappings,
+  };
+}
+
+function keysChange<T>(
+  base: readonly T[],
+  branch: readonly T[],
+  key: (item: T) => string,
+  equal: (a: T, b: T) => boolean,
+) {
+  const matched = compareBy(base, branch, key);
+  const changed = matched.mutual.filter(({ before, after }) => !equal(before, after));
+  const keys: KeysChange = {
+    addedKeys: sortedKeys(matched.added.map(key)),
+    changedKeys: sortedKeys(changed.map(({ after }) => key(after))),
+    removedKeys: sortedKeys(matched.removed.map(key)),
+  };
+  return { keys, matched, changed };
+}
+
+function compareTags(base: readonly Tag[], branch: readonly Tag[]): TagsDetails | undefined {
+  const { keys, matched, changed } = keysChange(
+    base,
+    branch,
+    (t) => t.key,
+    (a, b) => a.value === b.value,
+  );
+  if (keys.addedKeys.length + keys.changedKeys.length + keys.removedKeys.length === 0)
+    return undefined;
+  const values = [
+    ...matched.added.map((t) => ({ key: t.key, old: null, new: t.value })),
+    ...changed.map(({ before, after }) => ({
+      key: after.key,
+      old: before.value,
+      new: after.value,
+    })),
+    ...matched.removed.map((t) => ({ key: t.key, old: t.value, new: null })),
+  ].sort((a, b) => compareStrings(a.key, b.key));
+  return { ...keys, values };
+}
+
+function compareMetadata(
+  base: readonly MetadataEntry[],
+  branch: readonly MetadataEntry[],
+): MetadataDetails | undefined {
+  const { keys, matched, changed } = keysChange(
+    base,
+    branch,
+    (e) => e.key,
+    (a, b) => same(a.value, b.value),
+  );
+  if (keys.addedKeys.length + keys.changedKeys.length + keys.removedKeys.length === 0)
+    return undefined;
+  const values: MetadataValueChange[] = [
+    ...matched.added.map((e) => ({ key: e.key, old: null, new: e.value })),
+    ...changed.map(({ before, after }) =>
+      metadataValueChange(after.key, before.value, after.value),
+    ),
+    ...matched.removed.map((e) => ({ key: e.key, old: e.value, new: null })),
+  ].sort((a, b) => compareStrings(a.key, b.key));
+  return { ...keys, values };
+}
+
+function metadataValueChange(
+  key: string,
+  old: MetadataValue,
+  next: MetadataValue,
+): MetadataValueChange {
+  const change: MetadataValueChange = { key, old, new: next };
+  if (old.type !== next.type) return change;
+  const changes = pathChanges(payload(old), payload(next));
+  if (changes.length > 0) change.changes = changes;
+  if (
+    (old.type === "tableSchema" || old.type === "table") &&
+    (next.type === "tableSchema" || next.type === "table")
+  ) {
+    change.columns = columnChanges(old.schema, next.schema);
+  }
+  return change;
+}
+
+/** The part of a metadata value that holds its data (without the `type` tag). */
+function payload(value: MetadataValue): JsonValue {
+  const { type: _type, ...rest } = value;
+  return (value.type === "json" ? value.value : rest) as JsonValue;
+}
+
+function pathChanges(old: JsonValue, next: JsonValue): PathChange[] {
+  const structured = (v: JsonValue) => typeof v === "object" && v !== null;
+  if (!structured(old) || !structured(next) || Array.isArray(old) !== Array.isArray(next)) {
+    return [{ type: "CHANGE", path: [], oldValue: old, value: next }];
+  }
+  return diffValues(old as Record<string, unknown>, next as Record<string, unknown>).map(
+    (d): PathChange => {
+      const change: PathChange = { type: d.type, path: d.path };
+      if (d.type !== "CREATE") change.oldValue = d.oldValue as JsonValue;
+      if (d.type !== "REMOVE") change.value = d.value as JsonValue;
+      return change;
+    },
+  );
+}
+
+function columnChanges(old: TableSchema, next: TableSchema): ColumnChanges {
+  const matched = compareBy(old.columns, next.columns, (c) => c.name);
+  return {
+    addedColumns: matched.added.map((c) => c.name),
+    removedColumns: matched.removed.map((c) => c.name),
+    changedColumns: matched.mutual
+      .filter(({ before, after }) => !same(before, after))
+      .map(({ after }) => after.name),
+  };
+}
+
+function listChange<T>(old: T[], next: T[], text: (item: T) => string): ListChange<T> | undefined {
+  const matched = compareBy(old, next, text);
+  if (matched.added.length === 0 && matched.removed.length === 0) return undefined;
+  return { old, new: next, added: matched.added, removed: matched.removed };
+}
+
+function ownerText(owner: AssetOwner): string {
+  return owner.type === "user"
+    ? owner.email
+    : owner.type === "team"
+      ? `team:${owner.team}`
+      : JSON.stringify(owner);
+}

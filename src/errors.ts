@@ -1,0 +1,217 @@
+/**
+ * The error hierarchy. Everything the library throws on purpose is an {@link AssetDiffError};
+ * problems with what a caller passed in are {@link InputError}s (bad files, bad responses) or
+ * {@link UsageError}s (bad options); {@link InternalError} means a bug here.
+ */
+
+/** A location inside a JSON document: object keys and array indices from the root. */
+export type JsonPath = readonly (string | number)[];
+
+/** One problem found in an input, at a JSON path. */
+export interface InputIssue {
+  path: JsonPath;
+  message: string;
+}
+
+/** Stable, machine-readable error codes. */
+export type ErrorCode =
+  | "INPUT_READ"
+  | "INPUT_JSON_SYNTAX"
+  | "INPUT_INVALID"
+  | "INPUT_UNKNOWN_FORMAT"
+  | "INPUT_GRAPHQL_ERRORS"
+  | "OUTPUT_WRITE"
+  | "USAGE"
+  | "INTERNAL";
+
+/** Base class of every error asset-diff throws on purpose. */
+export class AssetDiffError extends Error {
+  override name = "AssetDiffError";
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/**
+ * A problem with an input document: a file, standard input, a response. `source` names it
+ * (a file path, `<stdin>`, a URL without credentials) when known.
+ *
+ * @example
+ * try { await loadAssetGraph("prod.json"); } catch (e) { if (isInputError(e)) console.error(e.message); }
+ */
+export class InputError extends AssetDiffError {
+  override name: string = "InputError";
+  readonly source: string | undefined;
+  readonly issues: readonly InputIssue[];
+
+  constructor(
+    code: Extract<ErrorCode, `INPUT_${string}`>,
+    source: string | undefined,
+    issues: readonly InputIssue[],
+    options?: { cause?: unknown; message?: string },
+  ) {
+    super(code, options?.message ?? formatInputIssues(source, issues), options);
+    this.source = source;
+    this.issues = issues;
+  }
+}
+
+/** The input could not be read: missing, a directory, too large. */
+export class InputReadError extends InputError {
+  override name = "InputReadError" as const;
+
+  constructor(source: string, message: string, options?: { cause?: unknown }) {
+    super("INPUT_READ", source, [{ path: [], message }], options);
+  }
+}
+
+/** The input is not valid JSON; `line` and `column` are 1-based. */
+export class JsonSyntaxError extends InputError {
+  override name = "JsonSyntaxError" as const;
+  readonly line: number | undefined;
+  readonly column: number | undefined;
+
+  constructor(
+    source: string | undefined,
+    detail: string,
+    position: { line: number; column: number } | undefined,
+    options?: { cause?: unknown },
+  ) {
+    const where = position ? ` at line ${position.line}, column ${position.column}` : "";
+    super("INPUT_JSON_SYNTAX", source, [{ path: [], message: `invalid JSON${where}: ${detail}` }], {
+      ...options,
+      message: `${source ?? "input"}: invalid JSON${where}: ${detail}`,
+    });
+    this.line = position?.line;
+    this.column = position?.column;
+  }
+}
+
+/** The input is JSON of the wrong shape; `issues` lists each problem with its JSON path. */
+export class ValidationError extends InputError {
+  override name = "ValidationError" as const;
+
+  constructor(
+    source: string | undefined,
+    issues: readonly InputIssue[],
+    options?: { cause?: unknown },
+  ) {
+    super("INPUT_INVALID", source, issues, options);
+  }
+}
+
+/** The input's format could not be recognised, or is not the format that was asked for. */
+export class UnknownFormatError extends InputError {
+  override name = "UnknownFormatError" as const;
+
+  constructor(source: string | undefined, message: string) {
+    super("INPUT_UNKNOWN_FORMAT", source, [{ path: [], message }]);
+  }
+}
+
+/** A GraphQL response that carries `errors` (or an error union member) instead of data. */
+export class GraphQLResponseError extends InputError {
+  override name = "GraphQLResponseError" as const;
+}
+
+/** An output file could not be written. */
+export class OutputWriteError extends AssetDiffError {
+  override name = "OutputWriteError" as const;
+  readonly path: string;
+
+  constructor(path: string, message: string, options?: { cause?: unknown }) {
+    super("OUTPUT_WRITE", `${path}: ${message}`, options);
+    this.path = path;
+  }
+}
+
+/** A caller passed options that cannot work, e.g. a code location the branch does not have. */
+export class UsageError extends AssetDiffError {
+  override name = "UsageError" as const;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("USAGE", message, options);
+  }
+}
+
+/** An invariant broke inside asset-diff: a bug to report, not a problem with the input. */
+export class InternalError extends AssetDiffError {
+  override name = "InternalError" as const;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("INTERNAL", message, options);
+  }
+}
+
+/**
+ * True for any error asset-diff throws on purpose.
+ *
+ * @example
+ * if (isAssetDiffError(e)) process.exitCode = 2;
+ */
+export function isAssetDiffError(error: unknown): error is AssetDiffError {
+  return error instanceof AssetDiffError && typeof error.code === "string";
+}
+
+/**
+ * True for a problem with an input document (read, syntax, shape, format, GraphQL errors).
+ *
+ * @example
+ * if (isInputError(e)) console.error(e.issues);
+ */
+export function isInputError(error: unknown): error is InputError {
+  return isAssetDiffError(error) && error.code.startsWith("INPUT_") && "issues" in error;
+}
+
+/**
+ * True for a problem with the options a caller passed.
+ *
+ * @example
+ * if (isUsageError(e)) printUsage();
+ */
+export function isUsageError(error: unknown): error is UsageError {
+  return isAssetDiffError(error) && error.name === "UsageError";
+}
+
+/**
+ * Renders a JSON path the way people write it, e.g. `$.data.assetNodes[3].assetKey`.
+ *
+ * @example
+ * formatJsonPath(["data", "assetNodes", 3, "assetKey"]); // "$.data.assetNodes[3].assetKey"
+ */
+export function formatJsonPath(path: JsonPath): string {
+  let out = "$";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(part)) out += `.${part}`;
+    else out += `[${JSON.stringify(part)}]`;
+  }
+  return out;
+}
+
+/** Most issues a message lists before summarising the rest. */
+const MAX_LISTED_ISSUES = 3;
+
+/**
+ * Formats issues as one line: source, JSON path and problem of the first few, then a count.
+ *
+ * @example
+ * formatInputIssues("prod.json", [{ path: ["assets", 0, "key"], message: "expected an array" }]);
+ * // "prod.json: $.assets[0].key: expected an array"
+ */
+export function formatInputIssues(
+  source: string | undefined,
+  issues: readonly InputIssue[],
+): string {
+  const listed = issues
+    .slice(0, MAX_LISTED_ISSUES)
+    .map((issue) =>
+      issue.path.length > 0 ? `${formatJsonPath(issue.path)}: ${issue.message}` : issue.message,
+    );
+  const more = issues.length - listed.length;
+  const tail = more > 0 ? `; and ${more} more issue${more === 1 ? "" : "s"}` : "";
+  return `${source ?? "input"}: ${listed.join("; ")}${tail}`;
+}

@@ -1,0 +1,132 @@
+/**
+ * asset-diff: load asset-graph snapshots from production and a branch, normalize them, and compute
+ * typed change sets with Dagster's change-tracking semantics, then render them for people.
+ *
+ * Pipeline: load → normalize → diff → report.
+ */
+
+// --- diff ---
+export type {
+  AssetChange,
+  AssetChangeDetails,
+  AutomationSettings,
+  ChangeSet,
+  ChangeSetInput,
+  ChangeSetOptions,
+  ChangeSummary,
+  ColumnChanges,
+  DependenciesDetails,
+  ExecutionFlags,
+  FreshnessSettings,
+  KeysChange,
+  Limitation,
+  ListChange,
+  LocationComparison,
+  MetadataDetails,
+  MetadataValueChange,
+  PartitionMappingChange,
+  PartitionsDefinitionDetails,
+  PathChange,
+  TagsDetails,
+  TagValueChange,
+  ValueChange,
+} from "./diff/change-set";
+export { CHANGE_SET_FORMAT_VERSION } from "./diff/change-set";
+export {
+  CHANGE_TYPE_MODES,
+  type ChangeType,
+  type ChangeTypeMode,
+  DAGSTER_CHANGE_TYPES,
+  type DagsterChangeType,
+  EXTRA_CHANGE_TYPES,
+  type ExtraChangeType,
+  isDagsterChangeType,
+  isExtraChangeType,
+} from "./diff/change-types";
+export { createDiffer, type Differ, type DiffOptions, diffAssetGraphs } from "./diff/diff";
+// --- errors ---
+export {
+  AssetDiffError,
+  type ErrorCode,
+  formatInputIssues,
+  formatJsonPath,
+  GraphQLResponseError,
+  InputError,
+  type InputIssue,
+  InputReadError,
+  InternalError,
+  isAssetDiffError,
+  isInputError,
+  isUsageError,
+  type JsonPath,
+  JsonSyntaxError,
+  OutputWriteError,
+  UnknownFormatError,
+  UsageError,
+  ValidationError,
+} from "./errors";
+export { type ParseDagsterGraphqlOptions, parseDagsterGraphql } from "./load/dagster-graphql/parse";
+
+// --- load ---
+export {
+  ASSET_NODE_FIELDS_FRAGMENT,
+  WORKSPACE_ASSET_NODES_QUERY,
+} from "./load/dagster-graphql/query";
+export {
+  detectFormat,
+  INPUT_FORMATS,
+  type InputFormat,
+  type LoadAssetGraphOptions,
+  loadAssetGraph,
+  type ParseAssetGraphOptions,
+  parseAssetGraph,
+} from "./load/index";
+export { parseJsonText } from "./load/json";
+export { DEFAULT_MAX_INPUT_BYTES, type ReadInputOptions, readInputText } from "./load/read";
+export { SNAPSHOT_FORMAT_VERSION } from "./load/snapshot/schema";
+export {
+  type ParseSnapshotOptions,
+  parseSnapshot,
+  type SerializeSnapshotOptions,
+  serializeSnapshot,
+} from "./load/snapshot/snapshot";
+// --- model ---
+export type {
+  Asset,
+  AssetDependency,
+  AssetGraph,
+  AssetOwner,
+  AutoMaterializePolicy,
+  AutomationCondition,
+  BackfillPolicy,
+  CodeLocation,
+  FreshnessPolicy,
+  GraphSource,
+  LegacyFreshnessPolicy,
+  PartitionMapping,
+  PartitionsDefinition,
+  PartitionsDefinitionType,
+  PartitionsDimension,
+} from "./model/asset";
+export { PARTITIONS_DEFINITION_CLASS_NAMES } from "./model/asset";
+export type { JsonObject, JsonValue } from "./model/json";
+export { compareKeys, keyToString } from "./model/key";
+export type {
+  CodeReference,
+  KnownMetadataType,
+  MetadataEntry,
+  MetadataType,
+  MetadataTypename,
+  MetadataValue,
+  TableColumn,
+  TableColumnConstraints,
+  TableColumnLineageEntry,
+  TableSchema,
+  Tag,
+} from "./model/metadata";
+export { METADATA_TYPES } from "./model/metadata";
+// --- normalize ---
+export { type NormalizeOptions, normalize } from "./normalize/normalize";
+// --- report ---
+export { renderJson } from "./report/json";
+export { describeLimitation, renderText, summaryLine, type TextReportOptions } from "./report/text";

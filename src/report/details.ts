@@ -1,0 +1,241 @@
+import type {
+  AssetChangeDetails,
+  AutomationSettings,
+  ExecutionFlags,
+  FreshnessSettings,
+  ListChange,
+} from "../diff/change-set";
+import type { BackfillPolicy } from "../model/asset";
+import {
+  contrast,
+  formatJson,
+  formatMapping,
+  formatMetadataValue,
+  formatOwner,
+  formatPartitions,
+  formatText,
+} from "./values";
+
+/** How a renderer marks inline values (plain text leaves them as they are; Markdown uses code spans). */
+export interface DetailStyle {
+  value: (text: string) => string;
+  /** Longest value rendering. */
+  maxValueLength: number;
+}
+
+/** A plain-text style. */
+export const PLAIN_STYLE: DetailStyle = { value: (text) => text, maxValueLength: 80 };
+
+type DetailRenderers = {
+  [K in keyof AssetChangeDetails]-?: (
+    details: NonNullable<AssetChangeDetails[K]>,
+    style: DetailStyle,
+  ) => string[];
+};
+
+/** Values are rendered whole, then shortened together so that where they differ stays visible. */
+const WHOLE = Number.POSITIVE_INFINITY;
+
+/**
+ * One renderer per kind of detail: a mapped type, so a new change type cannot be left without a
+ * rendering.
+ */
+const RENDERERS: DetailRenderers = {
+  codeVersion: (d, s) => [
+    `code version: ${arrow(formatText(d.old, WHOLE), formatText(d.new, WHOLE), s)}`,
+  ],
+  dependencies: (d, s) => {
+    const lines: string[] = [];
+    for (const key of d.addedKeys) lines.push(`dependency added: ${s.value(key)}`);
+    for (const key of d.removedKeys) lines.push(`dependency removed: ${s.value(key)}`);
+    for (const m of d.partitionMappings) {
+      lines.push(
+        `partition mapping on ${s.value(m.key)}: ${arrow(formatMapping(m.old, WHOLE), formatMapping(m.new, WHOLE), s)}`,
+      );
+    }
+    return lines;
+  },
+  partitionsDefinition: (d, s) => [
+    `partitions: ${arrow(formatPartitions(d.oldDefinition, WHOLE), formatPartitions(d.newDefinition, WHOLE), s)}`,
+  ],
+  tags: (d, s) =>
+    d.values.map((v) =>
+      v.old === null
+        ? `tag added: ${s.value(tagText(v.key, v.new ?? ""))}`
+        : v.new === null
+          ? `tag removed: ${s.value(tagText(v.key, v.old))}`
+          : `tag ${s.value(v.key)}: ${arrow(formatText(v.old, WHOLE), formatText(v.new, WHOLE), s)}`,
+    ),
+  metadata: (d, s) =>
+    d.values.flatMap((v) => {
+      if (v.old === null) {
+        return [
+          `metadata added: ${s.value(v.key)} = ${s.value(formatMetadataValue(v.new, s.maxValueLength))}`,
+        ];
+      }
+      if (v.new === null) return [`metadata removed: ${s.value(v.key)}`];
+      const byPath = v.changes !== undefined && (v.old.type === "json" || v.old.type === "unknown");
+      const lines = [
+        byPath
+          ? `metadata ${s.value(v.key)} (${v.old.type === "unknown" ? v.old.typename : v.old.type}):`
+          : `metadata ${s.value(v.key)}: ${arrow(formatMetadataValue(v.old, WHOLE), formatMetadataValue(v.new, WHOLE), s)}`,
+      ];
+      if (v.columns) {
+        const parts = [
+          ...v.columns.addedColumns.map((c) => `+${c}`),
+          ...v.columns.removedColumns.map((c) => `-${c}`),
+          ...v.columns.changedColumns.map((c) => `~${c}`),
+        ];
+        if (parts.length > 0) lines.push(`  columns: ${s.value(parts.join(" "))}`);
+      } else if (v.changes && (v.old.type === "json" || v.old.type === "unknown")) {
+        for (const c of v.changes.slice(0, MAX_PATH_CHANGES)) {
+          const where = c.path.length === 0 ? "(value)" : c.path.join(".");
+          lines.push(
+            `  ${where}: ${arrow(formatJson(c.oldValue, WHOLE), formatJson(c.value, WHOLE), s)}`,
+          );
+        }
+        if (v.changes.length > MAX_PATH_CHANGES)
+          lines.push(`  … ${v.changes.length - MAX_PATH_CHANGES} more`);
+      }
+      return lines;
+    }),
+  group: (d, s) => [`group: ${arrow(formatText(d.old, WHOLE), formatText(d.new, WHOLE), s)}`],
+  owners: (d, s) => listLines("owner", d, formatOwner, s),
+  description: (d, s) => [
+    `description: ${arrow(formatText(d.old, WHOLE), formatText(d.new, WHOLE), s)}`,
+  ],
+  kinds: (d, s) => listLines("kind", d, (k) => k, s),
+  automationCondition: (d, s) => settingLines(d.old, d.new, AUTOMATION, s),
+  freshnessPolicy: (d, s) => settingLines(d.old, d.new, FRESHNESS, s),
+  backfillPolicy: (d, s) => [
+    `backfill policy: ${arrow(formatBackfill(d.old), formatBackfill(d.new), s)}`,
+  ],
+  executionType: (d, s) => [
+    `execution: ${arrow(formatExecution(d.old), formatExecution(d.new), s)}`,
+  ],
+};
+
+/**
+ * Describes an asset's change details as short lines of text, in a fixed order.
+ *
+ * @example
+ * describeDetails({ codeVersion: { old: "1", new: "2" } }); // ['code version: "1" → "2"']
+ */
+export function describeDetails(
+  details: AssetChangeDetails,
+  style: DetailStyle = PLAIN_STYLE,
+): string[] {
+  const lines: string[] = [];
+  for (const key of Object.keys(RENDERERS) as (keyof AssetChangeDetails)[]) {
+    const value = details[key];
+    if (value === undefined) continue;
+    const render = RENDERERS[key] as (d: unknown, s: DetailStyle) => string[];
+    lines.push(...render(value, style));
+  }
+  return lines;
+}
+
+// --- internal ---
+
+/** Most path-level changes listed for one JSON value. */
+const MAX_PATH_CHANGES = 5;
+
+function arrow(old: string, next: string, style: DetailStyle): string {
+  const [a, b] = contrast(old, next, style.maxValueLength);
+  return `${style.value(a)} → ${style.value(b)}`;
+}
+
+function tagText(key: string, value: string): string {
+  return value === "" ? key : `${key}=${value}`;
+}
+
+function listLines<T>(
+  what: string,
+  d: ListChange<T>,
+  text: (item: T) => string,
+  s: DetailStyle,
+): string[] {
+  return [
+    ...d.added.map((x) => `${what} added: ${s.value(text(x))}`),
+    ...d.removed.map((x) => `${what} removed: ${s.value(text(x))}`),
+  ];
+}
+
+type SettingFormatters<T> = {
+  [K in keyof T]-?: [label: string, format: (value: NonNullable<T[K]> | null) => string];
+};
+
+const AUTOMATION: SettingFormatters<AutomationSettings> = {
+  automationCondition: [
+    "automation condition",
+    (c) => (c === null ? "(none)" : (c.label ?? c.expandedLabel.join(" "))),
+  ],
+  autoMaterializePolicy: [
+    "auto-materialize policy",
+    (p) =>
+      p === null ? "(none)" : `${p.policyType} (${p.rules.map((r) => r.className).join(", ")})`,
+  ],
+};
+
+const FRESHNESS: SettingFormatters<FreshnessSettings> = {
+  freshnessPolicy: [
+    "freshness policy",
+    (p) => {
+      if (p === null) return "(none)";
+      if (p.type === "timeWindow") {
+        return `fail after ${duration(p.failWindowSeconds)}${p.warnWindowSeconds === null ? "" : `, warn after ${duration(p.warnWindowSeconds)}`}`;
+      }
+      if (p.type === "cron")
+        return `deadline ${p.deadlineCron} ${p.timezone}, window ${duration(p.lowerBoundDeltaSeconds)}`;
+      return `${p.typename} ${formatJson(p.raw, WHOLE)}`;
+    },
+  ],
+  legacyFreshnessPolicy: [
+    "legacy freshness policy",
+    (p) =>
+      p === null
+        ? "(none)"
+        : `max lag ${p.maximumLagMinutes} min${p.cronSchedule ? ` on ${p.cronSchedule}${p.cronScheduleTimezone ? ` ${p.cronScheduleTimezone}` : ""}` : ""}`,
+  ],
+};
+
+function settingLines<T extends object>(
+  old: T,
+  next: T,
+  formatters: SettingFormatters<T>,
+  s: DetailStyle,
+): string[] {
+  const lines: string[] = [];
+  for (const field of Object.keys(formatters) as (keyof T)[]) {
+    if (!(field in next)) continue;
+    const [label, format] = formatters[field];
+    const a = format((old[field] ?? null) as never);
+    const b = format((next[field] ?? null) as never);
+    if (a !== b || JSON.stringify(old[field]) !== JSON.stringify(next[field]))
+      lines.push(`${label}: ${arrow(a, b, s)}`);
+  }
+  return lines;
+}
+
+function formatBackfill(policy: BackfillPolicy | null): string {
+  if (policy === null) return "(none)";
+  return policy.maxPartitionsPerRun === null
+    ? policy.policyType
+    : `${policy.policyType} (at most ${policy.maxPartitionsPerRun} partitions per run)`;
+}
+
+function formatExecution(flags: ExecutionFlags): string {
+  const kinds = [
+    flags.isMaterializable ? "materializable" : undefined,
+    flags.isObservable ? "observable" : undefined,
+    flags.isExecutable === false ? "not executable" : undefined,
+  ].filter((k) => k !== undefined);
+  return kinds.length > 0 ? kinds.join(", ") : "external (not executable)";
+}
+
+function duration(seconds: number): string {
+  if (seconds % 86400 === 0) return `${seconds / 86400}d`;
+  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${seconds}s`;
+}

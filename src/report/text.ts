@@ -1,0 +1,113 @@
+import type { AssetChange, ChangeSet, Limitation } from "../diff/change-set";
+import { describeDetails } from "./details";
+
+/** Options of {@link renderText}. */
+export interface TextReportOptions {
+  /** Longest line of detail before values are shortened (default 100). */
+  width?: number;
+}
+
+/**
+ * Renders a change set as plain text for a terminal or a CI log: a summary line, then new,
+ * removed and modified assets with their details, then what could not be compared.
+ *
+ * @example
+ * process.stdout.write(renderText(diffAssetGraphs(base, branch)));
+ */
+export function renderText(changeSet: ChangeSet, options: TextReportOptions = {}): string {
+  const width = options.width ?? 100;
+  const style = {
+    value: (text: string) => text,
+    maxValueLength: Math.max(20, Math.floor(width * 0.6)),
+  };
+  const out: string[] = [];
+  out.push(`asset-diff: ${describeInput(changeSet.base)} → ${describeInput(changeSet.branch)}`);
+  out.push(summaryLine(changeSet));
+
+  const groups: [string, string, AssetChange[]][] = [
+    ["New", "+", changeSet.assets.filter((a) => a.changeTypes.includes("NEW"))],
+    ["Removed", "-", changeSet.assets.filter((a) => a.changeTypes.includes("REMOVED"))],
+    [
+      "Modified",
+      "~",
+      changeSet.assets.filter(
+        (a) =>
+          !a.changeTypes.includes("NEW") &&
+          !a.changeTypes.includes("REMOVED") &&
+          (a.changeTypes.length > 0 || (a.extraChangeTypes?.length ?? 0) > 0),
+      ),
+    ],
+    [
+      "Unchanged",
+      "=",
+      changeSet.assets.filter(
+        (a) => a.changeTypes.length === 0 && (a.extraChangeTypes?.length ?? 0) === 0,
+      ),
+    ],
+  ];
+  const showLocation = changeSet.assets.some((a) => a.codeLocation !== null);
+  for (const [title, mark, assets] of groups) {
+    if (assets.length === 0) continue;
+    out.push("", `${title} (${assets.length})`);
+    const keyWidth = Math.min(60, Math.max(...assets.map((a) => label(a, showLocation).length)));
+    for (const asset of assets) {
+      const types = [
+        ...asset.changeTypes.filter((t) => t !== "NEW" && t !== "REMOVED"),
+        ...(asset.extraChangeTypes ?? []).map((t) => `(${t})`),
+      ];
+      const name = label(asset, showLocation);
+      out.push(
+        `  ${mark} ${types.length > 0 ? name.padEnd(keyWidth) : name}${types.length > 0 ? `  ${types.join(" ")}` : ""}`.trimEnd(),
+      );
+      for (const line of describeDetails(asset.details, style)) out.push(`      ${line}`);
+    }
+  }
+
+  const skipped = changeSet.locations.filter(
+    (l) => l.status !== "compared" && l.status !== "new" && l.status !== "removed",
+  );
+  if (skipped.length > 0) {
+    out.push("", "Code locations not compared");
+    for (const l of skipped)
+      out.push(`  ! ${l.codeLocation ?? "(unknown)"}: ${l.message ?? l.status}`);
+  }
+  if (changeSet.limitations.length > 0) {
+    out.push("", "Could not compare (the inputs do not carry these fields)");
+    for (const l of changeSet.limitations) out.push(`  ? ${describeLimitation(l)}`);
+  }
+  return `${out.join("\n")}\n`;
+}
+
+/**
+ * One line of counts, e.g. `2 new, 1 removed, 7 modified, 25 unchanged`.
+ *
+ * @example
+ * summaryLine(changeSet); // "2 new, 1 removed, 7 modified, 25 unchanged"
+ */
+export function summaryLine(changeSet: ChangeSet): string {
+  const { assets } = changeSet.summary;
+  if (assets.new + assets.removed + assets.modified === 0)
+    return `No changes (${assets.unchanged} unchanged).`;
+  return `${assets.new} new, ${assets.removed} removed, ${assets.modified} modified, ${assets.unchanged} unchanged`;
+}
+
+/** Describes a limitation in words, e.g. `CODE_VERSION: codeVersion is not in either input (8 assets)`. */
+export function describeLimitation(limitation: Limitation): string {
+  const where = limitation.side === "both" ? "either input" : `the ${limitation.side} input`;
+  const count = `${limitation.assets} asset${limitation.assets === 1 ? "" : "s"}`;
+  return `${limitation.changeType}: ${limitation.field} is not in ${where} (${count})`;
+}
+
+// --- internal ---
+
+function label(asset: AssetChange, showLocation: boolean): string {
+  if (!showLocation || asset.codeLocation === null) return asset.key;
+  const repo =
+    asset.repository && asset.repository !== "__repository__" ? `/${asset.repository}` : "";
+  return `${asset.key}  [${asset.codeLocation}${repo}]`;
+}
+
+function describeInput(input: ChangeSet["base"]): string {
+  const name = input.source?.name ?? input.source?.format ?? "graph";
+  return `${name} (${input.assets} asset${input.assets === 1 ? "" : "s"})`;
+}

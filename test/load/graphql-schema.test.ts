@@ -1,0 +1,31 @@
+import { existsSync, readFileSync } from "node:fs";
+import { buildSchema, graphql, parse, validate } from "graphql";
+import { describe, expect, test } from "vitest";
+import { WORKSPACE_ASSET_NODES_QUERY } from "../../src/load/dagster-graphql/query";
+
+// Dagster's real GraphQL schema, kept beside the project; these checks need it.
+const SCHEMA = "../shared/reference/dagster/schema.graphql";
+
+describe.runIf(existsSync(SCHEMA))("GraphQL documents against Dagster's schema", () => {
+  const schema = buildSchema(readFileSync(SCHEMA, "utf8"));
+
+  test("the documented workspace query validates", () => {
+    expect(validate(schema, parse(WORKSPACE_ASSET_NODES_QUERY)).map((e) => e.message)).toEqual([]);
+  });
+
+  test.each(["fixtures/example/base.json", "fixtures/example/branch.json"])(
+    "%s is exactly what a Dagster server answers to that query",
+    async (path) => {
+      const response = JSON.parse(readFileSync(path, "utf8"));
+      // Executing the query over the fixture's own data with default resolvers reproduces it only
+      // when every field is one the schema has, with the right types and nullability.
+      const result = await graphql({
+        schema,
+        source: WORKSPACE_ASSET_NODES_QUERY,
+        rootValue: response.data,
+      });
+      expect(result.errors).toBeUndefined();
+      expect(JSON.parse(JSON.stringify(result.data))).toEqual(response.data);
+    },
+  );
+});

@@ -1,0 +1,57 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { beforeAll, describe, expect, test } from "vitest";
+import { libraryEntries } from "../../tsup.config";
+
+const root = join(import.meta.dirname, "..", "..");
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+
+describe("package shape", () => {
+  test("the exports map has exactly the build entries (plus package.json)", () => {
+    const subpath = (entry: string) => (entry === "index" ? "." : `./${entry}`);
+    expect(Object.keys(pkg.exports).filter((k) => k !== "./package.json").sort()).toEqual(
+      Object.keys(libraryEntries).map(subpath).sort(),
+    );
+  });
+
+  test("a bin named asset-diff, Node 20 or newer, exact dependency versions", () => {
+    expect(Object.keys(pkg.bin)).toEqual(["asset-diff"]);
+    expect(pkg.engines.node).toBe(">=20");
+    for (const deps of [pkg.dependencies, pkg.devDependencies]) {
+      for (const [name, version] of Object.entries(deps as Record<string, string>)) {
+        expect(version, name).toMatch(/^\d+\.\d+\.\d+$/);
+      }
+    }
+  });
+});
+
+describe("the built package works from CommonJS and ESM", () => {
+  beforeAll(() => {
+    // CI builds before testing; a fresh clone builds here.
+    if (!existsSync(join(root, "dist", "index.cjs"))) execFileSync("npm", ["run", "build", "--silent"], { cwd: root });
+  }, 120_000);
+
+  const base = { assetNodes: [{ assetKey: { path: ["a"] }, metadataEntries: [{ __typename: "JsonMetadataEntry", label: "j", jsonString: '{"x": 1}' }] }] };
+  const branch = { assetNodes: [{ assetKey: { path: ["a"] }, metadataEntries: [{ __typename: "JsonMetadataEntry", label: "j", jsonString: '{"x": 2}' }] }] };
+  type Lib = typeof import("../../src/index");
+  const check = (lib: Lib) => {
+    const changeSet = lib.diffAssetGraphs(lib.parseAssetGraph(base), lib.parseAssetGraph(branch));
+    expect(changeSet.assets[0]?.details.metadata?.values[0]?.changes).toEqual([{ type: "CHANGE", path: ["x"], oldValue: 1, value: 2 }]);
+  };
+
+  test("require()", () => {
+    check(createRequire(import.meta.url)(join(root, "dist", "index.cjs")) as Lib);
+  });
+
+  test("import()", async () => {
+    check((await import(pathToFileURL(join(root, "dist", "index.js")).href)) as Lib);
+  });
+
+  test("the bin runs", () => {
+    const out = execFileSync("node", [join(root, pkg.bin["asset-diff"]), "--version"], { encoding: "utf8" });
+    expect(out.trim()).toBe(pkg.version);
+  });
+});

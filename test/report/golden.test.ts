@@ -1,0 +1,102 @@
+import { describe, expect, test } from "vitest";
+import { diffAssetGraphs } from "../../src/diff/diff";
+import { loadAssetGraph } from "../../src/load/index";
+import { renderJson } from "../../src/report/json";
+import { renderText } from "../../src/report/text";
+
+// The README's example: a realistic pull request against two code locations.
+const base = await loadAssetGraph("fixtures/example/base.json");
+const branch = await loadAssetGraph("fixtures/example/branch.json");
+
+describe("golden reports of the bundled example", () => {
+  test("text", async () => {
+    await expect(renderText(diffAssetGraphs(base, branch))).toMatchFileSnapshot(
+      "../golden/example.txt",
+    );
+  });
+
+  test("json, all change types", async () => {
+    await expect(renderJson(diffAssetGraphs(base, branch))).toMatchFileSnapshot(
+      "../golden/example.all.json",
+    );
+  });
+
+  test("json, Dagster's change types only", async () => {
+    await expect(
+      renderJson(diffAssetGraphs(base, branch, { changeTypes: "dagster" })),
+    ).toMatchFileSnapshot("../golden/example.dagster.json");
+  });
+});
+
+describe("the example's change types, checked by hand against fixtures/example/CHANGES.md", () => {
+  const view = (changeSet: ReturnType<typeof diffAssetGraphs>) =>
+    Object.fromEntries(
+      changeSet.assets.map((a) => [
+        `${a.codeLocation} ${a.key}`,
+        [...a.changeTypes, ...(a.extraChangeTypes ?? [])],
+      ]),
+    );
+
+  test("Dagster's view", () => {
+    expect(view(diffAssetGraphs(base, branch, { changeTypes: "dagster" }))).toEqual({
+      "ingestion raw/stripe/subscriptions": ["NEW"],
+      "ingestion raw/stripe/charges": ["METADATA"],
+      "ingestion raw/stripe/customers": ["TAGS"],
+      "ingestion raw/events/page_views": ["PARTITIONS_DEFINITION"],
+      "analytics shared/currency_rates": ["CODE_VERSION"],
+      "analytics staging/stg_page_views": ["METADATA"],
+      "analytics intermediate/int_sessions": ["DEPENDENCIES"],
+      "analytics intermediate/int_deal_pipeline": ["METADATA"],
+      "analytics marts/finance/fct_revenue": ["CODE_VERSION", "DEPENDENCIES", "METADATA"],
+      "analytics marts/finance/fct_refunds": ["REMOVED"],
+      "analytics marts/finance/fct_mrr": ["CODE_VERSION", "METADATA", "TAGS"],
+      "analytics marts/finance/revenue_by_region": ["PARTITIONS_DEFINITION"],
+      "analytics marts/core/dim_customers": ["DEPENDENCIES"],
+      "analytics marts/core/dim_partners": ["DEPENDENCIES"],
+      "analytics marts/sales/fct_pipeline": ["PARTITIONS_DEFINITION"],
+      "analytics ml/features/customer_features": ["TAGS"],
+      "analytics ml/features/churn_features": ["NEW"],
+      "analytics ml/models/ltv_model": ["DEPENDENCIES", "METADATA"],
+      "analytics ml/scores/churn_risk_scores": ["NEW"],
+      "analytics weekly_exec_report": ["DEPENDENCIES", "TAGS"],
+    });
+  });
+
+  test("the extra change types add exactly the non-Dagster changes", () => {
+    const all = view(diffAssetGraphs(base, branch));
+    const dagster = view(diffAssetGraphs(base, branch, { changeTypes: "dagster" }));
+    const extra = Object.fromEntries(
+      Object.entries(all)
+        .map(([id, types]) => [id, types.filter((t) => !(dagster[id] ?? []).includes(t))] as const)
+        .filter(([, types]) => types.length > 0),
+    );
+    expect(extra).toEqual({
+      "ingestion raw/hubspot/contacts": ["EXECUTION_TYPE"],
+      "ingestion raw/events/page_views": ["BACKFILL_POLICY"],
+      "analytics staging/stg_charges": ["DESCRIPTION"],
+      "analytics marts/finance/fct_mrr": ["GROUP"],
+      "analytics marts/finance/revenue_by_region": ["OWNERS"],
+      "analytics marts/core/dim_customers": ["FRESHNESS_POLICY"],
+      "analytics marts/marketing/fct_web_traffic": ["AUTOMATION_CONDITION"],
+      "analytics ml/features/customer_features": ["KINDS"],
+    });
+  });
+
+  test("the partition-mapping change names its one parent, with Dagster's descriptions", () => {
+    const sessions = diffAssetGraphs(base, branch).assets.find(
+      (a) => a.key === "intermediate/int_sessions",
+    );
+    expect(sessions?.details.dependencies).toMatchObject({
+      addedKeys: [],
+      changedKeys: ["staging/stg_page_views"],
+      removedKeys: [],
+    });
+    expect(sessions?.details.dependencies?.partitionMappings[0]?.old?.className).toBe(
+      "TimeWindowPartitionMapping",
+    );
+  });
+
+  test("the example has nothing it cannot compare", () => {
+    expect(diffAssetGraphs(base, branch).limitations).toEqual([]);
+  });
+});

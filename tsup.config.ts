@@ -1,0 +1,26 @@
+import { defineConfig } from "tsup";
+
+/** Library entry points; each key is also a subpath in package.json `exports`. */
+export const libraryEntries = {
+  index: "src/index.ts",
+} as const;
+
+export default defineConfig([
+  {
+    entry: libraryEntries,
+    format: ["esm", "cjs"],
+    dts: true,
+    sourcemap: true,
+    target: "node20",
+    platform: "node",
+  },
+  {
+    entry: { cli: "src/cli/bin.ts" },
+    format: ["esm"],
+    dts: false,
+    sourcemap: true,
+    target: "node20",
+    platform: "node",
+    banner: { js: "#!/usr/bin/env node" },
+  },
+]);
