@@ -1,3 +1,5 @@
+import type { z } from "zod";
+
 /**
  * The error hierarchy. Everything the library throws on purpose is an {@link AssetDiffError};
  * problems with what a caller passed in are {@link InputError}s (bad files, bad responses) or
@@ -190,6 +192,17 @@ export function formatJsonPath(path: JsonPath): string {
     else out += `[${JSON.stringify(part)}]`;
   }
   return out;
+}
+
+/**
+ * Turns zod's issues into input issues with full JSON paths from the document root and short
+ * messages ("expected string, received number").
+ */
+export function zodIssues(error: z.ZodError, prefix: JsonPath = []): InputIssue[] {
+  return error.issues.map((issue) => ({
+    path: [...prefix, ...issue.path.map((p) => (typeof p === "symbol" ? String(p) : p))],
+    message: issue.message.replace(/^Invalid input: /, ""),
+  }));
 }
 
 /** Most issues a message lists before summarising the rest. */

@@ -11,7 +11,7 @@ import {
   ownerSchema,
   partitionMappingSchema,
   partitionsDefinitionSchema,
-} from "../load/snapshot/schema";
+} from "../model/schema";
 import { CHANGE_SET_FORMAT_VERSION } from "./change-set";
 import { CHANGE_TYPE_MODES, DAGSTER_CHANGE_TYPES, EXTRA_CHANGE_TYPES } from "./change-types";
 

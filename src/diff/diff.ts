@@ -95,11 +95,11 @@ function computeChangeSet(
   const withLocations = !lacks(base, "codeLocation") && !lacks(branch, "codeLocation");
   const withRepositories = !lacks(base, "repository") && !lacks(branch, "repository");
   const identity = (a: Asset) =>
-    JSON.stringify([
+    identityText(
       withLocations ? a.codeLocation : null,
       withRepositories ? a.repository : null,
       keyId(a.key),
-    ]);
+    );
 
   const scope = (graph: AssetGraph) =>
     options.codeLocation === undefined || !hasAny(graph, "codeLocation")
@@ -201,12 +201,14 @@ function compareAsset(
   const changeTypes: DagsterChangeType[] = [];
   const extraChangeTypes: ExtraChangeType[] = [];
   const details: AssetChangeDetails = {};
-  const knownFields = limitations.record(base, branch);
+  limitations.record(base, branch);
   // Most assets do not change: one string comparison settles them.
   const unchanged = dequal(base, branch);
   if (!unchanged) {
-    for (const [type, fields] of knownFields) {
+    for (const [type, allFields] of SECTION_LIST) {
       if (mode === "dagster" && !isDagsterChangeType(type)) continue;
+      const fields = allFields.filter((f) => base[f] !== undefined && branch[f] !== undefined);
+      if (fields.length === 0) continue;
       const section = SECTIONS[type];
       const result = section.compare(base, branch, fields);
       if (result === undefined) continue;
@@ -237,27 +239,33 @@ function entry(
   return change;
 }
 
+/** An unambiguous identity string (lengths make any separator safe). */
+function identityText(location: string | null, repository: string | null, key: string): string {
+  const part = (s: string | null) => (s === null ? "-" : `${s.length}:${s}`);
+  return `${part(location)}|${part(repository)}|${key}`;
+}
+
+/** Every compared change type with its fields, in a fixed order. */
+const SECTION_LIST = Object.entries(SECTION_FIELDS) as [
+  SectionChangeType,
+  readonly (keyof Asset)[],
+][];
+
 /** Counts, per change type and field, the compared assets where an input lacks the field. */
 class LimitationCounter {
   private readonly counts = new Map<string, Limitation>();
 
-  /** Records what is unknown for one pair and returns, per change type, the fields known on both sides. */
-  record(base: Asset, branch: Asset): [SectionChangeType, (keyof Asset)[]][] {
-    const known: [SectionChangeType, (keyof Asset)[]][] = [];
-    for (const [type, fields] of Object.entries(SECTION_FIELDS) as [
-      SectionChangeType,
-      readonly (keyof Asset)[],
-    ][]) {
-      const both: (keyof Asset)[] = [];
+  /** Records, for one compared pair, every field an input lacks. */
+  record(base: Asset, branch: Asset): void {
+    for (const [type, fields] of SECTION_LIST) {
       for (const field of fields) {
         const inBase = base[field] !== undefined;
         const inBranch = branch[field] !== undefined;
-        if (inBase && inBranch) both.push(field);
-        else if (inBase || inBranch || !LEGACY_FIELDS.has(field)) {
+        if (inBase && inBranch) continue;
+        if (inBase || inBranch || !LEGACY_FIELDS.has(field)) {
           this.add(type, field, inBase ? "branch" : inBranch ? "base" : "both");
         }
       }
-      if (both.length > 0) known.push([type, both]);
     }
     if (base.dependencies !== undefined && branch.dependencies !== undefined) {
       if (!partitionMappingsComparable(base.dependencies, branch.dependencies)) {
@@ -270,7 +278,6 @@ class LimitationCounter {
         );
       }
     }
-    return known;
   }
 
   private add(changeType: SectionChangeType, field: string, side: Limitation["side"]): void {

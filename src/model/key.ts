@@ -18,7 +18,8 @@ export function keyToString(path: readonly string[]): string {
  * keyId(["a/b", "c"]) !== keyId(["a", "b/c"]); // true
  */
 export function keyId(path: readonly string[]): string {
-  return JSON.stringify(path);
+  // Most keys have one component; JSON text never starts with \u0001, so the two cannot meet.
+  return path.length === 1 ? `\u0001${path[0]}` : JSON.stringify(path);
 }
 
 /**

@@ -9,6 +9,18 @@ export const MAX_JSON_DEPTH = 512;
  * `undefined` when it is. Iterative, so hostile nesting cannot overflow the stack.
  */
 export function jsonProblem(value: unknown): string | undefined {
+  return inspectJson(value).problem;
+}
+
+/**
+ * Checks a value is plain JSON, and tells whether it holds objects without a prototype (which
+ * equal plain objects as JSON but not to a structural comparison, so they are copied).
+ */
+export function inspectJson(value: unknown): {
+  problem: string | undefined;
+  nullPrototype: boolean;
+} {
+  let nullPrototype = false;
   const stack: { value: unknown; depth: number; ancestors: Set<object> }[] = [
     { value, depth: 0, ancestors: new Set() },
   ];
@@ -16,22 +28,24 @@ export function jsonProblem(value: unknown): string | undefined {
     const item = stack.pop() as (typeof stack)[number];
     const v = item.value;
     if (v === null || typeof v === "string" || typeof v === "boolean") continue;
+    const fail = (problem: string) => ({ problem, nullPrototype });
     if (typeof v === "number") {
-      if (!Number.isFinite(v)) return `holds the non-JSON number ${v}`;
+      if (!Number.isFinite(v)) return fail(`holds the non-JSON number ${v}`);
       continue;
     }
-    if (typeof v !== "object") return `holds a ${typeof v}, which JSON cannot carry`;
-    if (item.depth >= MAX_JSON_DEPTH) return `nests deeper than ${MAX_JSON_DEPTH} levels`;
-    if (item.ancestors.has(v)) return "contains a cycle";
+    if (typeof v !== "object") return fail(`holds a ${typeof v}, which JSON cannot carry`);
+    if (item.depth >= MAX_JSON_DEPTH) return fail(`nests deeper than ${MAX_JSON_DEPTH} levels`);
+    if (item.ancestors.has(v)) return fail("contains a cycle");
     const proto = Object.getPrototypeOf(v);
-    if (!Array.isArray(v) && proto !== Object.prototype && proto !== null) {
-      return "holds an object that is not plain JSON";
+    if (!Array.isArray(v) && proto !== Object.prototype) {
+      if (proto !== null) return fail("holds an object that is not plain JSON");
+      nullPrototype = true;
     }
     const ancestors = new Set(item.ancestors).add(v);
     const children = Array.isArray(v) ? v : Object.values(v);
     for (const child of children) stack.push({ value: child, depth: item.depth + 1, ancestors });
   }
-  return undefined;
+  return { problem: undefined, nullPrototype };
 }
 
 /**
@@ -43,16 +57,4 @@ export function jsonProblem(value: unknown): string | undefined {
  */
 export function canonicalJson(value: JsonValue): string {
   return stableStringify(value);
-}
-
-/**
- * A copy of a plain JSON value with object keys sorted at every level, so that `JSON.stringify`
- * of it is canonical.
- *
- * @example
- * sortJsonKeys({ b: 1, a: 2 }); // { a: 2, b: 1 }
- */
-export function sortJsonKeys(value: JsonValue): JsonValue {
-  if (value === null || typeof value !== "object") return value;
-  return JSON.parse(stableStringify(value)) as JsonValue;
 }

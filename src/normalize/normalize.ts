@@ -1,5 +1,5 @@
 import { dequal } from "dequal/lite";
-import { type InputIssue, ValidationError } from "../errors";
+import { type InputIssue, ValidationError, zodIssues } from "../errors";
 import type {
   Asset,
   AssetDependency,
@@ -11,22 +11,10 @@ import type {
   PartitionsDefinition,
 } from "../model/asset";
 import type { JsonValue } from "../model/json";
-import {
-  assetId,
-  compareAssets,
-  compareKeys,
-  compareStrings,
-  keyId,
-  keyToString,
-} from "../model/key";
-import type {
-  CodeReference,
-  MetadataEntry,
-  MetadataValue,
-  TableSchema,
-  Tag,
-} from "../model/metadata";
-import { canonicalJson, jsonProblem, sortJsonKeys } from "./json";
+import { assetId, compareAssets, compareStrings, keyId, keyToString } from "../model/key";
+import type { MetadataEntry, MetadataValue, TableSchema, Tag } from "../model/metadata";
+import { assetGraphSchema } from "../model/schema";
+import { canonicalJson, inspectJson } from "./json";
 
 /** Options of {@link normalize}. */
 export interface NormalizeOptions {
@@ -38,7 +26,9 @@ export interface NormalizeOptions {
  * Puts an asset graph in canonical form, so that equal definitions compare equal whatever the
  * order of assets, tags, metadata entries, dependencies, owners, kinds and JSON object keys.
  * Order is kept where it carries meaning: static partition keys, table columns, records,
- * multi-partition dimensions, code references. Idempotent; the input is not modified.
+ * multi-partition dimensions, code references. Numbers get one spelling (`-0` is `0`, integers
+ * that fit a double are numbers, NaN is `"NaN"`). Idempotent; the input is not modified, and the
+ * result shares the parts that were already canonical, so treat graphs as immutable values.
  *
  * Throws a {@link ValidationError} for contradictions no order can fix: the same asset twice,
  * a tag or metadata key twice with different values, a dependency declared twice with different
@@ -46,9 +36,21 @@ export interface NormalizeOptions {
  *
  * @example
  * const canonical = normalize(graph);
- * normalize(canonical); // deep-equals canonical
+ * normalize(structuredClone(canonical)); // deep-equals canonical
  */
 export function normalize(graph: AssetGraph, options: NormalizeOptions = {}): AssetGraph {
+  if (normalizedGraphs.has(graph)) return graph;
+  // Graphs built in code get the same validation as files: shapes, types, plain objects.
+  const parsed = assetGraphSchema.safeParse(graph);
+  if (!parsed.success) throw new ValidationError(options.source, zodIssues(parsed.error));
+  return normalizeValidated(parsed.data, options);
+}
+
+/**
+ * {@link normalize} for a graph whose shape is already known good: built by a loader from
+ * zod-validated input. Not part of the public API.
+ */
+export function normalizeValidated(graph: AssetGraph, options: NormalizeOptions = {}): AssetGraph {
   if (normalizedGraphs.has(graph)) return graph;
   const issues: InputIssue[] = [];
   const seen = new Map<string, number>();
@@ -64,26 +66,27 @@ export function normalize(graph: AssetGraph, options: NormalizeOptions = {}): As
       return;
     }
     seen.set(id, index);
-    assets.push(
-      normalizeAsset(asset, (message) =>
-        issues.push({ path: ["assets", index], message: `${describeAsset(asset)}: ${message}` }),
-      ),
-    );
+    const report: Report = (message) =>
+      issues.push({ path: ["assets", index], message: `${describeAsset(asset)}: ${message}` });
+    assets.push(normalizeAsset(asset, report));
   });
   if (issues.length > 0) throw new ValidationError(options.source, issues);
   assets.sort(compareAssets);
 
   const result: AssetGraph = { assets };
-  if (graph.codeLocations !== undefined)
+  if (graph.codeLocations !== undefined) {
     result.codeLocations = normalizeCodeLocations(graph.codeLocations, options.source);
+  }
   if (graph.source !== undefined) result.source = { ...graph.source };
   normalizedGraphs.add(result);
   return result;
 }
 
 /**
- * True when `graph` is the result of {@link normalize} (and so needs no second pass). Graphs are
- * treated as immutable values.
+ * True when `graph` is the result of {@link normalize} (and so needs no second pass).
+ *
+ * @example
+ * isNormalized(normalize(graph)); // true
  */
 export function isNormalized(graph: AssetGraph): boolean {
   return normalizedGraphs.has(graph);
@@ -91,10 +94,9 @@ export function isNormalized(graph: AssetGraph): boolean {
 
 /** A short human description of an asset's identity, for messages. */
 export function describeAsset(asset: Pick<Asset, "key" | "codeLocation" | "repository">): string {
-  const where =
-    asset.codeLocation === null
-      ? ""
-      : ` in ${asset.codeLocation}${asset.repository && asset.repository !== "__repository__" ? `/${asset.repository}` : ""}`;
+  const repository =
+    asset.repository && asset.repository !== "__repository__" ? `/${asset.repository}` : "";
+  const where = asset.codeLocation === null ? "" : ` in ${asset.codeLocation}${repository}`;
   return `asset ${JSON.stringify(keyToString(asset.key))}${where}`;
 }
 
@@ -104,9 +106,10 @@ const normalizedGraphs = new WeakSet<AssetGraph>();
 
 type Report = (message: string) => void;
 
+/** The asset object is rebuilt in a fixed field order; sections are shared when already canonical. */
 function normalizeAsset(asset: Asset, report: Report): Asset {
   const out: Asset = {
-    key: [...asset.key],
+    key: asset.key,
     codeLocation: asset.codeLocation,
     repository: asset.repository,
   };
@@ -115,57 +118,31 @@ function normalizeAsset(asset: Asset, report: Report): Asset {
     out.dependencies = normalizeDependencies(asset.dependencies, report);
   if (asset.partitionsDefinition !== undefined) {
     out.partitionsDefinition =
-      asset.partitionsDefinition === null
-        ? null
-        : normalizePartitions(asset.partitionsDefinition, report);
+      asset.partitionsDefinition && normalizePartitions(asset.partitionsDefinition, report);
   }
   if (asset.tags !== undefined) out.tags = normalizeTags(asset.tags, "tag", report);
   if (asset.metadata !== undefined) out.metadata = normalizeMetadata(asset.metadata, report);
   if (asset.group !== undefined) out.group = asset.group;
   if (asset.owners !== undefined) out.owners = normalizeOwners(asset.owners, report);
-  if (asset.kinds !== undefined) out.kinds = [...new Set(asset.kinds)].sort(compareStrings);
+  if (asset.kinds !== undefined)
+    out.kinds = sortedUnique(
+      asset.kinds,
+      (k) => k,
+      () => undefined,
+    );
   if (asset.description !== undefined) out.description = asset.description;
-  if (asset.automationCondition !== undefined) {
-    out.automationCondition =
-      asset.automationCondition === null
-        ? null
-        : {
-            label: asset.automationCondition.label,
-            expandedLabel: [...asset.automationCondition.expandedLabel],
-          };
-  }
+  if (asset.automationCondition !== undefined) out.automationCondition = asset.automationCondition;
   if (asset.autoMaterializePolicy !== undefined) {
     out.autoMaterializePolicy =
-      asset.autoMaterializePolicy === null
-        ? null
-        : normalizeAutoMaterializePolicy(asset.autoMaterializePolicy);
+      asset.autoMaterializePolicy && normalizeAutoMaterializePolicy(asset.autoMaterializePolicy);
   }
   if (asset.freshnessPolicy !== undefined) {
     out.freshnessPolicy =
-      asset.freshnessPolicy === null ? null : normalizeFreshness(asset.freshnessPolicy, report);
+      asset.freshnessPolicy && normalizeFreshness(asset.freshnessPolicy, report);
   }
-  if (asset.legacyFreshnessPolicy !== undefined) {
-    const p = asset.legacyFreshnessPolicy;
-    out.legacyFreshnessPolicy =
-      p === null
-        ? null
-        : {
-            maximumLagMinutes: p.maximumLagMinutes,
-            cronSchedule: p.cronSchedule,
-            cronScheduleTimezone: p.cronScheduleTimezone,
-          };
-  }
-  if (asset.backfillPolicy !== undefined) {
-    const p = asset.backfillPolicy;
-    out.backfillPolicy =
-      p === null
-        ? null
-        : {
-            policyType: p.policyType,
-            maxPartitionsPerRun: p.maxPartitionsPerRun,
-            description: p.description,
-          };
-  }
+  if (asset.legacyFreshnessPolicy !== undefined)
+    out.legacyFreshnessPolicy = asset.legacyFreshnessPolicy;
+  if (asset.backfillPolicy !== undefined) out.backfillPolicy = asset.backfillPolicy;
   if (asset.isExecutable !== undefined) out.isExecutable = asset.isExecutable;
   if (asset.isMaterializable !== undefined) out.isMaterializable = asset.isMaterializable;
   if (asset.isObservable !== undefined) out.isObservable = asset.isObservable;
@@ -173,42 +150,9 @@ function normalizeAsset(asset: Asset, report: Report): Asset {
   return out;
 }
 
-function normalizeDependencies(
-  dependencies: readonly AssetDependency[],
-  report: Report,
-): AssetDependency[] {
-  const byKey = new Map<string, AssetDependency>();
-  for (const dependency of dependencies) {
-    const id = keyId(dependency.key);
-    const normalized: AssetDependency = { key: [...dependency.key] };
-    if (dependency.partitionMapping !== undefined) {
-      normalized.partitionMapping =
-        dependency.partitionMapping === null
-          ? null
-          : {
-              className: dependency.partitionMapping.className,
-              description: dependency.partitionMapping.description,
-            };
-    }
-    const previous = byKey.get(id);
-    if (previous === undefined) {
-      byKey.set(id, normalized);
-    } else if (!dequal(previous, normalized)) {
-      // Repeated parents are normal (dbt lists one per ref()); contradicting mappings are not.
-      if (previous.partitionMapping === undefined) byKey.set(id, normalized);
-      else if (normalized.partitionMapping !== undefined) {
-        report(
-          `dependency ${JSON.stringify(keyToString(dependency.key))} is declared twice with different partition mappings`,
-        );
-      }
-    }
-  }
-  return [...byKey.values()].sort((a, b) => compareKeys(a.key, b.key));
-}
-
 /**
- * Sorts by key and drops repeats: an exact repeat is harmless, a repeat with another value is
- * reported. Linear after the sort, and no sort at all when the input is already in order.
+ * Sorts by key and drops repeats, handing each repeat to `onRepeat` (which may return the item to
+ * keep instead). Returns the input itself when it is already strictly in order.
  */
 function sortedUnique<T>(
   items: readonly T[],
@@ -219,39 +163,63 @@ function sortedUnique<T>(
   for (let i = 1; i < items.length && inOrder; i++) {
     inOrder = compareStrings(key(items[i - 1] as T), key(items[i] as T)) < 0;
   }
-  const sorted = inOrder ? items : [...items].sort((a, b) => compareStrings(key(a), key(b)));
-  if (inOrder) return sorted as T[];
-  const out: T[] = [];
-  for (const item of sorted) {
+  if (inOrder) return items as T[];
+  const keyed = items
+    .map((item) => ({ item, key: key(item) }))
+    .sort((a, b) => compareStrings(a.key, b.key));
+  const out: { item: T; key: string }[] = [];
+  for (const entry of keyed) {
     const last = out[out.length - 1];
-    if (last !== undefined && key(last) === key(item)) {
-      const kept = onRepeat(last, item);
-      if (kept !== undefined) out[out.length - 1] = kept;
-    } else out.push(item);
+    if (last !== undefined && last.key === entry.key) {
+      const kept = onRepeat(last.item, entry.item);
+      if (kept !== undefined) last.item = kept;
+    } else out.push(entry);
   }
-  return out;
+  return out.map((entry) => entry.item);
 }
 
-function normalizeTags(tags: readonly Tag[], what: string, report: Report): Tag[] {
+function normalizeDependencies(
+  dependencies: readonly AssetDependency[],
+  report: Report,
+): AssetDependency[] {
   return sortedUnique(
-    tags.map((t) => ({ key: t.key, value: t.value })),
-    (t) => t.key,
+    dependencies,
+    (d) => keyId(d.key),
     (kept, repeat) => {
-      if (kept.value !== repeat.value) {
-        report(`${what} key ${JSON.stringify(kept.key)} appears twice with different values`);
+      // Repeated parents are normal (dbt lists one per ref()); contradicting mappings are not.
+      if (kept.partitionMapping === undefined) return repeat;
+      if (
+        repeat.partitionMapping !== undefined &&
+        !dequal(kept.partitionMapping, repeat.partitionMapping)
+      ) {
+        report(
+          `dependency ${JSON.stringify(keyToString(kept.key))} is declared twice with different partition mappings`,
+        );
       }
       return undefined;
     },
   );
 }
 
+function normalizeTags(tags: readonly Tag[], what: string, report: Report): Tag[] {
+  return sortedUnique(
+    tags,
+    (t) => t.key,
+    (kept, repeat) => {
+      if (kept.value !== repeat.value)
+        report(`${what} key ${JSON.stringify(kept.key)} appears twice with different values`);
+      return undefined;
+    },
+  );
+}
+
 function normalizeMetadata(entries: readonly MetadataEntry[], report: Report): MetadataEntry[] {
-  const normalized = entries.map((entry) => ({
-    key: entry.key,
-    value: normalizeMetadataValue(entry.value, (message) =>
+  const normalized = mapShared(entries, (entry) => {
+    const value = normalizeMetadataValue(entry.value, (message) =>
       report(`metadata ${JSON.stringify(entry.key)} ${message}`),
-    ),
-  }));
+    );
+    return value === entry.value ? entry : { key: entry.key, value };
+  });
   return sortedUnique(
     normalized,
     (e) => e.key,
@@ -264,74 +232,63 @@ function normalizeMetadata(entries: readonly MetadataEntry[], report: Report): M
   );
 }
 
-/** Puts one metadata value in canonical form (exported for the differ's value-level details). */
+/**
+ * Puts one metadata value in canonical form; returns the value itself when it already is.
+ *
+ * @example
+ * normalizeMetadataValue({ type: "int", value: "42" }, reportIssue); // { type: "int", value: 42 }
+ */
 export function normalizeMetadataValue(value: MetadataValue, report: Report): MetadataValue {
   switch (value.type) {
-    case "text":
-      return { type: "text", text: value.text };
-    case "markdown":
-      return { type: "markdown", markdown: value.markdown };
-    case "url":
-      return { type: "url", url: value.url };
-    case "path":
-      return { type: "path", path: value.path };
-    case "notebook":
-      return { type: "notebook", path: value.path };
-    case "pool":
-      return { type: "pool", pool: value.pool };
-    case "run":
-      return { type: "run", runId: value.runId };
-    case "json":
-      return { type: "json", value: checkedJson(value.value, report) };
-    case "bool":
-      return { type: "bool", value: value.value };
-    case "int":
-      return { type: "int", value: normalizeInt(value.value, report) };
-    case "float":
-      return { type: "float", value: normalizeFloat(value.value) };
+    case "json": {
+      const json = checkedJson(value.value, report);
+      return json === value.value ? value : { type: "json", value: json };
+    }
+    case "int": {
+      const canonical = normalizeInt(value.value, report);
+      return Object.is(canonical, value.value) ? value : { type: "int", value: canonical };
+    }
+    case "float": {
+      const canonical = normalizeFloat(value.value);
+      return Object.is(canonical, value.value) ? value : { type: "float", value: canonical };
+    }
     case "timestamp":
-      return { type: "timestamp", timestamp: value.timestamp === 0 ? 0 : value.timestamp };
-    case "pythonArtifact":
-      return { type: "pythonArtifact", module: value.module, name: value.name };
-    case "asset":
-      return { type: "asset", assetKey: [...value.assetKey] };
-    case "job":
-      return {
-        type: "job",
-        jobName: value.jobName,
-        repositoryName: value.repositoryName,
-        locationName: value.locationName,
-      };
-    case "null":
-      return { type: "null" };
-    case "table":
-      return {
-        type: "table",
-        schema: normalizeTableSchema(value.schema, report),
-        records: value.records.map((record) => checkedJson(record, report)),
-      };
-    case "tableSchema":
-      return { type: "tableSchema", schema: normalizeTableSchema(value.schema, report) };
-    case "tableColumnLineage":
-      return {
-        type: "tableColumnLineage",
-        lineage: value.lineage
-          .map((entry) => ({
-            columnName: entry.columnName,
-            columnDeps: entry.columnDeps.map((dep) => ({
-              assetKey: [...dep.assetKey],
-              columnName: dep.columnName,
-            })),
-          }))
-          .sort((a, b) => compareStrings(a.columnName, b.columnName)),
-      };
-    case "codeReferences":
-      return {
-        type: "codeReferences",
-        codeReferences: value.codeReferences.map((ref) => normalizeCodeReference(ref, report)),
-      };
+      return Object.is(value.timestamp, -0) ? { type: "timestamp", timestamp: 0 } : value;
+    case "table": {
+      const records = mapShared(value.records, (record) => checkedJson(record, report));
+      const schema = normalizeTableSchema(value.schema, report);
+      return schema === value.schema && records === value.records
+        ? value
+        : { type: "table", schema, records };
+    }
+    case "tableSchema": {
+      const schema = normalizeTableSchema(value.schema, report);
+      return schema === value.schema ? value : { type: "tableSchema", schema };
+    }
+    case "tableColumnLineage": {
+      const lineage = sortedUnique(
+        value.lineage,
+        (l) => l.columnName,
+        (kept, repeat) => {
+          if (!dequal(kept, repeat))
+            report(`lineage of column ${JSON.stringify(kept.columnName)} appears twice`);
+          return undefined;
+        },
+      );
+      return lineage === value.lineage ? value : { type: "tableColumnLineage", lineage };
+    }
+    case "codeReferences": {
+      const refs = mapShared(value.codeReferences, (ref) =>
+        ref.type === "unknown" ? withRaw(ref, report) : ref,
+      );
+      return refs === value.codeReferences
+        ? value
+        : { type: "codeReferences", codeReferences: refs };
+    }
     case "unknown":
-      return { type: "unknown", typename: value.typename, raw: checkedJson(value.raw, report) };
+      return withRaw(value, report);
+    default:
+      return value;
   }
 }
 
@@ -339,7 +296,7 @@ function normalizeInt(value: number | string | null, report: Report): number | s
   if (value === null) return null;
   if (typeof value === "number") {
     if (!Number.isInteger(value)) report(`holds the int value ${value}, which is not an integer`);
-    return value === 0 ? 0 : value;
+    return Object.is(value, -0) ? 0 : value;
   }
   if (!/^-?\d+$/.test(value)) {
     report(`holds the int value ${JSON.stringify(value)}, which is not a decimal integer`);
@@ -357,100 +314,26 @@ function normalizeFloat(
   if (Number.isNaN(value)) return "NaN";
   if (value === Number.POSITIVE_INFINITY) return "Infinity";
   if (value === Number.NEGATIVE_INFINITY) return "-Infinity";
-  return value === 0 ? 0 : value;
+  return Object.is(value, -0) ? 0 : value;
 }
 
 function normalizeTableSchema(schema: TableSchema, report: Report): TableSchema {
-  return {
-    columns: schema.columns.map((column) => ({
-      name: column.name,
-      type: column.type,
-      description: column.description,
-      constraints: {
-        nullable: column.constraints.nullable,
-        unique: column.constraints.unique,
-        other: [...column.constraints.other],
-      },
-      tags: normalizeTags(column.tags, `column ${JSON.stringify(column.name)} tag`, report),
-    })),
-    constraints: schema.constraints === null ? null : { other: [...schema.constraints.other] },
-  };
-}
-
-function normalizeCodeReference(ref: CodeReference, report: Report): CodeReference {
-  switch (ref.type) {
-    case "localFile":
-      return {
-        type: "localFile",
-        filePath: ref.filePath,
-        lineNumber: ref.lineNumber,
-        label: ref.label,
-      };
-    case "url":
-      return { type: "url", url: ref.url, label: ref.label };
-    case "unknown":
-      return { type: "unknown", typename: ref.typename, raw: checkedJson(ref.raw, report) };
-  }
+  const columns = mapShared(schema.columns, (column) => {
+    const tags = normalizeTags(column.tags, `column ${JSON.stringify(column.name)} tag`, report);
+    return tags === column.tags ? column : { ...column, tags };
+  });
+  return columns === schema.columns ? schema : { columns, constraints: schema.constraints };
 }
 
 function normalizePartitions(def: PartitionsDefinition, report: Report): PartitionsDefinition {
-  switch (def.type) {
-    case "TIME_WINDOW": {
-      const out: PartitionsDefinition = {
-        type: "TIME_WINDOW",
-        description: def.description,
-        fmt: def.fmt,
-      };
-      if (def.start !== undefined) out.start = def.start;
-      if (def.end !== undefined) out.end = def.end;
-      if (def.cronSchedule !== undefined) out.cronSchedule = def.cronSchedule;
-      if (def.timezone !== undefined) out.timezone = def.timezone;
-      return out;
-    }
-    case "STATIC": {
-      const out: PartitionsDefinition = { type: "STATIC", description: def.description };
-      if (def.keys !== undefined) out.keys = [...def.keys];
-      return out;
-    }
-    case "DYNAMIC":
-      return { type: "DYNAMIC", description: def.description, name: def.name };
-    case "MULTIPARTITIONED":
-      return {
-        type: "MULTIPARTITIONED",
-        description: def.description,
-        dimensions: def.dimensions.map((d) => {
-          const out: (typeof def.dimensions)[number] = {
-            name: d.name,
-            type: d.type,
-            description: d.description,
-          };
-          if (d.isPrimary !== undefined) out.isPrimary = d.isPrimary;
-          if (d.dynamicPartitionsDefinitionName !== undefined) {
-            out.dynamicPartitionsDefinitionName = d.dynamicPartitionsDefinitionName;
-          }
-          return out;
-        }),
-      };
-    case "UNKNOWN":
-      return {
-        type: "UNKNOWN",
-        unknownType: def.unknownType,
-        description: def.description,
-        raw: checkedJson(def.raw, (m) => report(`partitions definition ${m}`)),
-      };
-  }
+  return def.type === "UNKNOWN" ? withRaw(def, (m) => report(`partitions definition ${m}`)) : def;
 }
 
 function normalizeOwners(owners: readonly AssetOwner[], report: Report): AssetOwner[] {
-  const normalized = owners.map(
-    (owner): AssetOwner =>
-      owner.type === "user"
-        ? { type: "user", email: owner.email }
-        : owner.type === "team"
-          ? { type: "team", team: owner.team }
-          : { type: "unknown", typename: owner.typename, raw: checkedJson(owner.raw, report) },
+  const checked = mapShared(owners, (owner) =>
+    owner.type === "unknown" ? withRaw(owner, report) : owner,
   );
-  return sortedUnique(normalized, ownerKey, () => undefined);
+  return sortedUnique(checked, ownerKey, () => undefined);
 }
 
 /** Owners are a set; this text orders them (emails, then `team:` names, then unknown kinds). */
@@ -462,72 +345,64 @@ function ownerKey(owner: AssetOwner): string {
 
 function normalizeAutoMaterializePolicy(policy: AutoMaterializePolicy): AutoMaterializePolicy {
   // Dagster holds the rules as a set.
-  const rules = policy.rules
-    .map((r) => ({
-      className: r.className,
-      description: r.description,
-      decisionType: r.decisionType,
-    }))
-    .sort((a, b) => compareStrings(JSON.stringify(a), JSON.stringify(b)));
-  return {
-    policyType: policy.policyType,
-    maxMaterializationsPerMinute: policy.maxMaterializationsPerMinute,
-    rules,
-  };
+  const rules = sortedUnique(
+    policy.rules,
+    (r) => canonicalJson(r as unknown as JsonValue),
+    () => undefined,
+  );
+  return rules === policy.rules ? policy : { ...policy, rules };
 }
 
 function normalizeFreshness(policy: FreshnessPolicy, report: Report): FreshnessPolicy {
-  switch (policy.type) {
-    case "timeWindow":
-      return {
-        type: "timeWindow",
-        failWindowSeconds: policy.failWindowSeconds,
-        warnWindowSeconds: policy.warnWindowSeconds,
-      };
-    case "cron":
-      return {
-        type: "cron",
-        deadlineCron: policy.deadlineCron,
-        lowerBoundDeltaSeconds: policy.lowerBoundDeltaSeconds,
-        timezone: policy.timezone,
-      };
-    case "unknown":
-      return { type: "unknown", typename: policy.typename, raw: checkedJson(policy.raw, report) };
-  }
+  return policy.type === "unknown" ? withRaw(policy, report) : policy;
 }
 
+/** A JSON value, checked; copied only when it holds prototype-less objects. */
 function checkedJson(value: JsonValue, report: Report): JsonValue {
-  const problem = jsonProblem(value);
+  const { problem, nullPrototype } = inspectJson(value);
   if (problem !== undefined) {
     report(problem);
     return null;
   }
-  return sortJsonKeys(value);
+  return nullPrototype ? (JSON.parse(JSON.stringify(value)) as JsonValue) : value;
+}
+
+/** An opaque value with its `raw` JSON checked (and copied if need be). */
+function withRaw<T extends { raw: JsonValue }>(value: T, report: Report): T {
+  const raw = checkedJson(value.raw, report);
+  return raw === value.raw ? value : { ...value, raw };
+}
+
+/** Maps a list, returning the list itself when every item maps to itself. */
+function mapShared<T>(items: readonly T[], map: (item: T) => T): T[] {
+  let out: T[] | undefined;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as T;
+    const mapped = map(item);
+    if (mapped !== item && out === undefined) out = items.slice(0, i);
+    out?.push(mapped);
+  }
+  return out ?? (items as T[]);
 }
 
 function normalizeCodeLocations(
   locations: readonly CodeLocation[],
   source: string | undefined,
 ): CodeLocation[] {
-  const byName = new Map<string, CodeLocation>();
   const issues: InputIssue[] = [];
-  locations.forEach((location, index) => {
-    const normalized: CodeLocation = { name: location.name, status: location.status };
-    if (location.error !== undefined)
-      normalized.error = { message: location.error.message, className: location.error.className };
-    const previous = byName.get(location.name);
-    if (
-      previous !== undefined &&
-      canonicalJson(previous as unknown as JsonValue) !==
-        canonicalJson(normalized as unknown as JsonValue)
-    ) {
-      issues.push({
-        path: ["codeLocations", index],
-        message: `code location ${JSON.stringify(location.name)} is listed twice`,
-      });
-    }
-    byName.set(location.name, normalized);
-  });
+  const result = sortedUnique(
+    locations,
+    (l) => l.name,
+    (kept, repeat) => {
+      if (!dequal(kept, repeat)) {
+        issues.push({
+          path: ["codeLocations"],
+          message: `code location ${JSON.stringify(kept.name)} is listed twice`,
+        });
+      }
+      return undefined;
+    },
+  );
   if (issues.length > 0) throw new ValidationError(source, issues);
-  return [...byName.values()].sort((a, b) => compareStrings(a.name, b.name));
+  return result;
 }

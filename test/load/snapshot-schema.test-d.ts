@@ -1,14 +1,14 @@
 import { expectTypeOf, test } from "vitest";
 import type { z } from "zod";
+import type { Asset, CodeLocation, GraphSource, PartitionsDefinition } from "../../src/model/asset";
+import type { MetadataValue } from "../../src/model/metadata";
 import type {
   assetSchema,
   codeLocationSchema,
   graphSourceSchema,
   metadataValueSchema,
   partitionsDefinitionSchema,
-} from "../../src/load/snapshot/schema";
-import type { Asset, CodeLocation, GraphSource, PartitionsDefinition } from "../../src/model/asset";
-import type { MetadataValue } from "../../src/model/metadata";
+} from "../../src/model/schema";
 
 test("the snapshot schemas describe exactly the model types", () => {
   expectTypeOf<z.output<typeof assetSchema>>().toEqualTypeOf<Asset>();

@@ -12,9 +12,11 @@ const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 describe("package shape", () => {
   test("the exports map has exactly the build entries (plus package.json)", () => {
     const subpath = (entry: string) => (entry === "index" ? "." : `./${entry}`);
-    expect(Object.keys(pkg.exports).filter((k) => k !== "./package.json").sort()).toEqual(
-      Object.keys(libraryEntries).map(subpath).sort(),
-    );
+    expect(
+      Object.keys(pkg.exports)
+        .filter((k) => k !== "./package.json")
+        .sort(),
+    ).toEqual(Object.keys(libraryEntries).map(subpath).sort());
   });
 
   test("a bin named asset-diff, Node 20 or newer, exact dependency versions", () => {
@@ -31,15 +33,32 @@ describe("package shape", () => {
 describe("the built package works from CommonJS and ESM", () => {
   beforeAll(() => {
     // CI builds before testing; a fresh clone builds here.
-    if (!existsSync(join(root, "dist", "index.cjs"))) execFileSync("npm", ["run", "build", "--silent"], { cwd: root });
+    if (!existsSync(join(root, "dist", "index.cjs")))
+      execFileSync("npm", ["run", "build", "--silent"], { cwd: root });
   }, 120_000);
 
-  const base = { assetNodes: [{ assetKey: { path: ["a"] }, metadataEntries: [{ __typename: "JsonMetadataEntry", label: "j", jsonString: '{"x": 1}' }] }] };
-  const branch = { assetNodes: [{ assetKey: { path: ["a"] }, metadataEntries: [{ __typename: "JsonMetadataEntry", label: "j", jsonString: '{"x": 2}' }] }] };
+  const base = {
+    assetNodes: [
+      {
+        assetKey: { path: ["a"] },
+        metadataEntries: [{ __typename: "JsonMetadataEntry", label: "j", jsonString: '{"x": 1}' }],
+      },
+    ],
+  };
+  const branch = {
+    assetNodes: [
+      {
+        assetKey: { path: ["a"] },
+        metadataEntries: [{ __typename: "JsonMetadataEntry", label: "j", jsonString: '{"x": 2}' }],
+      },
+    ],
+  };
   type Lib = typeof import("../../src/index");
   const check = (lib: Lib) => {
     const changeSet = lib.diffAssetGraphs(lib.parseAssetGraph(base), lib.parseAssetGraph(branch));
-    expect(changeSet.assets[0]?.details.metadata?.values[0]?.changes).toEqual([{ type: "CHANGE", path: ["x"], oldValue: 1, value: 2 }]);
+    expect(changeSet.assets[0]?.details.metadata?.values[0]?.changes).toEqual([
+      { type: "CHANGE", path: ["x"], oldValue: 1, value: 2 },
+    ]);
   };
 
   test("require()", () => {
@@ -51,7 +70,9 @@ describe("the built package works from CommonJS and ESM", () => {
   });
 
   test("the bin runs", () => {
-    const out = execFileSync("node", [join(root, pkg.bin["asset-diff"]), "--version"], { encoding: "utf8" });
+    const out = execFileSync("node", [join(root, pkg.bin["asset-diff"]), "--version"], {
+      encoding: "utf8",
+    });
     expect(out.trim()).toBe(pkg.version);
   });
 });

@@ -5,6 +5,7 @@ import {
   type JsonPath,
   UnknownFormatError,
   ValidationError,
+  zodIssues,
 } from "../../errors";
 import type {
   Asset,
@@ -23,8 +24,7 @@ import type {
   MetadataValue,
   TableSchema,
 } from "../../model/metadata";
-import { normalize } from "../../normalize/normalize";
-import { zodIssues } from "../zod-issues";
+import { normalizeValidated } from "../../normalize/normalize";
 import {
   type GqlAssetNode,
   type GqlMetadataEntry,
@@ -72,7 +72,7 @@ export function parseDagsterGraphql(
   reader.throwIfIssues();
   const graph: AssetGraph = { assets, source: sourceOf(options.source) };
   if (located.codeLocations) graph.codeLocations = located.codeLocations;
-  return normalize(graph, options.source === undefined ? {} : { source: options.source });
+  return normalizeValidated(graph, options.source === undefined ? {} : { source: options.source });
 }
 
 /**

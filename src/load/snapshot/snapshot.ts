@@ -1,7 +1,7 @@
-import { UnknownFormatError, ValidationError } from "../../errors";
+import { UnknownFormatError, ValidationError, zodIssues } from "../../errors";
 import type { AssetGraph } from "../../model/asset";
-import { normalize } from "../../normalize/normalize";
-import { zodIssues } from "../zod-issues";
+import { assetSchema } from "../../model/schema";
+import { normalize, normalizeValidated } from "../../normalize/normalize";
 import { SNAPSHOT_FORMAT_VERSION, snapshotSchema } from "./schema";
 
 /** Options of {@link parseSnapshot}. */
@@ -33,7 +33,7 @@ export function parseSnapshot(json: unknown, options: ParseSnapshotOptions = {})
   const graph: AssetGraph = { assets };
   if (codeLocations !== undefined) graph.codeLocations = codeLocations;
   if (source !== undefined) graph.source = source;
-  return normalize(graph, options.source === undefined ? {} : { source: options.source });
+  return normalizeValidated(graph, options.source === undefined ? {} : { source: options.source });
 }
 
 /** Options of {@link serializeSnapshot}. */
@@ -58,7 +58,118 @@ export function serializeSnapshot(
   if (canonical.source !== undefined) document.source = canonical.source;
   if (canonical.codeLocations !== undefined) document.codeLocations = canonical.codeLocations;
   document.assets = canonical.assets;
-  return `${JSON.stringify(document, null, options.indent ?? 2)}\n`;
+  return `${JSON.stringify(document, orderKeys, options.indent ?? 2)}\n`;
+}
+
+// --- internal ---
+
+/**
+ * The order fields are written in: the model's own order for its fields, then any other key
+ * (inside JSON values) alphabetically. Equal graphs thus serialize to the same bytes whichever
+ * source built their objects.
+ */
+const FIELD_ORDER = [
+  ...Object.keys(assetSchema.shape),
+  ...[
+    "formatVersion",
+    "source",
+    "codeLocations",
+    "assets",
+    "format",
+    "name",
+    "capturedAt",
+    "status",
+    "error",
+  ],
+  ...[
+    "type",
+    "unknownType",
+    "typename",
+    "label",
+    "expandedLabel",
+    "description",
+    "fmt",
+    "start",
+    "end",
+  ],
+  ...[
+    "cronSchedule",
+    "timezone",
+    "keys",
+    "dimensions",
+    "isPrimary",
+    "dynamicPartitionsDefinitionName",
+  ],
+  ...[
+    "className",
+    "partitionMapping",
+    "value",
+    "text",
+    "markdown",
+    "url",
+    "path",
+    "pool",
+    "runId",
+    "module",
+  ],
+  ...[
+    "timestamp",
+    "assetKey",
+    "jobName",
+    "repositoryName",
+    "locationName",
+    "schema",
+    "records",
+    "columns",
+  ],
+  ...[
+    "constraints",
+    "nullable",
+    "unique",
+    "other",
+    "lineage",
+    "columnName",
+    "columnDeps",
+    "codeReferences",
+  ],
+  ...[
+    "filePath",
+    "lineNumber",
+    "email",
+    "team",
+    "policyType",
+    "maxMaterializationsPerMinute",
+    "rules",
+  ],
+  ...[
+    "decisionType",
+    "failWindowSeconds",
+    "warnWindowSeconds",
+    "deadlineCron",
+    "lowerBoundDeltaSeconds",
+  ],
+  ...["maximumLagMinutes", "cronScheduleTimezone", "maxPartitionsPerRun", "message", "raw"],
+];
+const RANK = new Map(FIELD_ORDER.map((field, i) => [field, i]));
+
+function orderKeys(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  const keys = Object.keys(value).sort((a, b) => {
+    const ra = RANK.get(a) ?? Number.MAX_SAFE_INTEGER;
+    const rb = RANK.get(b) ?? Number.MAX_SAFE_INTEGER;
+    return ra - rb || (a < b ? -1 : a > b ? 1 : 0);
+  });
+  const ordered: Record<string, unknown> = {};
+  for (const key of keys) {
+    // defineProperty keeps a JSON key named "__proto__" an ordinary property.
+    Object.defineProperty(ordered, key, {
+      value: (value as Record<string, unknown>)[key],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return ordered;
 }
 
 /** True when `json` declares itself an asset-diff snapshot. */
