@@ -315,14 +315,22 @@ function compareLocations(
   missing: "skip" | "removed",
 ): LocationComparison[] {
   if (!withLocations) {
-    return [
-      {
-        codeLocation: null,
-        status: "compared",
-        baseAssets: baseAssets.length,
-        branchAssets: branchAssets.length,
-      },
-    ];
+    const row: LocationComparison = {
+      codeLocation: null,
+      status: "compared",
+      baseAssets: baseAssets.length,
+      branchAssets: branchAssets.length,
+    };
+    const located = hasAny(base, "codeLocation")
+      ? "base"
+      : hasAny(branch, "codeLocation")
+        ? "branch"
+        : undefined;
+    if (located !== undefined) {
+      const other = located === "base" ? "branch" : "base";
+      row.message = `matched by key alone: the ${other} input does not say which code location its assets are in`;
+    }
+    return [row];
   }
   const count = (assets: readonly Asset[]) => {
     const counts = new Map<string | null, number>();

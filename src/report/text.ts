@@ -91,7 +91,13 @@ export function summaryLine(changeSet: ChangeSet): string {
   return `${assets.new} new, ${assets.removed} removed, ${assets.modified} modified, ${assets.unchanged} unchanged`;
 }
 
-/** Describes a limitation in words, e.g. `CODE_VERSION: codeVersion is not in either input (8 assets)`. */
+/**
+ * Describes a limitation in words.
+ *
+ * @example
+ * describeLimitation({ changeType: "CODE_VERSION", field: "codeVersion", side: "both", assets: 8 });
+ * // "CODE_VERSION: codeVersion is not in either input (8 assets)"
+ */
 export function describeLimitation(limitation: Limitation): string {
   const where = limitation.side === "both" ? "either input" : `the ${limitation.side} input`;
   const count = `${limitation.assets} asset${limitation.assets === 1 ? "" : "s"}`;

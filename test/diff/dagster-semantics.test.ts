@@ -739,3 +739,53 @@ describe("extra change types", () => {
     expect(dagster.summary.changeTypes).toEqual(all.summary.changeTypes);
   });
 });
+
+describe("inputs that do not say where assets live", () => {
+  const located = graph(
+    asset("a", { codeLocation: "one", codeVersion: "1" }),
+    asset("b", { codeLocation: "one" }),
+  );
+  const bare = graph(
+    asset("a", { codeLocation: null, repository: null, codeVersion: "2" }),
+    asset("c", { codeLocation: null, repository: null }),
+  );
+
+  test("are matched by key alone, and the change set says so", () => {
+    const changeSet = diffAssetGraphs(located, bare);
+    expect(changeSet.assets.map((a) => [a.key, a.changeTypes])).toEqual([
+      ["a", ["CODE_VERSION"]],
+      ["b", ["REMOVED"]],
+      ["c", ["NEW"]],
+    ]);
+    expect(changeSet.locations).toEqual([
+      {
+        codeLocation: null,
+        status: "compared",
+        baseAssets: 2,
+        branchAssets: 2,
+        message:
+          "matched by key alone: the branch input does not say which code location its assets are in",
+      },
+    ]);
+  });
+
+  test("a key in two locations of the located side is ambiguous unless one location is chosen", () => {
+    const twoLocations = graph(
+      asset("a", { codeLocation: "one" }),
+      asset("a", { codeLocation: "two" }),
+    );
+    expect(() => diffAssetGraphs(twoLocations, bare)).toThrow(UsageError);
+    expect(() => diffAssetGraphs(twoLocations, bare)).toThrow(
+      /defines "a" twice \(in "one\/__repository__" and "two\/__repository__"\): compare one code location at a time/,
+    );
+    expect(
+      diffAssetGraphs(twoLocations, bare, { codeLocation: "two" }).assets.map((a) => [
+        a.key,
+        a.changeTypes,
+      ]),
+    ).toEqual([
+      ["a", ["CODE_VERSION"]],
+      ["c", ["NEW"]],
+    ]);
+  });
+});
