@@ -69,6 +69,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     if (isAssetDiffError(error)) {
       io.stderr.write(`asset-diff: ${oneLine(error.message)}\n`);
       if (error instanceof UsageError) io.stderr.write("Run 'asset-diff --help' for usage.\n");
+      if (error.code === "INTERNAL" && io.env.ASSET_DIFF_DEBUG && error.stack)
+        io.stderr.write(`${error.stack}\n`);
       return error.code === "INTERNAL" ? EXIT_CODES.internal : EXIT_CODES.usage;
     }
     io.stderr.write(

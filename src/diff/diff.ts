@@ -133,6 +133,11 @@ function computeChangeSet(
     branchAssets,
     withLocations,
     missing,
+  ).filter(
+    (l) =>
+      options.codeLocation === undefined ||
+      l.codeLocation === options.codeLocation ||
+      !withLocations,
   );
   const comparedLocation = new Map(locations.map((l) => [l.codeLocation, l.status]));
   const isCompared = (asset: Asset, side: Side) => {
@@ -233,9 +238,9 @@ function entry(
     codeLocation: asset.codeLocation,
     repository: asset.repository,
     changeTypes: changeTypes.sort(),
+    ...(mode === "all" ? { extraChangeTypes: extraChangeTypes.sort() } : {}),
     details,
   };
-  if (mode === "all") change.extraChangeTypes = extraChangeTypes.sort();
   return change;
 }
 
@@ -394,10 +399,13 @@ function compareLocations(
 
 function loadMessage(side: Side, location: CodeLocation): string {
   if (location.status === "loading") return `still loading in the ${side}; its assets are unknown`;
-  const error = location.error
-    ? `: ${location.error.className ? `${location.error.className}: ` : ""}${firstLine(location.error.message)}`
-    : "";
-  return `failed to load in the ${side}${error}`;
+  const { error } = location;
+  if (error === undefined) return `failed to load in the ${side}`;
+  const message = firstLine(error.message);
+  // Dagster's messages usually start with the class name already.
+  const prefix =
+    error.className && !message.startsWith(error.className) ? `${error.className}: ` : "";
+  return `failed to load in the ${side}: ${prefix}${message}`;
 }
 
 function firstLine(text: string): string {

@@ -789,3 +789,25 @@ describe("inputs that do not say where assets live", () => {
     ]);
   });
 });
+
+describe("the locations list", () => {
+  test("holds only the chosen code location when one is chosen", () => {
+    const base = {
+      assets: [asset("a", { codeLocation: "one" })],
+      codeLocations: [{ name: "broken", status: "failed" as const, error: { message: "x", className: null } }],
+    };
+    const changeSet = diffAssetGraphs(base, graph(asset("a", { codeLocation: "one" })), { codeLocation: "one" });
+    expect(changeSet.locations.map((l) => l.codeLocation)).toEqual(["one"]);
+  });
+
+  test("does not repeat a class name the load error already starts with", () => {
+    const branch = {
+      assets: [],
+      codeLocations: [
+        { name: "x", status: "failed" as const, error: { message: "ModuleNotFoundError: No module named 'foo'\n  at ...", className: "ModuleNotFoundError" } },
+      ],
+    };
+    const [location] = diffAssetGraphs(graph(asset("a", { codeLocation: "x" })), branch).locations;
+    expect(location?.message).toBe("failed to load in the branch: ModuleNotFoundError: No module named 'foo'");
+  });
+});
