@@ -22,6 +22,12 @@ export type ErrorCode =
   | "INPUT_INVALID"
   | "INPUT_UNKNOWN_FORMAT"
   | "INPUT_GRAPHQL_ERRORS"
+  | "SOURCE_AUTH"
+  | "SOURCE_HTTP"
+  | "SOURCE_NETWORK"
+  | "SOURCE_TIMEOUT"
+  | "SOURCE_TOO_LARGE"
+  | "SOURCE_NOT_JSON"
   | "OUTPUT_WRITE"
   | "USAGE"
   | "INTERNAL";
@@ -117,6 +123,47 @@ export class UnknownFormatError extends InputError {
 /** A GraphQL response that carries `errors` (or an error union member) instead of data. */
 export class GraphQLResponseError extends InputError {
   override name = "GraphQLResponseError" as const;
+}
+
+/**
+ * A remote source (a Dagster GraphQL endpoint) could not be read: refused credentials, an HTTP
+ * error, a network failure or timeout after the allowed retries, a body that is not JSON or is
+ * too large. `url` never holds credentials; no message ever holds a token.
+ */
+export class SourceError extends AssetDiffError {
+  override name = "SourceError" as const;
+  /** The endpoint, without credentials or query string. */
+  readonly url: string;
+  /** The last HTTP status, when there was one. */
+  readonly status: number | undefined;
+  /** How many requests were made. */
+  readonly attempts: number;
+
+  constructor(
+    code: Extract<ErrorCode, `SOURCE_${string}`>,
+    url: string,
+    message: string,
+    details: { status?: number; attempts?: number; cause?: unknown } = {},
+  ) {
+    super(
+      code,
+      `${url}: ${message}`,
+      details.cause === undefined ? undefined : { cause: details.cause },
+    );
+    this.url = url;
+    this.status = details.status;
+    this.attempts = details.attempts ?? 1;
+  }
+}
+
+/**
+ * True for an error reading a remote source.
+ *
+ * @example
+ * if (isSourceError(e) && e.code === "SOURCE_AUTH") console.error("check DAGSTER_CLOUD_API_TOKEN");
+ */
+export function isSourceError(error: unknown): error is SourceError {
+  return isAssetDiffError(error) && error.code.startsWith("SOURCE_");
 }
 
 /** An output file could not be written. */

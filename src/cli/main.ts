@@ -3,7 +3,14 @@ import packageJson from "../../package.json" with { type: "json" };
 import { CHANGE_TYPE_MODES, type ChangeTypeMode } from "../diff/change-types";
 import { diffAssetGraphs } from "../diff/diff";
 import { isAssetDiffError, OutputWriteError, UsageError } from "../errors";
-import { INPUT_FORMATS, type InputFormat, loadAssetGraph } from "../load/index";
+import {
+  INPUT_FORMATS,
+  type InputFormat,
+  type LoadAssetGraphOptions,
+  loadAssetGraph,
+} from "../load/index";
+import { serializeSnapshot } from "../load/snapshot/snapshot";
+import type { AssetGraph } from "../model/asset";
 import { renderJson } from "../report/json";
 import { renderText } from "../report/text";
 import { writeFileAtomic } from "./write-file";
@@ -14,6 +21,8 @@ export interface CliIo {
   stderr: { write(text: string): unknown };
   stdin: AsyncIterable<Uint8Array | string>;
   env: Record<string, string | undefined>;
+  /** The `fetch` used for URL sources; the global one by default. */
+  fetch?: typeof globalThis.fetch;
 }
 
 /** Exit codes of the CLI. */
@@ -35,11 +44,15 @@ type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 export const USAGE = `asset-diff ${packageJson.version}: compare Dagster-style asset graphs between production and a branch
 
 Usage:
-  asset-diff diff <base> <branch> [options]
+  asset-diff diff <base> <branch> [options]   report what the branch changes
+  asset-diff snapshot <source> [options]      write a source as an asset-diff snapshot
 
-  <base>, <branch>    files (Dagster GraphQL responses or asset-diff snapshots); - reads stdin
+  <base>, <branch>, <source>: a file (Dagster GraphQL response, asset-diff snapshot,
+  dg list defs --json output), - for stdin, or the URL of a Dagster GraphQL endpoint
+  (http://localhost:3000/graphql, https://ORG.dagster.cloud/DEPLOYMENT/graphql; the
+  Dagster+ token is read from DAGSTER_CLOUD_API_TOKEN).
 
-Options:
+Options of diff:
   --format json|text            output format (default: text)
   --code-location NAME          compare only this code location, as Dagster's differ does
   --change-types dagster|all    Dagster's seven change types only, or also the extra ones (default: all)
@@ -47,8 +60,14 @@ Options:
   --missing-locations skip|removed
                                 a code location only in the base: list it as not compared
                                 (default, as Dagster) or report its assets as REMOVED
+
+Options of both:
   --input-format FORMAT         auto (default), ${Object.keys(INPUT_FORMATS).join(", ")}
-  --output FILE, -o FILE        write the report to FILE instead of stdout
+  --default-location NAME       code location of assets whose input names none (dg, dbt)
+  --default-repository NAME     their repository (default __repository__ with --default-location)
+  --timeout SECONDS             per request to a URL (default 60)
+  --retries N                   retries of a URL after network errors and HTTP 5xx (default 3)
+  --output FILE, -o FILE        write to FILE (atomically) instead of stdout
   --help, -h                    show this help
   --version, -v                 show the version
 
@@ -95,19 +114,31 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     return EXIT_CODES.ok;
   }
   if (command === "diff") return diffCommand(rest, io);
-  throw new UsageError(`unknown command ${JSON.stringify(command)}; the command is "diff"`);
+  if (command === "snapshot") return snapshotCommand(rest, io);
+  throw new UsageError(
+    `unknown command ${JSON.stringify(command)}; the commands are diff and snapshot`,
+  );
 }
+
+/** Options every command that reads sources takes. */
+const SOURCE_OPTIONS = {
+  "input-format": { type: "string" },
+  "default-location": { type: "string" },
+  "default-repository": { type: "string" },
+  timeout: { type: "string" },
+  retries: { type: "string" },
+  output: { type: "string", short: "o" },
+  help: { type: "boolean", short: "h" },
+} as const;
 
 async function diffCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, {
+    ...SOURCE_OPTIONS,
     format: { type: "string" },
     "code-location": { type: "string" },
     "change-types": { type: "string" },
     "include-unchanged": { type: "boolean" },
     "missing-locations": { type: "string" },
-    "input-format": { type: "string" },
-    output: { type: "string", short: "o" },
-    help: { type: "boolean", short: "h" },
   });
   if (values.help) {
     io.stdout.write(USAGE);
@@ -122,11 +153,6 @@ async function diffCommand(args: readonly string[], io: CliIo): Promise<number> 
   const format = oneOf<OutputFormat>("--format", values.format, OUTPUT_FORMATS) ?? "text";
   const changeTypes =
     oneOf<ChangeTypeMode>("--change-types", values["change-types"], CHANGE_TYPE_MODES) ?? "all";
-  const inputFormat =
-    oneOf<InputFormat | "auto">("--input-format", values["input-format"], [
-      "auto",
-      ...Object.keys(INPUT_FORMATS),
-    ] as (InputFormat | "auto")[]) ?? "auto";
   const missingLocations =
     oneOf<"skip" | "removed">("--missing-locations", values["missing-locations"], [
       "skip",
@@ -135,38 +161,85 @@ async function diffCommand(args: readonly string[], io: CliIo): Promise<number> 
   const codeLocation = values["code-location"];
   if (codeLocation !== undefined && codeLocation === "")
     throw new UsageError("--code-location needs a name");
+  const loadOptions = sourceOptions(values, io);
 
-  const [base, branch] = await Promise.all(
-    [basePath, branchPath].map((path) =>
-      loadAssetGraph(path, { format: inputFormat, stdin: io.stdin }),
-    ),
-  );
-  const changeSet = diffAssetGraphs(
-    base as NonNullable<typeof base>,
-    branch as NonNullable<typeof branch>,
-    {
-      changeTypes,
-      includeUnchanged: values["include-unchanged"] ?? false,
-      missingLocations,
-      ...(codeLocation === undefined ? {} : { codeLocation }),
-    },
-  );
-  const report = format === "json" ? renderJson(changeSet) : renderText(changeSet);
-  if (values.output === undefined) io.stdout.write(report);
-  else {
-    try {
-      await writeFileAtomic(values.output, report);
-    } catch (error) {
-      throw new OutputWriteError(
-        values.output,
-        `cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-        {
-          cause: error,
-        },
-      );
-    }
-  }
+  const [base, branch] = (await Promise.all([
+    loadAssetGraph(basePath, { ...loadOptions, onWarning: warn(io, "base") }),
+    loadAssetGraph(branchPath, { ...loadOptions, onWarning: warn(io, "branch") }),
+  ])) as [AssetGraph, AssetGraph];
+  const changeSet = diffAssetGraphs(base, branch, {
+    changeTypes,
+    includeUnchanged: values["include-unchanged"] ?? false,
+    missingLocations,
+    ...(codeLocation === undefined ? {} : { codeLocation }),
+  });
+  await emit(io, values.output, format === "json" ? renderJson(changeSet) : renderText(changeSet));
   return EXIT_CODES.ok;
+}
+
+async function snapshotCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, SOURCE_OPTIONS);
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return EXIT_CODES.ok;
+  }
+  if (positionals.length !== 1)
+    throw new UsageError(`snapshot takes one <source>; got ${positionals.length}`);
+  const graph = await loadAssetGraph(positionals[0] as string, {
+    ...sourceOptions(values, io),
+    onWarning: warn(io),
+  });
+  await emit(io, values.output, serializeSnapshot(graph));
+  return EXIT_CODES.ok;
+}
+
+type SourceValues = {
+  "input-format"?: string | undefined;
+  "default-location"?: string | undefined;
+  "default-repository"?: string | undefined;
+  timeout?: string | undefined;
+  retries?: string | undefined;
+};
+
+function sourceOptions(values: SourceValues, io: CliIo): LoadAssetGraphOptions {
+  const formats = ["auto", ...Object.keys(INPUT_FORMATS)] as (InputFormat | "auto")[];
+  const options: LoadAssetGraphOptions = {
+    format: oneOf("--input-format", values["input-format"], formats) ?? "auto",
+    stdin: io.stdin,
+    env: io.env,
+  };
+  if (io.fetch) options.fetch = io.fetch;
+  const location = values["default-location"];
+  if (location !== undefined) {
+    if (location === "") throw new UsageError("--default-location needs a name");
+    options.codeLocation = location;
+    options.repository = values["default-repository"] ?? "__repository__";
+  } else if (values["default-repository"] !== undefined) {
+    options.repository = values["default-repository"];
+  }
+  if (values.timeout !== undefined)
+    options.timeoutMs = number("--timeout", values.timeout, { min: 0.001 }) * 1000;
+  if (values.retries !== undefined)
+    options.retries = number("--retries", values.retries, { min: 0, integer: true, max: 20 });
+  return options;
+}
+
+function warn(io: CliIo, side?: string): (message: string) => void {
+  return (message) =>
+    io.stderr.write(`asset-diff: warning${side ? ` (${side})` : ""}: ${oneLine(message)}\n`);
+}
+
+async function emit(io: CliIo, output: string | undefined, text: string): Promise<void> {
+  if (output === undefined) {
+    io.stdout.write(text);
+    return;
+  }
+  try {
+    await writeFileAtomic(output, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new OutputWriteError(output, `cannot be written (${code})`, { cause: error });
+  }
 }
 
 type OptionSpec = Record<string, { type: "string" | "boolean"; short?: string }>;
@@ -192,6 +265,28 @@ function oneOf<T extends string>(
   throw new UsageError(
     `${flag} must be one of ${allowed.join(", ")}; got ${JSON.stringify(value)}`,
   );
+}
+
+function number(
+  flag: string,
+  value: string,
+  limits: { min: number; max?: number; integer?: boolean },
+): number {
+  const n = Number(value);
+  const ok =
+    value.trim() !== "" &&
+    Number.isFinite(n) &&
+    n >= limits.min &&
+    (limits.max === undefined || n <= limits.max) &&
+    (!limits.integer || Number.isInteger(n));
+  if (!ok) {
+    const range =
+      limits.max === undefined ? `at least ${limits.min}` : `from ${limits.min} to ${limits.max}`;
+    throw new UsageError(
+      `${flag} must be ${limits.integer ? "a whole number" : "a number"} ${range}; got ${JSON.stringify(value)}`,
+    );
+  }
+  return n;
 }
 
 function oneLine(text: string): string {

@@ -1,9 +1,26 @@
 import { UnknownFormatError, ValidationError } from "../errors";
 import type { AssetGraph } from "../model/asset";
+import {
+  type FetchDagsterAssetGraphOptions,
+  fetchDagsterAssetGraph,
+} from "./dagster-graphql/client";
 import { looksLikeDagsterGraphql, parseDagsterGraphql } from "./dagster-graphql/parse";
+import { looksLikeDgListDefs, parseDgListDefs } from "./dg/parse";
 import { parseJsonText } from "./json";
 import { type ReadInputOptions, readInputText, STDIN_NAME } from "./read";
 import { looksLikeSnapshot, parseSnapshot } from "./snapshot/snapshot";
+
+/** What every format's parser accepts. */
+export interface FormatParseOptions {
+  /** Names the input in error messages, e.g. a file name. */
+  source?: string;
+  /**
+   * The code location (and repository) of the assets, for formats that do not carry them
+   * (`dg list defs` output, dbt manifests); ignored by formats that do.
+   */
+  codeLocation?: string | null;
+  repository?: string | null;
+}
 
 /**
  * The input formats asset-diff reads, in detection order. The single source for
@@ -16,11 +33,16 @@ export const INPUT_FORMATS = {
     parse: parseDagsterGraphql,
     label: "Dagster GraphQL response",
   },
+  "dg-list-defs": {
+    detect: looksLikeDgListDefs,
+    parse: parseDgListDefs,
+    label: "dg list defs --json output",
+  },
 } as const satisfies Record<
   string,
   {
     detect: (json: unknown) => boolean;
-    parse: (json: unknown, options: { source?: string }) => AssetGraph;
+    parse: (json: unknown, options: FormatParseOptions) => AssetGraph;
     label: string;
   }
 >;
@@ -29,11 +51,9 @@ export const INPUT_FORMATS = {
 export type InputFormat = keyof typeof INPUT_FORMATS;
 
 /** Options of {@link parseAssetGraph}. */
-export interface ParseAssetGraphOptions {
+export interface ParseAssetGraphOptions extends FormatParseOptions {
   /** The input's format; detected from its shape when `"auto"` or absent. */
   format?: InputFormat | "auto";
-  /** Names the input in error messages, e.g. a file name. */
-  source?: string;
 }
 
 /**
@@ -43,13 +63,13 @@ export interface ParseAssetGraphOptions {
  * const graph = parseAssetGraph(JSON.parse(text), { source: "branch.json" });
  */
 export function parseAssetGraph(json: unknown, options: ParseAssetGraphOptions = {}): AssetGraph {
+  const { format: requested, ...parseOptions } = options;
   const format =
-    options.format === undefined || options.format === "auto"
+    requested === undefined || requested === "auto"
       ? detectFormat(json, options.source)
-      : options.format;
-  const parserOptions = options.source === undefined ? {} : { source: options.source };
+      : requested;
   try {
-    return INPUT_FORMATS[format].parse(json, parserOptions);
+    return INPUT_FORMATS[format].parse(json, parseOptions);
   } catch (error) {
     // Hostile nesting can exhaust the stack inside schema validation; report it as input.
     if (error instanceof RangeError) {
@@ -84,23 +104,49 @@ export function detectFormat(json: unknown, source?: string): InputFormat {
 }
 
 /** Options of {@link loadAssetGraph}. */
-export interface LoadAssetGraphOptions extends ReadInputOptions {
-  /** The input's format; detected from its shape when `"auto"` or absent. */
+export interface LoadAssetGraphOptions extends ReadInputOptions, FetchDagsterAssetGraphOptions {
+  /** The input's format; detected from its shape when `"auto"` or absent. Ignored for URLs. */
   format?: InputFormat | "auto";
+  /** The code location of assets whose input does not name one (dg, dbt). */
+  codeLocation?: string | null;
+  /** The repository of assets whose input does not name one (dg, dbt). */
+  repository?: string | null;
+  /** Receives what a reader had to leave out or could not load (e.g. fields an older server lacks). */
+  onWarning?: (message: string) => void;
 }
 
 /**
- * Reads an asset graph from a file (or `-` for standard input) in any supported format.
+ * Reads an asset graph from a file, `-` (standard input) or an `http(s)://` URL of a Dagster
+ * GraphQL endpoint, in any supported format.
  *
  * @example
  * const base = await loadAssetGraph("prod.json");
+ * const branch = await loadAssetGraph("https://acme.dagster.cloud/pr-42/graphql");
  */
 export async function loadAssetGraph(
-  path: string,
+  location: string,
   options: LoadAssetGraphOptions = {},
 ): Promise<AssetGraph> {
-  const source = path === "-" ? STDIN_NAME : path;
-  const text = await readInputText(path, options);
+  if (isUrl(location)) {
+    const { graph, warnings } = await fetchDagsterAssetGraph(location, options);
+    for (const warning of warnings) options.onWarning?.(warning);
+    return graph;
+  }
+  const source = location === "-" ? STDIN_NAME : location;
+  const text = await readInputText(location, options);
   const json = parseJsonText(text, source);
-  return parseAssetGraph(json, { format: options.format ?? "auto", source });
+  const parseOptions: ParseAssetGraphOptions = { format: options.format ?? "auto", source };
+  if (options.codeLocation !== undefined) parseOptions.codeLocation = options.codeLocation;
+  if (options.repository !== undefined) parseOptions.repository = options.repository;
+  return parseAssetGraph(json, parseOptions);
+}
+
+/**
+ * True for an `http://` or `https://` address (read over GraphQL) rather than a file path.
+ *
+ * @example
+ * isUrl("http://localhost:3000/graphql"); // true
+ */
+export function isUrl(location: string): boolean {
+  return /^https?:\/\//i.test(location);
 }

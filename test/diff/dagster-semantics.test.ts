@@ -794,9 +794,13 @@ describe("the locations list", () => {
   test("holds only the chosen code location when one is chosen", () => {
     const base = {
       assets: [asset("a", { codeLocation: "one" })],
-      codeLocations: [{ name: "broken", status: "failed" as const, error: { message: "x", className: null } }],
+      codeLocations: [
+        { name: "broken", status: "failed" as const, error: { message: "x", className: null } },
+      ],
     };
-    const changeSet = diffAssetGraphs(base, graph(asset("a", { codeLocation: "one" })), { codeLocation: "one" });
+    const changeSet = diffAssetGraphs(base, graph(asset("a", { codeLocation: "one" })), {
+      codeLocation: "one",
+    });
     expect(changeSet.locations.map((l) => l.codeLocation)).toEqual(["one"]);
   });
 
@@ -804,10 +808,19 @@ describe("the locations list", () => {
     const branch = {
       assets: [],
       codeLocations: [
-        { name: "x", status: "failed" as const, error: { message: "ModuleNotFoundError: No module named 'foo'\n  at ...", className: "ModuleNotFoundError" } },
+        {
+          name: "x",
+          status: "failed" as const,
+          error: {
+            message: "ModuleNotFoundError: No module named 'foo'\n  at ...",
+            className: "ModuleNotFoundError",
+          },
+        },
       ],
     };
     const [location] = diffAssetGraphs(graph(asset("a", { codeLocation: "x" })), branch).locations;
-    expect(location?.message).toBe("failed to load in the branch: ModuleNotFoundError: No module named 'foo'");
+    expect(location?.message).toBe(
+      "failed to load in the branch: ModuleNotFoundError: No module named 'foo'",
+    );
   });
 });

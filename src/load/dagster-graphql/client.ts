@@ -1,0 +1,487 @@
+import { type DocumentNode, type GraphQLFormattedError, Kind, parse, print, visit } from "graphql";
+import { ClientError, GraphQLClient } from "graphql-request";
+import { GraphQLResponseError, type InputIssue, SourceError, UsageError } from "../../errors";
+import type { AssetGraph } from "../../model/asset";
+import { parseJsonText } from "../json";
+import { DEFAULT_MAX_INPUT_BYTES } from "../read";
+import { parseDagsterGraphql } from "./parse";
+import { WORKSPACE_ASSET_NODES_QUERY } from "./query";
+
+/** Options of {@link fetchDagsterAssetGraph}. */
+export interface FetchDagsterAssetGraphOptions {
+  /**
+   * A Dagster+ API token, sent as `Dagster-Cloud-Api-Token`. Without it, the token is taken from
+   * `DAGSTER_CLOUD_API_TOKEN`, but only for Dagster+ hosts (`*.dagster.cloud`), so that it is
+   * never sent anywhere else by accident.
+   */
+  token?: string;
+  /** Where `DAGSTER_CLOUD_API_TOKEN` is read from; `process.env` by default. */
+  env?: Record<string, string | undefined>;
+  /** Time allowed for one request, in milliseconds (default 60 000). */
+  timeoutMs?: number;
+  /** Retries after a network error, a timeout, HTTP 5xx, 409 or 429 (default 3). */
+  retries?: number;
+  /** First backoff delay in milliseconds, doubled on each retry (default 500). */
+  retryDelayMs?: number;
+  /** Largest response accepted, in bytes (default 512 MiB). */
+  maxBytes?: number;
+  /** The `fetch` to use; the global one by default. */
+  fetch?: typeof globalThis.fetch;
+}
+
+/** An asset graph read from a server, with what the reader had to leave out. */
+export interface FetchedAssetGraph {
+  graph: AssetGraph;
+  /**
+   * Things worth telling a user, e.g. fields an older server does not have (the sections they
+   * feed are then unknown, and the change set lists them as limitations).
+   */
+  warnings: string[];
+}
+
+/**
+ * Reads the asset graph of a running Dagster deployment over GraphQL: an OSS webserver
+ * (`http://localhost:3000/graphql`) or Dagster+ (`https://ORG.dagster.cloud/DEPLOYMENT/graphql`).
+ * Loads per code location and repository (so equal keys in two locations stay apart), keeps the
+ * load errors of locations that failed, adapts the query to older or newer servers by dropping
+ * the fields they do not know, and retries transient failures with backoff.
+ *
+ * @example
+ * const { graph, warnings } = await fetchDagsterAssetGraph("https://acme.dagster.cloud/prod/graphql");
+ */
+export async function fetchDagsterAssetGraph(
+  url: string,
+  options: FetchDagsterAssetGraphOptions = {},
+): Promise<FetchedAssetGraph> {
+  const endpoint = parseEndpoint(url);
+  const display = displayUrl(endpoint);
+  const token =
+    options.token ??
+    (isDagsterPlusHost(endpoint)
+      ? (options.env ?? process.env).DAGSTER_CLOUD_API_TOKEN
+      : undefined);
+  const transport = new Transport(display, {
+    fetch: options.fetch ?? globalThis.fetch,
+    timeoutMs: options.timeoutMs ?? 60_000,
+    retries: options.retries ?? 3,
+    retryDelayMs: options.retryDelayMs ?? 500,
+    maxBytes: options.maxBytes ?? DEFAULT_MAX_INPUT_BYTES,
+  });
+  const headers: Record<string, string> = {};
+  if (token) headers["Dagster-Cloud-Api-Token"] = token;
+  if (endpoint.username || endpoint.password) {
+    // fetch refuses credentials in a URL (and would echo them); send them as Basic auth instead.
+    const user = decodeURIComponent(endpoint.username);
+    const password = decodeURIComponent(endpoint.password);
+    headers.Authorization = `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+    endpoint.username = "";
+    endpoint.password = "";
+  }
+  const client = new GraphQLClient(endpoint.href, {
+    headers,
+    fetch: transport.fetch,
+    errorPolicy: "all",
+    jsonSerializer: {
+      stringify: JSON.stringify,
+      parse: (text: string) => parseJsonText(text, display),
+    },
+  });
+
+  const warnings: string[] = [];
+  // Error locations refer to the text sent, which is always the printed document.
+  let document = parse(print(parse(WORKSPACE_ASSET_NODES_QUERY)));
+  for (let round = 0; round <= MAX_PRUNING_ROUNDS; round++) {
+    const { data, errors } = await transport.run(() => send(client, document));
+    if (errors.length === 0) {
+      if (data === undefined || data === null) {
+        throw new GraphQLResponseError("INPUT_GRAPHQL_ERRORS", display, [
+          { path: [], message: "the response holds no data" },
+        ]);
+      }
+      const graph = parseDagsterGraphql({ data }, { source: display });
+      return {
+        graph: {
+          ...graph,
+          source: {
+            format: "dagster-graphql",
+            name: display,
+            capturedAt: new Date().toISOString(),
+          },
+        },
+        warnings: [...warnings, ...loadWarnings(graph)],
+      };
+    }
+    const pruned = pruneUnknownFields(document, errors);
+    if (pruned === undefined) throw graphqlErrors(display, errors);
+    document = pruned.document;
+    warnings.push(...pruned.warnings);
+  }
+  throw new SourceError(
+    "SOURCE_HTTP",
+    display,
+    `the server kept rejecting the query after ${MAX_PRUNING_ROUNDS} adjustments`,
+  );
+}
+
+/**
+ * Removes from a document the fields and fragments a server reported it does not know (by the
+ * errors' locations), or `undefined` when some error is not of that kind.
+ *
+ * @example
+ * pruneUnknownFields(parse("{ a b }"), [{ message: 'Cannot query field "b" on type "Query".', locations: [{ line: 1, column: 5 }] }]);
+ */
+export function pruneUnknownFields(
+  document: DocumentNode,
+  errors: readonly GraphQLFormattedError[],
+): { document: DocumentNode; warnings: string[] } | undefined {
+  const targets = new Set<string>();
+  const warnings: string[] = [];
+  for (const error of errors) {
+    const location = error.locations?.[0];
+    const what = describePrunable(error.message);
+    if (location === undefined || what === undefined) return undefined;
+    targets.add(`${location.line}:${location.column}`);
+    if (what !== "") warnings.push(what);
+  }
+  const at = (node: { loc?: { startToken: { line: number; column: number } } }) =>
+    node.loc ? targets.has(`${node.loc.startToken.line}:${node.loc.startToken.column}`) : false;
+  let removed = 0;
+  const next = visit(document, {
+    Field(node) {
+      if (at(node)) {
+        removed++;
+        return null;
+      }
+      return undefined;
+    },
+    InlineFragment(node) {
+      if (at(node) || (node.typeCondition && at(node.typeCondition))) {
+        removed++;
+        return null;
+      }
+      return undefined;
+    },
+  });
+  if (removed === 0) return undefined;
+  // Re-parse so that locations match the printed text the server sees next.
+  return { document: parse(print(dropEmptySelections(next))), warnings };
+}
+
+// --- internal ---
+
+/** At most this many rounds of dropping unknown fields (each round drops all it was told of). */
+const MAX_PRUNING_ROUNDS = 8;
+
+/** HTTP statuses worth retrying: conflicts, rate limits and server-side failures. */
+const RETRYABLE = new Set([409, 429, 500, 502, 503, 504]);
+
+/** The longest wait honoured from a `Retry-After` header. */
+const MAX_RETRY_AFTER_MS = 30_000;
+
+interface TransportOptions {
+  fetch: typeof globalThis.fetch;
+  timeoutMs: number;
+  retries: number;
+  retryDelayMs: number;
+  maxBytes: number;
+}
+
+/** Timeouts, retries, size limits and HTTP status handling around graphql-request. */
+class Transport {
+  private attempts = 0;
+
+  constructor(
+    private readonly display: string,
+    private readonly options: TransportOptions,
+  ) {}
+
+  /** Runs one GraphQL exchange, retrying transient failures with exponential backoff. */
+  async run<T>(exchange: () => Promise<T>): Promise<T> {
+    for (let retry = 0; ; retry++) {
+      try {
+        return await exchange();
+      } catch (error) {
+        const failure = this.classify(error);
+        if (!failure.retryable || retry >= this.options.retries) throw failure.error;
+        await sleep(failure.retryAfterMs ?? this.options.retryDelayMs * 2 ** retry);
+      }
+    }
+  }
+
+  /** A `fetch` with a timeout, a size limit and typed HTTP failures. */
+  readonly fetch: typeof globalThis.fetch = async (input, init) => {
+    this.attempts++;
+    const signal = AbortSignal.timeout(this.options.timeoutMs);
+    let response: Response;
+    try {
+      response = await this.options.fetch(input, { ...init, signal });
+    } catch (error) {
+      throw this.networkError(error);
+    }
+    if (response.status === 401 || response.status === 403) {
+      await response.body?.cancel();
+      throw new SourceError(
+        "SOURCE_AUTH",
+        this.display,
+        `the server refused the request (HTTP ${response.status}): the API token is missing or wrong (Dagster+ reads it from DAGSTER_CLOUD_API_TOKEN)`,
+        { status: response.status, attempts: this.attempts },
+      );
+    }
+    if (RETRYABLE.has(response.status)) {
+      await response.body?.cancel();
+      throw new RetryableHttpError(response.status, retryAfter(response));
+    }
+    const contentType = response.headers.get("content-type") ?? "";
+    if (!/json/i.test(contentType)) {
+      await response.body?.cancel();
+      throw new SourceError(
+        "SOURCE_NOT_JSON",
+        this.display,
+        `expected a JSON GraphQL response, got HTTP ${response.status} with ${contentType ? `content type ${contentType.split(";")[0]}` : "no content type"}`,
+        { status: response.status, attempts: this.attempts },
+      );
+    }
+    const text = await this.readBody(response, signal);
+    return new Response(text, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  };
+
+  private async readBody(response: Response, signal: AbortSignal): Promise<string> {
+    const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+    if (declared > this.options.maxBytes) {
+      await response.body?.cancel();
+      throw this.tooLarge(declared);
+    }
+    if (response.body === null) return "";
+    const reader = response.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        total += value.byteLength;
+        if (total > this.options.maxBytes) {
+          await reader.cancel();
+          throw this.tooLarge(total);
+        }
+        chunks.push(value);
+      }
+    } catch (error) {
+      if (error instanceof SourceError) throw error;
+      throw this.networkError(signal.aborted ? signal.reason : error);
+    }
+    return Buffer.concat(chunks).toString("utf8");
+  }
+
+  private tooLarge(bytes: number): SourceError {
+    return new SourceError(
+      "SOURCE_TOO_LARGE",
+      this.display,
+      `the response is over ${this.options.maxBytes} bytes (at least ${bytes}); raise the size limit if this is expected`,
+      { attempts: this.attempts },
+    );
+  }
+
+  private networkError(error: unknown): Error {
+    const name = (error as Error | undefined)?.name;
+    if (name === "TimeoutError" || name === "AbortError") {
+      return new SourceError(
+        "SOURCE_TIMEOUT",
+        this.display,
+        `no response within ${this.options.timeoutMs} ms`,
+        {
+          attempts: this.attempts,
+        },
+      );
+    }
+    // Only the error code is shown: messages of fetch errors may quote the URL.
+    const cause = (error as { cause?: { code?: string } } | undefined)?.cause;
+    const reason =
+      cause?.code ?? (error as { code?: string } | undefined)?.code ?? name ?? "unknown error";
+    return new SourceError("SOURCE_NETWORK", this.display, `could not be reached (${reason})`, {
+      attempts: this.attempts,
+    });
+  }
+
+  private classify(error: unknown): { error: Error; retryable: boolean; retryAfterMs?: number } {
+    if (error instanceof RetryableHttpError) {
+      const final = new SourceError(
+        "SOURCE_HTTP",
+        this.display,
+        `the server answered HTTP ${error.status} ${this.attempts > 1 ? `on all ${this.attempts} attempts` : ""}`.trim(),
+        { status: error.status, attempts: this.attempts },
+      );
+      return error.retryAfterMs === undefined
+        ? { error: final, retryable: true }
+        : { error: final, retryable: true, retryAfterMs: error.retryAfterMs };
+    }
+    if (error instanceof SourceError) {
+      const retryable = error.code === "SOURCE_NETWORK" || error.code === "SOURCE_TIMEOUT";
+      const final = retryable
+        ? new SourceError(
+            error.code,
+            this.display,
+            error.message.slice(this.display.length + 2) + attemptsNote(this.attempts),
+            {
+              attempts: this.attempts,
+            },
+          )
+        : error;
+      return { error: final, retryable };
+    }
+    if (error instanceof ClientError) {
+      // graphql-request turns any non-2xx answer into a ClientError; one with GraphQL errors is
+      // handled by the caller, so only an error without them lands here.
+      const status = error.response.status;
+      return {
+        error: new SourceError("SOURCE_HTTP", this.display, `the server answered HTTP ${status}`, {
+          status,
+          attempts: this.attempts,
+        }),
+        retryable: false,
+      };
+    }
+    if (error instanceof Error && "code" in error) return { error, retryable: false };
+    return { error: this.networkError(error), retryable: true };
+  }
+}
+
+class RetryableHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(`HTTP ${status}`);
+  }
+}
+
+/** Sends the document; GraphQL errors come back as data, whatever the HTTP status. */
+async function send(
+  client: GraphQLClient,
+  document: DocumentNode,
+): Promise<{ data: unknown; errors: GraphQLFormattedError[] }> {
+  try {
+    const response = await client.rawRequest<Record<string, unknown>>(print(document));
+    return { data: response.data, errors: (response.errors ?? []) as GraphQLFormattedError[] };
+  } catch (error) {
+    if (error instanceof ClientError && (error.response.errors?.length ?? 0) > 0) {
+      return {
+        data: error.response.data,
+        errors: error.response.errors as GraphQLFormattedError[],
+      };
+    }
+    throw error;
+  }
+}
+
+/** What a prunable validation error says is missing ("" when nothing worth a warning), or undefined. */
+function describePrunable(message: string): string | undefined {
+  const field = /^Cannot query field "([^"]+)" on type "([^"]+)"/.exec(message);
+  if (field)
+    return `the server does not know ${field[2]}.${field[1]}; it is left out, and what it feeds is not compared`;
+  const type = /^Unknown type "([^"]+)"/.exec(message);
+  if (type) return `the server does not know the type ${type[1]}; it is left out`;
+  const spread =
+    /^Fragment cannot be spread here as objects of type "([^"]+)" can never be of type "([^"]+)"/.exec(
+      message,
+    );
+  if (spread) return `the server's ${spread[1]} cannot be a ${spread[2]}; that part is left out`;
+  if (/must have a selection of subfields/.test(message)) return "";
+  return undefined;
+}
+
+/** Removes fields whose selection set became empty, and empty inline fragments. */
+function dropEmptySelections(document: DocumentNode): DocumentNode {
+  let current = document;
+  for (;;) {
+    let changed = false;
+    current = visit(current, {
+      leave(node) {
+        if (
+          (node.kind === Kind.FIELD || node.kind === Kind.INLINE_FRAGMENT) &&
+          node.selectionSet?.selections.length === 0
+        ) {
+          changed = true;
+          return null;
+        }
+        return undefined;
+      },
+    });
+    if (!changed) return current;
+  }
+}
+
+function graphqlErrors(
+  display: string,
+  errors: readonly GraphQLFormattedError[],
+): GraphQLResponseError {
+  const issues = errors.map(
+    (e, i): InputIssue => ({ path: ["errors", i], message: `GraphQL error: ${e.message}` }),
+  );
+  return new GraphQLResponseError("INPUT_GRAPHQL_ERRORS", display, issues);
+}
+
+function loadWarnings(graph: AssetGraph): string[] {
+  return (graph.codeLocations ?? [])
+    .filter((l) => l.status !== "loaded")
+    .map((l) =>
+      l.status === "loading"
+        ? `code location ${l.name} is still loading; its assets are unknown`
+        : `code location ${l.name} failed to load${l.error ? `: ${l.error.message.split("\n", 1)[0]}` : ""}; its assets are unknown`,
+    );
+}
+
+function parseEndpoint(url: string): URL {
+  let endpoint: URL;
+  try {
+    endpoint = new URL(url);
+  } catch {
+    throw new UsageError(`${JSON.stringify(redact(url))} is not a URL`);
+  }
+  if (endpoint.protocol !== "http:" && endpoint.protocol !== "https:") {
+    throw new UsageError(`${displayUrl(endpoint)}: only http and https URLs can be read`);
+  }
+  return endpoint;
+}
+
+/**
+ * A URL as it may be shown: no user, password, query or fragment (where tokens sometimes hide).
+ *
+ * @example
+ * displayUrl(new URL("https://me:pw@acme.dagster.cloud/prod/graphql?token=x")); // "https://acme.dagster.cloud/prod/graphql"
+ */
+export function displayUrl(url: URL): string {
+  return `${url.protocol}//${url.host}${url.pathname}`;
+}
+
+function redact(text: string): string {
+  return text.replace(/\/\/[^/@]*@/, "//").replace(/[?#].*$/, "");
+}
+
+/** Dagster+ hosts: `*.dagster.cloud` (the token from the environment is only ever sent there). */
+function isDagsterPlusHost(url: URL): boolean {
+  return (
+    url.protocol === "https:" &&
+    (url.hostname === "dagster.cloud" || url.hostname.endsWith(".dagster.cloud"))
+  );
+}
+
+function retryAfter(response: Response): number | undefined {
+  const header = response.headers.get("retry-after");
+  if (header === null) return undefined;
+  const seconds = Number(header);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
+  return Number.isFinite(ms) ? Math.min(Math.max(0, ms), MAX_RETRY_AFTER_MS) : undefined;
+}
+
+function attemptsNote(attempts: number): string {
+  return attempts > 1 ? ` (after ${attempts} attempts)` : "";
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

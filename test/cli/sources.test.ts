@@ -1,0 +1,147 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, test } from "vitest";
+import { parseSnapshot } from "../../src/load/snapshot/snapshot";
+import { cli } from "../helpers/cli";
+import {
+  fixtureData,
+  graphqlEndpoint,
+  startServer,
+  type TestServer,
+} from "../helpers/dagster-server";
+
+const dir = mkdtempSync(join(tmpdir(), "asset-diff-sources-"));
+const servers: TestServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+const serve = async (data: unknown) => {
+  const server = await startServer(graphqlEndpoint(data));
+  servers.push(server);
+  return server;
+};
+
+describe("URLs as sources", () => {
+  test("diff reads a live endpoint on one side and a file on the other", async () => {
+    const prod = await serve(fixtureData("fixtures/example/base.json"));
+    const { code, stdout, stderr } = await cli([
+      "diff",
+      prod.url,
+      "fixtures/example/branch.json",
+      "--format",
+      "json",
+    ]);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const changeSet = JSON.parse(stdout);
+    expect(changeSet.summary.assets).toEqual({ new: 3, removed: 1, modified: 19, unchanged: 17 });
+    expect(changeSet.base.source).toMatchObject({ format: "dagster-graphql", name: prod.url });
+  });
+
+  test("snapshot captures production; the snapshot diffs like the live endpoint", async () => {
+    const prod = await serve(fixtureData("fixtures/example/base.json"));
+    const file = join(dir, "prod.snapshot.json");
+    expect((await cli(["snapshot", prod.url, "-o", file])).code).toBe(0);
+    const snapshot = parseSnapshot(JSON.parse(readFileSync(file, "utf8")));
+    expect(snapshot.assets).toHaveLength(37);
+    const fromSnapshot = await cli([
+      "diff",
+      file,
+      "fixtures/example/branch.json",
+      "--format",
+      "json",
+    ]);
+    const fromUrl = await cli([
+      "diff",
+      prod.url,
+      "fixtures/example/branch.json",
+      "--format",
+      "json",
+    ]);
+    const assets = (out: string) => JSON.parse(out).assets;
+    expect(assets(fromSnapshot.stdout)).toEqual(assets(fromUrl.stdout));
+  });
+
+  test("snapshot of a file prints the snapshot", async () => {
+    const { code, stdout } = await cli(["snapshot", "fixtures/example/branch.json"]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({
+      formatVersion: 1,
+      source: { format: "dagster-graphql" },
+    });
+  });
+
+  test("warnings about a location that failed to load go to stderr, the report to stdout", async () => {
+    const data = structuredClone(fixtureData("fixtures/example/branch.json")) as {
+      workspaceOrError: { locationEntries: Record<string, unknown>[] };
+    };
+    const entry = data.workspaceOrError.locationEntries[1];
+    if (!entry) throw new Error("fixture changed");
+    entry.locationOrLoadError = {
+      __typename: "PythonError",
+      message: "SyntaxError: invalid syntax (defs.py, line 3)",
+      className: "SyntaxError",
+    };
+    const branch = await serve(data);
+    const { code, stdout, stderr } = await cli(["diff", "fixtures/example/base.json", branch.url]);
+    expect(code).toBe(0);
+    expect(stderr).toBe(
+      `asset-diff: warning (branch): code location ${entry.name} failed to load: SyntaxError: invalid syntax (defs.py, line 3); its assets are unknown\n`,
+    );
+    expect(stdout).toContain("Code locations not compared");
+  });
+
+  test("a refused Dagster+ token is reported without the token, exit 2", async () => {
+    const token = "user:0123456789abcdef0123456789abcdef";
+    const fetch: typeof globalThis.fetch = async () =>
+      new Response("{}", { status: 401, headers: { "content-type": "application/json" } });
+    const { code, stdout, stderr } = await cli(
+      ["diff", "https://acme.dagster.cloud/prod/graphql", "fixtures/example/branch.json"],
+      {
+        env: { DAGSTER_CLOUD_API_TOKEN: token },
+        fetch,
+      },
+    );
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toBe(
+      "asset-diff: https://acme.dagster.cloud/prod/graphql: the server refused the request (HTTP 401): the API token is missing or wrong (Dagster+ reads it from DAGSTER_CLOUD_API_TOKEN)\n",
+    );
+    expect(stderr).not.toContain(token);
+  });
+
+  test.each([
+    [["--timeout", "0"], /--timeout must be a number at least 0.001; got "0"/],
+    [["--retries", "1.5"], /--retries must be a whole number from 0 to 20; got "1.5"/],
+    [["--default-location", ""], /--default-location needs a name/],
+  ])("bad source options are usage errors: %j", async (flags, message) => {
+    const { code, stderr } = await cli(["snapshot", "fixtures/example/base.json", ...flags]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+});
+
+describe("dg list defs output as a source", () => {
+  test("--default-location names the location its output does not carry", async () => {
+    const { code, stdout } = await cli([
+      "diff",
+      "fixtures/dg/base.json",
+      "fixtures/dg/branch.json",
+      "--format",
+      "json",
+      "--change-types",
+      "dagster",
+      "--default-location",
+      "analytics",
+    ]);
+    expect(code).toBe(0);
+    const changeSet = JSON.parse(stdout);
+    expect(new Set(changeSet.assets.map((a: { codeLocation: string }) => a.codeLocation))).toEqual(
+      new Set(["analytics"]),
+    );
+    expect(changeSet.limitations.map((l: { changeType: string }) => l.changeType)).toContain(
+      "CODE_VERSION",
+    );
+  });
+});
