@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { buildSchema, graphql, parse, validate } from "graphql";
 import { describe, expect, test } from "vitest";
 import { WORKSPACE_ASSET_NODES_QUERY } from "../../src/load/dagster-graphql/query";
+import { DOCUMENTS } from "../helpers/schema-subset";
 
 // Dagster's real GraphQL schema, kept beside the project; these checks need it.
 const SCHEMA = "../shared/reference/dagster/schema.graphql";
@@ -9,8 +10,8 @@ const SCHEMA = "../shared/reference/dagster/schema.graphql";
 describe.runIf(existsSync(SCHEMA))("GraphQL documents against Dagster's schema", () => {
   const schema = buildSchema(readFileSync(SCHEMA, "utf8"));
 
-  test("the documented workspace query validates", () => {
-    expect(validate(schema, parse(WORKSPACE_ASSET_NODES_QUERY)).map((e) => e.message)).toEqual([]);
+  test.each(DOCUMENTS)("every document asset-diff sends validates (%#)", (document) => {
+    expect(validate(schema, parse(document)).map((e) => e.message)).toEqual([]);
   });
 
   test.each(["fixtures/example/base.json", "fixtures/example/branch.json"])(
