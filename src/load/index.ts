@@ -5,6 +5,7 @@ import {
   fetchDagsterAssetGraph,
 } from "./dagster-graphql/client";
 import { looksLikeDagsterGraphql, parseDagsterGraphql } from "./dagster-graphql/parse";
+import { looksLikeDbtManifest, parseDbtManifest } from "./dbt/parse";
 import { looksLikeDgListDefs, parseDgListDefs } from "./dg/parse";
 import { parseJsonText } from "./json";
 import { type ReadInputOptions, readInputText, STDIN_NAME } from "./read";
@@ -37,6 +38,11 @@ export const INPUT_FORMATS = {
     detect: looksLikeDgListDefs,
     parse: parseDgListDefs,
     label: "dg list defs --json output",
+  },
+  "dbt-manifest": {
+    detect: looksLikeDbtManifest,
+    parse: parseDbtManifest,
+    label: "dbt manifest.json",
   },
 } as const satisfies Record<
   string,

@@ -100,7 +100,7 @@ describe("malformed and oversized input", () => {
       expect(() => parseAssetGraph(json, { source: "x.json" })).toThrow(UnknownFormatError);
     }
     expect(() => parseAssetGraph({ hello: 1 }, { source: "x.json" })).toThrow(
-      "x.json: is not a format asset-diff reads (asset-diff snapshot, Dagster GraphQL response, dg list defs --json output)",
+      "x.json: is not a format asset-diff reads (asset-diff snapshot, Dagster GraphQL response, dg list defs --json output, dbt manifest.json)",
     );
   });
 

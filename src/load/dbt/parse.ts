@@ -1,0 +1,608 @@
+import type { z } from "zod";
+import { type InputIssue, type JsonPath, ValidationError, zodIssues } from "../../errors";
+import type { Asset, AssetGraph } from "../../model/asset";
+import { keyId, keyToString } from "../../model/key";
+import { normalizeValidated } from "../../normalize/normalize";
+import {
+  type DbtAssetNode,
+  type DbtGroup,
+  type DbtSource,
+  dagsterAssetKeyMeta,
+  dagsterAutoMaterializeMeta,
+  dagsterGroupMeta,
+  dagsterOwnersMeta,
+  dbtAssetNode,
+  dbtColumn,
+  dbtEntryHead,
+  dbtGroup,
+  dbtManifestMetadata,
+  dbtPassThroughEntry,
+  dbtSource,
+} from "./schema";
+import {
+  type DbtResourceProps,
+  defaultAssetKey,
+  defaultCodeVersion,
+  defaultDescription,
+  defaultGroup,
+  defaultKinds,
+  defaultMetadata,
+  defaultOwners,
+  defaultTags,
+} from "./translate";
+
+/**
+ * Options of {@link parseDbtManifest}.
+ *
+ * @example
+ * const options: ParseDbtManifestOptions = { source: "manifest.json", codeLocation: "analytics", repository: "__repository__" };
+ */
+export interface ParseDbtManifestOptions {
+  /** Names the input in error messages, e.g. a file name. */
+  source?: string;
+  /** The Dagster code location that loads the dbt project (a manifest does not know it); `null` by default. */
+  codeLocation?: string | null;
+  /** The repository in that code location, e.g. `__repository__`; `null` by default. */
+  repository?: string | null;
+}
+
+/**
+ * The `source.format` of graphs read from a dbt manifest.
+ *
+ * @example
+ * parseDbtManifest(manifest).source?.format === DBT_MANIFEST_FORMAT; // true
+ */
+export const DBT_MANIFEST_FORMAT = "dbt-manifest";
+
+/**
+ * Reads a dbt `manifest.json` (schema v7 to v12; older ones where they agree) into the asset graph
+ * Dagster builds from it with `@dbt_assets` and the default `DagsterDbtTranslator`:
+ *
+ * - assets: enabled models, seeds and snapshots (ephemeral models are not assets; their parents
+ *   are passed through to their children, as dagster-dbt does), and sources;
+ * - key: `meta.dagster.asset_key`, else a source's `[source_name, name]`, a versioned model's
+ *   `[alias]`, `[config.schema, name]` when a schema is configured, else `[name]`; two resources with
+ *   one key are an error;
+ * - code version: SHA-1 of the raw code, else the checksum (seeds), else `null` (sources);
+ * - dependencies: the parents that are assets, as a set; partition mappings unknown;
+ * - tags: each dbt tag `t` as `{t: ""}` plus the kind tags `dagster/kind/dbt` and
+ *   `dagster/kind/<adapter>`; kinds likewise;
+ * - metadata: materialization, column schema, table name, unique id and project id;
+ * - group (`meta.dagster.group`, `config.group`, else `default`), owners, and dagster-dbt's
+ *   description (the dbt description followed by the raw SQL);
+ * - models, seeds and snapshots are executable materializable assets with no automation
+ *   condition unless `meta.dagster.auto_materialize_policy` sets one (then it is unknown).
+ *
+ * What a manifest cannot tell (partitions, freshness and backfill policies, what Dagster does with
+ * a source) is left unknown. Invalid input gives a {@link ValidationError} naming each problem's
+ * JSON path.
+ *
+ * This follows the current dagster-dbt with default settings; a custom translator or other
+ * definitions can change any of it. Deliberate differences: sources are assets here, while
+ * dagster-dbt only makes them dependencies (so their automation and execution type stay unknown);
+ * partition mappings are unknown rather than Dagster's default; a parent the manifest does not hold
+ * is dropped where dagster-dbt fails; the Python objects dagster-dbt puts in metadata (the manifest,
+ * the translator) are left out; owners are not checked to be emails. Column order follows
+ * JavaScript's object order, which puts integer-like column names first.
+ *
+ * @example
+ * const graph = parseDbtManifest(JSON.parse(text), {
+ *   source: "target/manifest.json",
+ *   codeLocation: "analytics",
+ *   repository: "__repository__",
+ * });
+ */
+export function parseDbtManifest(json: unknown, options: ParseDbtManifestOptions = {}): AssetGraph {
+  const reader = new ManifestReader(json, options);
+  const assets = reader.assets();
+  reader.throwIfIssues();
+  const graph: AssetGraph = { assets, source: reader.graphSource() };
+  return normalizeValidated(graph, options.source === undefined ? {} : { source: options.source });
+}
+
+/**
+ * True when `json` declares itself a dbt manifest: `metadata.dbt_schema_version` names a manifest
+ * schema (`.../manifest/v12.json`) and there is a `nodes` member.
+ *
+ * @example
+ * looksLikeDbtManifest({ metadata: { dbt_schema_version: "https://schemas.getdbt.com/dbt/manifest/v12.json" }, nodes: {} }); // true
+ */
+export function looksLikeDbtManifest(json: unknown): boolean {
+  if (!isObject(json) || !("nodes" in json) || !isObject(json.metadata)) return false;
+  const version = json.metadata.dbt_schema_version;
+  return typeof version === "string" && MANIFEST_SCHEMA.test(version);
+}
+
+// --- internal ---
+
+const MANIFEST_SCHEMA = /\/manifest\/v\d+(?:\.json)?$/;
+
+/** The node types dagster-dbt makes assets of (`ASSET_RESOURCE_TYPES`). */
+const ASSET_NODE_TYPES: ReadonlySet<string> = new Set(["model", "seed", "snapshot"]);
+
+/**
+ * Graph entries that are not assets but sit between assets; dagster-dbt looks through them to
+ * their own parents (`is_non_asset_node`). Ephemeral models are the fourth kind.
+ */
+const PASS_THROUGH_TYPES: ReadonlySet<string> = new Set([
+  "metric",
+  "semantic_model",
+  "saved_query",
+]);
+
+/** Top-level maps that hold pass-through entries, searched when a parent is not a node or source. */
+const PASS_THROUGH_MAPS = ["metrics", "semantic_models", "saved_queries"] as const;
+
+/** Most issues collected before giving up on a badly wrong input. */
+const MAX_ISSUES = 50;
+
+/** A graph entry as far as dependencies are concerned. */
+interface Entry {
+  /** An asset itself: a non-ephemeral model, seed or snapshot, or a source. */
+  asset: boolean;
+  /** Looked through to its parents: an ephemeral model, metric, semantic model or saved query. */
+  passThrough: boolean;
+  parents: readonly string[];
+}
+
+/** A resource that becomes an asset. */
+interface AssetResource {
+  /** Its key in `nodes` or `sources`: what `depends_on` refers to. */
+  id: string;
+  path: JsonPath;
+  props: DbtResourceProps;
+  parents: readonly string[];
+  /** `meta.dagster` of the `meta` block (group, owners, automation). */
+  dagster: Record<string, unknown> | undefined;
+  metaPath: JsonPath;
+  /** `meta.dagster.asset_key` from `config.meta` when that is non-empty, else from `meta`. */
+  configuredKey: string | string[] | null | undefined;
+  group: string | null | undefined;
+}
+
+class ManifestReader {
+  private readonly issues: InputIssue[] = [];
+  private readonly source: string | undefined;
+  private readonly manifest: Record<string, unknown>;
+  private readonly metadata: z.output<typeof dbtManifestMetadata>;
+  private readonly entries = new Map<string, Entry>();
+  private readonly resources: AssetResource[] = [];
+  private readonly groups = new Map<string, DbtGroup>();
+  /** The asset parents found behind each pass-through entry, by unique_id. */
+  private readonly passedThrough = new Map<string, Set<string>>();
+
+  constructor(
+    json: unknown,
+    private readonly options: ParseDbtManifestOptions,
+  ) {
+    this.source = options.source;
+    if (!isObject(json)) {
+      throw new ValidationError(this.source, [
+        {
+          path: [],
+          message: `expected a dbt manifest (a JSON object with "nodes"), got ${describeValue(json)}`,
+        },
+      ]);
+    }
+    this.manifest = json;
+    this.metadata =
+      json.metadata === undefined || json.metadata === null
+        ? {}
+        : (this.validate(dbtManifestMetadata, json.metadata, ["metadata"]) ?? {});
+    if (!isObject(json.nodes)) {
+      throw new ValidationError(this.source, [
+        {
+          path: ["nodes"],
+          message: `expected the manifest's nodes (an object keyed by unique_id), ${json.nodes === undefined ? "but the field is missing" : `got ${describeValue(json.nodes)}`}`,
+        },
+      ]);
+    }
+    this.readGroups();
+    this.readNodes(json.nodes);
+    this.readSources(this.map(json.sources, ["sources"], "sources"));
+  }
+
+  throwIfIssues(): void {
+    if (this.issues.length > 0) throw new ValidationError(this.source, this.issues);
+  }
+
+  graphSource(): NonNullable<AssetGraph["source"]> {
+    const source: NonNullable<AssetGraph["source"]> = { format: DBT_MANIFEST_FORMAT };
+    if (this.options.source !== undefined) source.name = this.options.source;
+    if (this.metadata.generated_at !== undefined) source.capturedAt = this.metadata.generated_at;
+    return source;
+  }
+
+  assets(): Asset[] {
+    const keys = this.keys();
+    const kinds = defaultKinds(this.metadata.adapter_type);
+    const assets: Asset[] = [];
+    for (const resource of this.resources) {
+      const key = keys.get(resource.id);
+      if (key === undefined) continue;
+      assets.push(this.asset(resource, key, keys, kinds));
+    }
+    return assets;
+  }
+
+  private asset(
+    resource: AssetResource,
+    key: string[],
+    keys: ReadonlyMap<string, string[]>,
+    kinds: string[],
+  ): Asset {
+    const { props, dagster, metaPath } = resource;
+    const dependencies = [...this.upstream(resource.parents)].flatMap((id) => {
+      const parentKey = keys.get(id);
+      return parentKey === undefined ? [] : [{ key: parentKey }];
+    });
+    const metaGroup = this.dagsterField(dagster, "group", dagsterGroupMeta, metaPath);
+    const metaOwners = this.dagsterField(dagster, "owners", dagsterOwnersMeta, metaPath);
+    const groupOwner =
+      resource.group === null || resource.group === undefined
+        ? undefined
+        : this.groups.get(resource.group)?.owner?.email;
+    const asset: Asset = {
+      key,
+      codeLocation: this.options.codeLocation ?? null,
+      repository: this.options.repository ?? null,
+      codeVersion: defaultCodeVersion(props),
+      dependencies,
+      tags: defaultTags(props, kinds),
+      metadata: defaultMetadata(props, this.metadata.project_id),
+      group: defaultGroup(metaGroup, props.configGroup),
+      owners: defaultOwners(metaOwners, groupOwner),
+      kinds,
+      description: defaultDescription(props),
+    };
+    if (props.resourceType !== "source") {
+      // A source is only a dependency to dagster-dbt: whether Dagster defines it, and how, depends
+      // on code outside the manifest, so its automation and execution type stay unknown.
+      const policy = this.dagsterField(
+        dagster,
+        "auto_materialize_policy",
+        dagsterAutoMaterializeMeta,
+        metaPath,
+      );
+      if (policy?.type !== "eager" && policy?.type !== "lazy") {
+        asset.automationCondition = null;
+        asset.autoMaterializePolicy = null;
+      }
+      asset.isExecutable = true;
+      asset.isMaterializable = true;
+      asset.isObservable = false;
+      asset.isAutoCreatedStub = false;
+    }
+    return asset;
+  }
+
+  /** Every resource's asset key (`get_asset_key`); two resources with one key are an issue. */
+  private keys(): Map<string, string[]> {
+    const keys = new Map<string, string[]>();
+    const owners = new Map<string, AssetResource>();
+    for (const resource of this.resources) {
+      const key = defaultAssetKey(resource.props, resource.configuredKey);
+      if (key === undefined) {
+        this.issue(
+          [...resource.path, "alias"],
+          "expected a string: a versioned model's asset key is its alias",
+        );
+        continue;
+      }
+      const id = keyId(key);
+      const first = owners.get(id);
+      if (first !== undefined) {
+        this.issue(
+          resource.path,
+          `${JSON.stringify(first.id)} and ${JSON.stringify(resource.id)} both map to the asset key ${JSON.stringify(keyToString(key))}; dagster-dbt needs a distinct key per dbt resource (set meta.dagster.asset_key on one of them)`,
+        );
+        continue;
+      }
+      owners.set(id, resource);
+      keys.set(resource.id, key);
+    }
+    return keys;
+  }
+
+  /**
+   * The unique_ids of the assets a resource depends on (`get_upstream_unique_ids`): parents that
+   * are assets, and the asset parents found behind pass-through parents. Parents the manifest does
+   * not hold, and parents of other kinds (tests, analyses, exposures...), are dropped.
+   */
+  private upstream(parents: readonly string[]): Set<string> {
+    const upstream = new Set<string>();
+    for (const id of parents) {
+      const entry = this.entry(id);
+      if (entry === undefined) continue;
+      if (entry.passThrough) {
+        for (const behind of this.behind(id, entry)) upstream.add(behind);
+      } else if (entry.asset) upstream.add(id);
+    }
+    return upstream;
+  }
+
+  /**
+   * The asset parents behind a pass-through entry: its asset parents, and those behind its
+   * pass-through parents. Every pass-through entry met is resolved once (a post-order walk with an
+   * explicit stack, so long chains of ephemeral models neither recurse deeply nor get walked once
+   * per child); an entry met again while it is being resolved (a cycle, which dbt refuses) adds
+   * nothing.
+   */
+  private behind(root: string, rootEntry: Entry): Set<string> {
+    const done = this.passedThrough.get(root);
+    if (done !== undefined) return done;
+    const expanding = new Set<string>();
+    const stack: [string, Entry][] = [[root, rootEntry]];
+    while (stack.length > 0) {
+      const [id, entry] = stack[stack.length - 1] as [string, Entry];
+      if (this.passedThrough.has(id)) {
+        stack.pop();
+        continue;
+      }
+      if (!expanding.has(id)) {
+        expanding.add(id);
+        for (const parent of entry.parents) {
+          const next = this.entry(parent);
+          if (next?.passThrough && !expanding.has(parent) && !this.passedThrough.has(parent)) {
+            stack.push([parent, next]);
+          }
+        }
+        continue;
+      }
+      const found = new Set<string>();
+      for (const parent of entry.parents) {
+        const next = this.entry(parent);
+        if (next?.asset) found.add(parent);
+        else if (next?.passThrough)
+          for (const ancestor of this.passedThrough.get(parent) ?? []) found.add(ancestor);
+      }
+      this.passedThrough.set(id, found);
+      stack.pop();
+    }
+    return this.passedThrough.get(root) ?? new Set();
+  }
+
+  /** A graph entry by unique_id: a node, a source, or (read on demand) a metric or semantic model. */
+  private entry(id: string): Entry | undefined {
+    const known = this.entries.get(id);
+    if (known !== undefined) return known;
+    for (const name of PASS_THROUGH_MAPS) {
+      const map = this.manifest[name];
+      if (!isObject(map) || !Object.hasOwn(map, id)) continue;
+      const raw = this.validate(dbtPassThroughEntry, map[id], [name, id]);
+      const entry: Entry = {
+        asset: false,
+        passThrough: raw !== undefined && PASS_THROUGH_TYPES.has(raw.resource_type),
+        parents: raw?.depends_on?.nodes ?? [],
+      };
+      this.entries.set(id, entry);
+      return entry;
+    }
+    return undefined;
+  }
+
+  private readNodes(nodes: Record<string, unknown>): void {
+    for (const id of Object.keys(nodes)) {
+      const path = ["nodes", id];
+      const raw = nodes[id];
+      const head = this.validate(dbtEntryHead, raw, path);
+      if (head === undefined || !ASSET_NODE_TYPES.has(head.resource_type)) {
+        this.entries.set(id, { asset: false, passThrough: false, parents: [] });
+        continue;
+      }
+      const node = this.validate(dbtAssetNode, raw, path);
+      if (node === undefined) {
+        // Counted as an asset so that its children do not report a second, misleading problem.
+        this.entries.set(id, { asset: true, passThrough: false, parents: [] });
+        continue;
+      }
+      const parents = node.depends_on?.nodes ?? [];
+      const ephemeral = node.resource_type === "model" && node.config?.materialized === "ephemeral";
+      this.entries.set(id, { asset: !ephemeral, passThrough: ephemeral, parents });
+      if (!ephemeral)
+        this.addResource(
+          id,
+          raw as Record<string, unknown>,
+          path,
+          nodeProps(id, node),
+          parents,
+          node.group,
+        );
+    }
+  }
+
+  private readSources(sources: Record<string, unknown>): void {
+    for (const id of Object.keys(sources)) {
+      const path = ["sources", id];
+      const raw = sources[id];
+      const source = this.validate(dbtSource, raw, path);
+      this.entries.set(id, { asset: true, passThrough: false, parents: [] });
+      if (source !== undefined)
+        this.addResource(
+          id,
+          raw as Record<string, unknown>,
+          path,
+          sourceProps(id, source),
+          [],
+          null,
+        );
+    }
+  }
+
+  private addResource(
+    id: string,
+    raw: Record<string, unknown>,
+    path: JsonPath,
+    props: Omit<DbtResourceProps, "columns">,
+    parents: readonly string[],
+    group: string | null | undefined,
+  ): void {
+    const metaPath = [...path, "meta"];
+    const meta = this.metaObject(raw.meta, metaPath);
+    const config = isObject(raw.config) ? raw.config : undefined;
+    // dagster-dbt reads the key from `config.meta` when that is non-empty, else from `meta`.
+    const keyMeta =
+      config !== undefined && isObject(config.meta) && Object.keys(config.meta).length > 0
+        ? {
+            meta: this.metaObject(config.meta, [...path, "config", "meta"]),
+            path: [...path, "config", "meta"],
+          }
+        : { meta, path: metaPath };
+    this.resources.push({
+      id,
+      path,
+      props: { ...props, columns: this.columns(raw.columns, [...path, "columns"]) },
+      parents,
+      dagster: this.dagsterBlock(meta, metaPath),
+      metaPath,
+      configuredKey: this.configuredKey(
+        this.dagsterBlock(keyMeta.meta, keyMeta.path),
+        keyMeta.path,
+      ),
+      group,
+    });
+  }
+
+  private columns(value: unknown, path: JsonPath): DbtResourceProps["columns"] {
+    if (value === undefined || value === null) return [];
+    if (!isObject(value)) {
+      this.issue(path, `expected an object of columns by name, got ${describeValue(value)}`);
+      return [];
+    }
+    const columns: DbtResourceProps["columns"][number][] = [];
+    for (const name of Object.keys(value)) {
+      const column = this.validate(dbtColumn, value[name], [...path, name]);
+      if (column === undefined) continue;
+      columns.push({
+        name,
+        dataType: column.data_type,
+        description: column.description,
+        tags: column.tags,
+      });
+    }
+    return columns;
+  }
+
+  private readGroups(): void {
+    const groups = this.map(this.manifest.groups, ["groups"], "groups");
+    for (const id of Object.keys(groups)) {
+      const group = this.validate(dbtGroup, groups[id], ["groups", id]);
+      // By name, the last one winning, as dagster-dbt's dict of groups does.
+      if (group !== undefined) this.groups.set(group.name, group);
+    }
+  }
+
+  /** A `meta` block; dbt writes `{}` when there is none, older files sometimes `null`. */
+  private metaObject(value: unknown, path: JsonPath): Record<string, unknown> | undefined {
+    if (value === undefined || value === null) return undefined;
+    if (isObject(value)) return value;
+    this.issue(path, `expected an object, got ${describeValue(value)}`);
+    return undefined;
+  }
+
+  private dagsterBlock(
+    meta: Record<string, unknown> | undefined,
+    metaPath: JsonPath,
+  ): Record<string, unknown> | undefined {
+    const dagster =
+      meta === undefined ? undefined : Object.hasOwn(meta, "dagster") ? meta.dagster : undefined;
+    if (dagster === undefined || dagster === null) return undefined;
+    if (isObject(dagster)) return dagster;
+    this.issue(
+      [...metaPath, "dagster"],
+      `expected an object of Dagster settings, got ${describeValue(dagster)}`,
+    );
+    return undefined;
+  }
+
+  /** `meta.dagster.asset_key`: a key path, or one string for a one-component key. */
+  private configuredKey(
+    dagster: Record<string, unknown> | undefined,
+    metaPath: JsonPath,
+  ): string | string[] | null | undefined {
+    const value =
+      dagster !== undefined && Object.hasOwn(dagster, "asset_key") ? dagster.asset_key : undefined;
+    if (value === undefined || value === null || typeof value === "string") return value;
+    return this.validate(dagsterAssetKeyMeta, value, [...metaPath, "dagster", "asset_key"]);
+  }
+
+  private dagsterField<T extends z.ZodType>(
+    dagster: Record<string, unknown> | undefined,
+    field: string,
+    schema: T,
+    metaPath: JsonPath,
+  ): z.output<T> | undefined {
+    if (dagster === undefined || !Object.hasOwn(dagster, field)) return undefined;
+    return this.validate(schema, dagster[field], [...metaPath, "dagster", field]);
+  }
+
+  /** A top-level map keyed by unique_id; absent or `null` reads as empty. */
+  private map(value: unknown, path: JsonPath, what: string): Record<string, unknown> {
+    if (value === undefined || value === null) return {};
+    if (isObject(value)) return value;
+    this.issue(
+      path,
+      `expected an object of ${what} keyed by unique_id, got ${describeValue(value)}`,
+    );
+    return {};
+  }
+
+  private validate<T extends z.ZodType>(
+    schema: T,
+    value: unknown,
+    path: JsonPath,
+  ): z.output<T> | undefined {
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    for (const issue of zodIssues(parsed.error, path)) this.issue(issue.path, issue.message);
+    return undefined;
+  }
+
+  private issue(path: JsonPath, message: string): void {
+    if (this.issues.length < MAX_ISSUES) this.issues.push({ path, message });
+  }
+}
+
+function nodeProps(id: string, node: DbtAssetNode): Omit<DbtResourceProps, "columns"> {
+  return {
+    uniqueId: node.unique_id ?? id,
+    resourceType: node.resource_type,
+    name: node.name,
+    alias: node.alias,
+    database: node.database,
+    schema: node.schema,
+    version: node.version,
+    description: node.description,
+    rawCode: node.raw_code,
+    rawSql: node.raw_sql,
+    checksum: node.checksum?.checksum,
+    tags: node.tags,
+    materialized: node.config?.materialized,
+    configSchema: node.config?.schema,
+    configGroup: node.config?.group,
+  };
+}
+
+function sourceProps(id: string, source: DbtSource): Omit<DbtResourceProps, "columns"> {
+  return {
+    uniqueId: source.unique_id ?? id,
+    resourceType: "source",
+    name: source.name,
+    sourceName: source.source_name,
+    database: source.database,
+    schema: source.schema,
+    description: source.description,
+    tags: source.tags,
+    configGroup: source.config?.group,
+  };
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
