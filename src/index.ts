@@ -57,25 +57,35 @@ export {
   InternalError,
   isAssetDiffError,
   isInputError,
+  isSourceError,
   isUsageError,
   type JsonPath,
   JsonSyntaxError,
   OutputWriteError,
+  SourceError,
   UnknownFormatError,
   UsageError,
   ValidationError,
 } from "./errors";
+export {
+  type FetchDagsterAssetGraphOptions,
+  type FetchedAssetGraph,
+  fetchDagsterAssetGraph,
+} from "./load/dagster-graphql/client";
 export { type ParseDagsterGraphqlOptions, parseDagsterGraphql } from "./load/dagster-graphql/parse";
-
 // --- load ---
 export {
   ASSET_NODE_FIELDS_FRAGMENT,
   WORKSPACE_ASSET_NODES_QUERY,
 } from "./load/dagster-graphql/query";
+export { type ParseDbtManifestOptions, parseDbtManifest } from "./load/dbt/parse";
+export { type ParseDgListDefsOptions, parseDgListDefs } from "./load/dg/parse";
 export {
   detectFormat,
+  type FormatParseOptions,
   INPUT_FORMATS,
   type InputFormat,
+  isUrl,
   type LoadAssetGraphOptions,
   loadAssetGraph,
   type ParseAssetGraphOptions,
