@@ -9,6 +9,7 @@
 export type {
   AssetChange,
   AssetChangeDetails,
+  AssetLineage,
   AutomationSettings,
   ChangeSet,
   ChangeSetInput,
@@ -137,6 +138,9 @@ export type {
 export { METADATA_TYPES } from "./model/metadata";
 // --- normalize ---
 export { type NormalizeOptions, normalize } from "./normalize/normalize";
+// --- policies ---
+export { type LineageGraphs, withLineage } from "./policies/lineage";
+
 // --- report ---
 export { renderJson } from "./report/json";
 export { describeLimitation, renderText, summaryLine, type TextReportOptions } from "./report/text";

@@ -132,6 +132,7 @@ export const assetChangeSchema = z.object({
   changeTypes: z.array(dagsterChangeType),
   extraChangeTypes: z.array(extraChangeType).exactOptional(),
   details: assetChangeDetailsSchema,
+  lineage: z.object({ upstream: sortedStrings, downstream: sortedStrings }).exactOptional(),
 });
 
 const counts = <T extends readonly [string, ...string[]]>(types: T) =>

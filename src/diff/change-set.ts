@@ -153,6 +153,14 @@ export interface AssetChange {
   /** asset-diff's extra change types, sorted; present only in `all` mode. */
   extraChangeTypes?: ExtraChangeType[];
   details: AssetChangeDetails;
+  /** Direct neighbours, added by the `withLineage` policy (reports that draw lineage use it). */
+  lineage?: AssetLineage;
+}
+
+/** An asset's direct neighbours: keys (`/`-joined, sorted) it depends on and that depend on it. */
+export interface AssetLineage {
+  upstream: string[];
+  downstream: string[];
 }
 
 /** How one code location was compared. */
