@@ -1,6 +1,14 @@
 import { parseArgs } from "node:util";
 import packageJson from "../../package.json" with { type: "json" };
-import { CHANGE_TYPE_MODES, type ChangeTypeMode } from "../diff/change-types";
+import {
+  CHANGE_TYPE_MODES,
+  type ChangeType,
+  type ChangeTypeMode,
+  DAGSTER_CHANGE_TYPES,
+  EXTRA_CHANGE_TYPES,
+  isDagsterChangeType,
+  isExtraChangeType,
+} from "../diff/change-types";
 import { diffAssetGraphs } from "../diff/diff";
 import { isAssetDiffError, OutputWriteError, UsageError } from "../errors";
 import {
@@ -11,13 +19,14 @@ import {
 } from "../load/index";
 import { serializeSnapshot } from "../load/snapshot/snapshot";
 import type { AssetGraph } from "../model/asset";
+import { assetsWithChangeTypes } from "../policies/fail-on";
 import { renderJson } from "../report/json";
 import { renderText } from "../report/text";
 import { writeFileAtomic } from "./write-file";
 
 /** What the CLI reads from and writes to; injectable for tests. */
 export interface CliIo {
-  stdout: { write(text: string): unknown };
+  stdout: { write(text: string): unknown; isTTY?: boolean };
   stderr: { write(text: string): unknown };
   stdin: AsyncIterable<Uint8Array | string>;
   env: Record<string, string | undefined>;
@@ -29,7 +38,7 @@ export interface CliIo {
 export const EXIT_CODES = {
   /** Success. */
   ok: 0,
-  /** A policy failed (reserved for `--fail-on`). */
+  /** A `--fail-on` policy failed (the report was still written). */
   policy: 1,
   /** Bad usage or bad input. */
   usage: 2,
@@ -60,6 +69,8 @@ Options of diff:
   --missing-locations skip|removed
                                 a code location only in the base: list it as not compared
                                 (default, as Dagster) or report its assets as REMOVED
+  --fail-on TYPES               exit 1 (after writing the report) when an asset has one of these
+                                change types, e.g. REMOVED,PARTITIONS_DEFINITION
 
 Options of both:
   --input-format FORMAT         auto (default), ${Object.keys(INPUT_FORMATS).join(", ")}
@@ -71,7 +82,9 @@ Options of both:
   --help, -h                    show this help
   --version, -v                 show the version
 
-Exit codes: 0 success, 2 bad usage or input, 70 internal error.
+Colours: on a terminal, unless NO_COLOR is set; FORCE_COLOR=1 forces them, FORCE_COLOR=0 turns them off.
+
+Exit codes: 0 success, 1 a --fail-on policy failed, 2 bad usage or input, 70 internal error.
 `;
 
 /**
@@ -139,6 +152,7 @@ async function diffCommand(args: readonly string[], io: CliIo): Promise<number> 
     "change-types": { type: "string" },
     "include-unchanged": { type: "boolean" },
     "missing-locations": { type: "string" },
+    "fail-on": { type: "string" },
   });
   if (values.help) {
     io.stdout.write(USAGE);
@@ -161,6 +175,7 @@ async function diffCommand(args: readonly string[], io: CliIo): Promise<number> 
   const codeLocation = values["code-location"];
   if (codeLocation !== undefined && codeLocation === "")
     throw new UsageError("--code-location needs a name");
+  const failOn = parseFailOn(values["fail-on"], changeTypes);
   const loadOptions = sourceOptions(values, io);
 
   const [base, branch] = (await Promise.all([
@@ -173,8 +188,59 @@ async function diffCommand(args: readonly string[], io: CliIo): Promise<number> 
     missingLocations,
     ...(codeLocation === undefined ? {} : { codeLocation }),
   });
-  await emit(io, values.output, format === "json" ? renderJson(changeSet) : renderText(changeSet));
-  return EXIT_CODES.ok;
+  const color = values.output === undefined && useColor(io);
+  await emit(
+    io,
+    values.output,
+    format === "json" ? renderJson(changeSet) : renderText(changeSet, { color }),
+  );
+
+  const violations = failOn.length > 0 ? assetsWithChangeTypes(changeSet, failOn) : [];
+  if (violations.length === 0) return EXIT_CODES.ok;
+  const shown = violations
+    .slice(0, 5)
+    .map((a) => a.key)
+    .join(", ");
+  const more = violations.length > 5 ? ` and ${violations.length - 5} more` : "";
+  io.stderr.write(
+    `asset-diff: policy failed: ${violations.length} asset${violations.length === 1 ? "" : "s"} with ${failOn.join(" or ")} (${shown}${more})\n`,
+  );
+  return EXIT_CODES.policy;
+}
+
+/** `--fail-on REMOVED,PARTITIONS_DEFINITION`: change type names, checked against the mode. */
+function parseFailOn(value: string | undefined, mode: ChangeTypeMode): ChangeType[] {
+  if (value === undefined) return [];
+  const names = value
+    .split(",")
+    .map((n) => n.trim().toUpperCase())
+    .filter((n) => n !== "");
+  if (names.length === 0)
+    throw new UsageError("--fail-on needs change types, e.g. REMOVED,PARTITIONS_DEFINITION");
+  for (const name of names) {
+    if (isExtraChangeType(name) && mode === "dagster") {
+      throw new UsageError(
+        `--fail-on ${name} needs --change-types all (it is not one of Dagster's change types)`,
+      );
+    }
+    if (!isDagsterChangeType(name) && !isExtraChangeType(name)) {
+      throw new UsageError(
+        `--fail-on: unknown change type ${JSON.stringify(name)}; known: ${[...DAGSTER_CHANGE_TYPES, ...EXTRA_CHANGE_TYPES].join(", ")}`,
+      );
+    }
+  }
+  return names as ChangeType[];
+}
+
+/**
+ * Colours for a terminal: on a TTY unless NO_COLOR is set (non-empty); FORCE_COLOR forces them
+ * on (or off with 0 or false).
+ */
+export function useColor(io: Pick<CliIo, "stdout" | "env">): boolean {
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined) return force !== "0" && force.toLowerCase() !== "false";
+  if (io.env.NO_COLOR) return false;
+  return io.stdout.isTTY === true && io.env.TERM !== "dumb";
 }
 
 async function snapshotCommand(args: readonly string[], io: CliIo): Promise<number> {

@@ -1,3 +1,4 @@
+import { createColors } from "picocolors";
 import type { AssetChange, ChangeSet, Limitation } from "../diff/change-set";
 import { describeDetails } from "./details";
 
@@ -5,6 +6,11 @@ import { describeDetails } from "./details";
 export interface TextReportOptions {
   /** Longest line of detail before values are shortened (default 100). */
   width?: number;
+  /**
+   * ANSI colours (default off: the renderer is pure; the CLI turns them on for a terminal,
+   * honouring `NO_COLOR` and `FORCE_COLOR`).
+   */
+  color?: boolean;
 }
 
 /**
@@ -20,13 +26,16 @@ export function renderText(changeSet: ChangeSet, options: TextReportOptions = {}
     value: (text: string) => text,
     maxValueLength: Math.max(20, Math.floor(width * 0.6)),
   };
+  const c = createColors(options.color ?? false);
   const out: string[] = [];
-  out.push(`asset-diff: ${describeInput(changeSet.base)} → ${describeInput(changeSet.branch)}`);
-  out.push(summaryLine(changeSet));
+  out.push(
+    c.dim(`asset-diff: ${describeInput(changeSet.base)} → ${describeInput(changeSet.branch)}`),
+  );
+  out.push(c.bold(summaryLine(changeSet)));
 
-  const groups: [string, string, AssetChange[]][] = [
-    ["New", "+", changeSet.assets.filter((a) => a.changeTypes.includes("NEW"))],
-    ["Removed", "-", changeSet.assets.filter((a) => a.changeTypes.includes("REMOVED"))],
+  const groups: [string, string, AssetChange[], (text: string) => string][] = [
+    ["New", "+", changeSet.assets.filter((a) => a.changeTypes.includes("NEW")), c.green],
+    ["Removed", "-", changeSet.assets.filter((a) => a.changeTypes.includes("REMOVED")), c.red],
     [
       "Modified",
       "~",
@@ -36,6 +45,7 @@ export function renderText(changeSet: ChangeSet, options: TextReportOptions = {}
           !a.changeTypes.includes("REMOVED") &&
           (a.changeTypes.length > 0 || (a.extraChangeTypes?.length ?? 0) > 0),
       ),
+      c.yellow,
     ],
     [
       "Unchanged",
@@ -43,12 +53,13 @@ export function renderText(changeSet: ChangeSet, options: TextReportOptions = {}
       changeSet.assets.filter(
         (a) => a.changeTypes.length === 0 && (a.extraChangeTypes?.length ?? 0) === 0,
       ),
+      c.dim,
     ],
   ];
   const showLocation = changeSet.assets.some((a) => a.codeLocation !== null);
-  for (const [title, mark, assets] of groups) {
+  for (const [title, mark, assets, paint] of groups) {
     if (assets.length === 0) continue;
-    out.push("", `${title} (${assets.length})`);
+    out.push("", c.bold(paint(`${title} (${assets.length})`)));
     const keyWidth = Math.min(60, Math.max(...assets.map((a) => label(a, showLocation).length)));
     for (const asset of assets) {
       const types = [
@@ -56,10 +67,11 @@ export function renderText(changeSet: ChangeSet, options: TextReportOptions = {}
         ...(asset.extraChangeTypes ?? []).map((t) => `(${t})`),
       ];
       const name = label(asset, showLocation);
-      out.push(
-        `  ${mark} ${types.length > 0 ? name.padEnd(keyWidth) : name}${types.length > 0 ? `  ${types.join(" ")}` : ""}`.trimEnd(),
-      );
-      for (const line of describeDetails(asset.details, style)) out.push(`      ${line}`);
+      // Pad before colouring: escape codes have no width.
+      const padded = types.length > 0 ? name.padEnd(keyWidth) : name;
+      const badges = types.length > 0 ? `  ${c.cyan(types.join(" "))}` : "";
+      out.push(`  ${paint(mark)} ${padded}${badges}`.trimEnd());
+      for (const line of describeDetails(asset.details, style)) out.push(`      ${c.dim(line)}`);
     }
   }
 
@@ -67,13 +79,14 @@ export function renderText(changeSet: ChangeSet, options: TextReportOptions = {}
     (l) => l.status !== "compared" && l.status !== "new" && l.status !== "removed",
   );
   if (skipped.length > 0) {
-    out.push("", "Code locations not compared");
-    for (const l of skipped)
-      out.push(`  ! ${l.codeLocation ?? "(unknown)"}: ${l.message ?? l.status}`);
+    out.push("", c.bold(c.magenta("Code locations not compared")));
+    for (const l of skipped) {
+      out.push(`  ${c.magenta("!")} ${l.codeLocation ?? "(unknown)"}: ${l.message ?? l.status}`);
+    }
   }
   if (changeSet.limitations.length > 0) {
-    out.push("", "Could not compare (the inputs do not carry these fields)");
-    for (const l of changeSet.limitations) out.push(`  ? ${describeLimitation(l)}`);
+    out.push("", c.bold("Could not compare (the inputs do not carry these fields)"));
+    for (const l of changeSet.limitations) out.push(`  ${c.yellow("?")} ${describeLimitation(l)}`);
   }
   return `${out.join("\n")}\n`;
 }

@@ -1,0 +1,173 @@
+import type { AssetChange, ChangeSet } from "../diff/change-set";
+import type { Asset, AssetGraph } from "../model/asset";
+import { keyToString } from "../model/key";
+import type { CodeReference } from "../model/metadata";
+import { summaryLine } from "./text";
+
+/** Options of {@link renderGithubAnnotations}. */
+export interface GithubAnnotationOptions {
+  /** The graphs the change set came from: code references are read from them. */
+  graphs?: { base: AssetGraph; branch: AssetGraph };
+  /**
+   * The checkout's root (`GITHUB_WORKSPACE`): absolute code-reference paths under it are made
+   * relative, as annotations need.
+   */
+  workspace?: string;
+  /** Most annotations written (GitHub shows 10 per step and type; default 50). */
+  limit?: number;
+}
+
+/**
+ * GitHub Actions workflow commands (`::warning file=…,line=…::…`) annotating each changed asset,
+ * at its definition when the asset has code-reference metadata (`dagster/code_references`):
+ * a local file (relative, or under the workspace) or a GitHub blob URL. REMOVED and
+ * PARTITIONS_DEFINITION changes are warnings, the rest notices.
+ *
+ * @example
+ * process.stdout.write(renderGithubAnnotations(changeSet, { graphs: { base, branch } }).join(""));
+ */
+export function renderGithubAnnotations(
+  changeSet: ChangeSet,
+  options: GithubAnnotationOptions = {},
+): string[] {
+  const limit = options.limit ?? 50;
+  const base = options.graphs ? byIdentity(options.graphs.base) : undefined;
+  const branch = options.graphs ? byIdentity(options.graphs.branch) : undefined;
+  const lines: string[] = [];
+  const changed = changeSet.assets.filter(
+    (a) => a.changeTypes.length > 0 || (a.extraChangeTypes?.length ?? 0) > 0,
+  );
+  for (const change of changed.slice(0, limit)) {
+    const removed = change.changeTypes.includes("REMOVED");
+    const asset = (removed ? base : branch)?.get(identity(change));
+    const where = asset ? sourcePosition(asset, options.workspace) : undefined;
+    const level =
+      removed || change.changeTypes.includes("PARTITIONS_DEFINITION") ? "warning" : "notice";
+    const properties: string[] = [];
+    if (where) {
+      properties.push(`file=${escapeProperty(where.file)}`);
+      if (where.line !== null) properties.push(`line=${where.line}`);
+    }
+    properties.push(`title=${escapeProperty(`asset-diff: ${change.key}`)}`);
+    lines.push(`::${level} ${properties.join(",")}::${escapeData(describe(change))}\n`);
+  }
+  if (changed.length > limit) {
+    lines.push(
+      `::notice title=asset-diff::${escapeData(`${changed.length - limit} more changed assets are not annotated`)}\n`,
+    );
+  }
+  return lines;
+}
+
+/**
+ * Step outputs for GitHub Actions: `has-changes`, the counts, the change types present and a
+ * one-line summary.
+ *
+ * @example
+ * githubOutputs(changeSet)["has-changes"]; // "true"
+ */
+export function githubOutputs(changeSet: ChangeSet): Record<string, string> {
+  const { assets, changeTypes, extraChangeTypes } = changeSet.summary;
+  const present = [...Object.entries(changeTypes), ...Object.entries(extraChangeTypes ?? {})]
+    .filter(([, count]) => count > 0)
+    .map(([type]) => type);
+  return {
+    "has-changes": String(assets.new + assets.removed + assets.modified > 0),
+    new: String(assets.new),
+    removed: String(assets.removed),
+    modified: String(assets.modified),
+    unchanged: String(assets.unchanged),
+    "change-types": present.join(","),
+    summary: summaryLine(changeSet),
+  };
+}
+
+/**
+ * Formats outputs for the file named by `GITHUB_OUTPUT` (`name=value` lines; values with line
+ * breaks use a random delimiter).
+ *
+ * @example
+ * appendFileSync(process.env.GITHUB_OUTPUT, formatGithubOutputs({ new: "3" }));
+ */
+export function formatGithubOutputs(
+  outputs: Record<string, string>,
+  delimiter = "ASSET_DIFF_EOF",
+): string {
+  return Object.entries(outputs)
+    .map(([name, value]) =>
+      /[\r\n]/.test(value)
+        ? `${name}<<${delimiter}\n${value}\n${delimiter}\n`
+        : `${name}=${value}\n`,
+    )
+    .join("");
+}
+
+// --- internal ---
+
+function describe(change: AssetChange): string {
+  const types = [...change.changeTypes, ...(change.extraChangeTypes ?? [])].join(", ");
+  const where = change.codeLocation ? ` (${change.codeLocation})` : "";
+  return `${change.key}${where}: ${types}`;
+}
+
+function identity(a: {
+  codeLocation: string | null;
+  repository: string | null;
+  key: string;
+}): string {
+  return JSON.stringify([a.codeLocation, a.repository, a.key]);
+}
+
+function byIdentity(graph: AssetGraph): Map<string, Asset> {
+  return new Map(graph.assets.map((a) => [identity({ ...a, key: keyToString(a.key) }), a]));
+}
+
+/** Where an asset is defined, from its first usable code reference. */
+function sourcePosition(
+  asset: Asset,
+  workspace: string | undefined,
+): { file: string; line: number | null } | undefined {
+  const entry = asset.metadata?.find((m) => m.key === "dagster/code_references");
+  if (entry?.value.type !== "codeReferences") return undefined;
+  for (const ref of entry.value.codeReferences) {
+    const position = referencePosition(ref, workspace);
+    if (position) return position;
+  }
+  return undefined;
+}
+
+function referencePosition(
+  ref: CodeReference,
+  workspace: string | undefined,
+): { file: string; line: number | null } | undefined {
+  if (ref.type === "localFile") {
+    const file = relativeTo(ref.filePath, workspace);
+    return file === undefined ? undefined : { file, line: ref.lineNumber };
+  }
+  if (ref.type === "url") {
+    // https://github.com/OWNER/REPO/blob/REF/path/to/file.py#L12
+    const match = /^https:\/\/github\.com\/[^/]+\/[^/]+\/blob\/[^/]+\/([^#?]+)(?:#L(\d+))?/.exec(
+      ref.url,
+    );
+    if (match?.[1])
+      return { file: decodeURIComponent(match[1]), line: match[2] ? Number(match[2]) : null };
+  }
+  return undefined;
+}
+
+function relativeTo(path: string, workspace: string | undefined): string | undefined {
+  if (!path.startsWith("/")) return path.replace(/^\.\//, "");
+  if (!workspace) return undefined;
+  const root = workspace.endsWith("/") ? workspace : `${workspace}/`;
+  return path.startsWith(root) ? path.slice(root.length) : undefined;
+}
+
+/** Workflow-command escaping of the message part. */
+function escapeData(text: string): string {
+  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+
+/** Workflow-command escaping of a property value. */
+function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
