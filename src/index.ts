@@ -142,5 +142,13 @@ export { type NormalizeOptions, normalize } from "./normalize/normalize";
 export { type LineageGraphs, withLineage } from "./policies/lineage";
 
 // --- report ---
+export {
+  formatGithubOutputs,
+  type GithubAnnotationOptions,
+  githubOutputs,
+  renderGithubAnnotations,
+} from "./report/github";
 export { renderJson } from "./report/json";
+export { type MarkdownReportOptions, markdownMarker, renderMarkdown } from "./report/markdown";
+export { type LineageOptions, renderLineageMermaid } from "./report/mermaid";
 export { describeLimitation, renderText, summaryLine, type TextReportOptions } from "./report/text";

@@ -20,8 +20,11 @@ import {
 import { serializeSnapshot } from "../load/snapshot/snapshot";
 import type { AssetGraph } from "../model/asset";
 import { assetsWithChangeTypes } from "../policies/fail-on";
+import { withLineage } from "../policies/lineage";
 import { renderJson } from "../report/json";
+import { renderMarkdown } from "../report/markdown";
 import { renderText } from "../report/text";
+import { publishToGithub } from "./github";
 import { writeFileAtomic } from "./write-file";
 
 /** What the CLI reads from and writes to; injectable for tests. */
@@ -46,7 +49,7 @@ export const EXIT_CODES = {
   internal: 70,
 } as const;
 
-const OUTPUT_FORMATS = ["text", "json"] as const;
+const OUTPUT_FORMATS = ["text", "json", "markdown"] as const;
 type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** The CLI's help text. */
@@ -62,7 +65,7 @@ Usage:
   Dagster+ token is read from DAGSTER_CLOUD_API_TOKEN).
 
 Options of diff:
-  --format json|text            output format (default: text)
+  --format text|json|markdown   output format (default: text); markdown is a pull-request comment
   --code-location NAME          compare only this code location, as Dagster's differ does
   --change-types dagster|all    Dagster's seven change types only, or also the extra ones (default: all)
   --include-unchanged           list unchanged assets too
@@ -71,6 +74,11 @@ Options of diff:
                                 (default, as Dagster) or report its assets as REMOVED
   --fail-on TYPES               exit 1 (after writing the report) when an asset has one of these
                                 change types, e.g. REMOVED,PARTITIONS_DEFINITION
+  --report-id ID                names the Markdown report's marker comment (one comment per ID)
+
+Under GitHub Actions (GITHUB_ACTIONS=true), diff also appends the Markdown report to the job
+summary, sets step outputs (has-changes, new, removed, modified, unchanged, change-types,
+summary, failed) and annotates changed assets at their definitions.
 
 Options of both:
   --input-format FORMAT         auto (default), ${Object.keys(INPUT_FORMATS).join(", ")}
@@ -153,6 +161,7 @@ async function diffCommand(args: readonly string[], io: CliIo): Promise<number> 
     "include-unchanged": { type: "boolean" },
     "missing-locations": { type: "string" },
     "fail-on": { type: "string" },
+    "report-id": { type: "string" },
   });
   if (values.help) {
     io.stdout.write(USAGE);
@@ -188,14 +197,33 @@ async function diffCommand(args: readonly string[], io: CliIo): Promise<number> 
     missingLocations,
     ...(codeLocation === undefined ? {} : { codeLocation }),
   });
+  const reportId = values["report-id"];
+  const markdown = () =>
+    renderMarkdown(
+      withLineage(changeSet, { base, branch }),
+      reportId === undefined ? {} : { id: reportId },
+    );
   const color = values.output === undefined && useColor(io);
-  await emit(
-    io,
-    values.output,
-    format === "json" ? renderJson(changeSet) : renderText(changeSet, { color }),
-  );
+  const report =
+    format === "json"
+      ? renderJson(changeSet)
+      : format === "markdown"
+        ? markdown()
+        : renderText(changeSet, { color });
+  await emit(io, values.output, report);
 
   const violations = failOn.length > 0 ? assetsWithChangeTypes(changeSet, failOn) : [];
+  if (io.env.GITHUB_ACTIONS === "true") {
+    await publishToGithub({
+      changeSet,
+      graphs: { base, branch },
+      markdown: format === "markdown" ? report : markdown(),
+      failed: violations.length > 0,
+      env: io.env,
+      // Workflow commands are read from stdout, unless that is where a JSON report goes.
+      commands: format === "json" && values.output === undefined ? io.stderr : io.stdout,
+    });
+  }
   if (violations.length === 0) return EXIT_CODES.ok;
   const shown = violations
     .slice(0, 5)

@@ -133,3 +133,13 @@ function formatTimestamp(seconds: number): string {
   const date = new Date(seconds * 1000);
   return Number.isNaN(date.getTime()) ? String(seconds) : date.toISOString();
 }
+
+/**
+ * Writes a count with thousands separators, independent of locale.
+ *
+ * @example
+ * formatCount(4812); // "4,812"
+ */
+export function formatCount(count: number): string {
+  return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}

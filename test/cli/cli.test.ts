@@ -129,7 +129,7 @@ describe("errors: one line on stderr, exit 2, no stack trace", () => {
     [
       "bad format",
       ["diff", base, branch, "--format", "xml"],
-      /^asset-diff: --format must be one of text, json; got "xml"/,
+      /^asset-diff: --format must be one of text, json, markdown; got "xml"/,
     ],
     [
       "bad change types",

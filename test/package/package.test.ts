@@ -24,7 +24,7 @@ describe("package shape", () => {
     expect(pkg.engines.node).toBe(">=20");
     for (const deps of [pkg.dependencies, pkg.devDependencies]) {
       for (const [name, version] of Object.entries(deps as Record<string, string>)) {
-        expect(version, name).toMatch(/^\d+\.\d+\.\d+$/);
+        expect(version, name).toMatch(/^\d+\.\d+\.\d+(-[\w.]+)?$/);
       }
     }
   });

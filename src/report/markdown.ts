@@ -1,0 +1,613 @@
+import type {
+  AssetChange,
+  ChangeSet,
+  ChangeSetInput,
+  Limitation,
+  LocationComparison,
+} from "../diff/change-set";
+import { type ChangeType, DAGSTER_CHANGE_TYPES, EXTRA_CHANGE_TYPES } from "../diff/change-types";
+import { type DetailStyle, describeDetails } from "./details";
+import { type LineageOptions, lineageGraph, mermaidOfGraph } from "./mermaid";
+import { formatCount, truncate } from "./values";
+
+/** Options of {@link renderMarkdown}. */
+export interface MarkdownReportOptions {
+  /**
+   * Names this report in its hidden marker (`<!-- asset-diff:report:ID -->`), e.g. a code
+   * location when CI keeps one comment per location. See {@link markdownMarker}.
+   */
+  id?: string;
+  /** The heading (default `Asset changes`). */
+  title?: string;
+  /**
+   * The Mermaid lineage picture: drawn when the change set carries `lineage` (default `true`);
+   * `false` leaves it out, an object sets its caps.
+   */
+  lineage?: boolean | LineageOptions;
+  /**
+   * Longest body, in UTF-16 code units (default 60,000; GitHub refuses comments over 65,536).
+   * Values below 6,000 are raised to 6,000, the room the summary always needs.
+   */
+  maxLength?: number;
+  /** Sections (and the lineage picture) with more items than this fold into `<details>` (default 10). */
+  foldAfter?: number;
+  /** Most detail lines listed per asset (default 20). */
+  maxDetailsPerAsset?: number;
+  /** Longest value shown in a detail line; longer ones are shortened with `…` (default 80). */
+  maxValueLength?: number;
+}
+
+/**
+ * The hidden HTML comment that starts every Markdown report, so that CI can find the comment it
+ * posted before and update it instead of adding another. The id is percent-encoded, so it cannot
+ * end the comment.
+ *
+ * @example
+ * markdownMarker(); // "<!-- asset-diff:report -->"
+ * markdownMarker("analytics"); // "<!-- asset-diff:report:analytics -->"
+ */
+export function markdownMarker(id?: string): string {
+  if (id === undefined || id === "") return "<!-- asset-diff:report -->";
+  return `<!-- asset-diff:report:${encodeURIComponent(id).slice(0, MAX_ID_LENGTH)} -->`;
+}
+
+/**
+ * Renders a change set as a pull-request comment in GitHub-flavoured Markdown: a hidden marker,
+ * a one-line verdict, a table of counts per change type, the lineage picture (Mermaid), the new,
+ * removed and modified assets with their details, and what could not be compared. Long sections
+ * fold into `<details>`; the body never exceeds `maxLength` (assets that do not fit are counted
+ * in a note instead). User data (keys, values, names) is escaped: it is shown, never interpreted.
+ *
+ * @example
+ * const changeSet = withLineage(diffAssetGraphs(base, branch), { base, branch });
+ * await octokit.rest.issues.createComment({ ...repo, issue_number, body: renderMarkdown(changeSet) });
+ */
+export function renderMarkdown(changeSet: ChangeSet, options: MarkdownReportOptions = {}): string {
+  const o = resolveOptions(options, changeSet);
+  const groups = groupAssets(changeSet.assets);
+  const changed = groups.new.length + groups.removed.length + groups.modified.length;
+
+  const essentials = [
+    markdownMarker(options.id),
+    `## ${escapeText(truncate(o.title, MAX_NAME_LENGTH))}`,
+    verdict(changeSet, groups),
+    compared(changeSet),
+  ];
+  const counts = changed > 0 ? countsTable(changeSet) : undefined;
+  if (counts !== undefined) essentials.push(counts);
+
+  // Blocks are filled in priority order (what could not be compared, the lineage picture, then
+  // removed, new, modified and unchanged assets) but shown in reading order.
+  const slots: Partial<Record<Slot, string>> = {};
+  let remaining = o.maxLength - sizeOf(essentials) - NOTICE_RESERVE - 1;
+  // Each asset section holds back a small share for every later one, so that a flood of removed
+  // assets cannot hide all modified ones; without room for that, only their frames are held back.
+  let reserves = sectionReserves(groups, Math.floor(o.maxLength * SECTION_SHARE), o);
+  if (sum(reserves) > remaining) reserves = sectionReserves(groups, 0, o);
+  const left: string[] = [];
+  const place = (slot: Slot, text: string | undefined, budget: number) => {
+    if (text === undefined) return;
+    if (text.length + 2 <= budget) {
+      slots[slot] = text;
+      remaining -= text.length + 2;
+    } else left.push(SLOT_NAMES[slot]);
+  };
+  place("notCompared", notComparedSection(changeSet.locations), remaining - sum(reserves));
+  place("limitations", limitationsSection(changeSet.limitations), remaining - sum(reserves));
+  if (o.lineage !== false && changed > 0 && changeSet.assets.some((a) => a.lineage !== undefined)) {
+    const budget = Math.min(remaining - sum(reserves), Math.floor(o.maxLength * LINEAGE_SHARE));
+    place("lineage", lineageSection(changeSet, o.lineage, o.foldAfter, budget), budget);
+  }
+  let omittedAssets = 0;
+  for (const kind of SECTION_PRIORITY) {
+    reserves[kind] = 0;
+    if (groups[kind].length === 0) continue;
+    const section = assetSection(kind, groups[kind], remaining - sum(reserves), o);
+    slots[kind] = section.text;
+    remaining -= section.text.length + 2;
+    omittedAssets += section.omitted;
+  }
+
+  const notice = truncationNotice(omittedAssets, left);
+  if (notice !== undefined) essentials.splice(4, 0, notice);
+  const blocks = [...essentials, ...SLOT_ORDER.flatMap((slot) => slots[slot] ?? [])];
+  return `${blocks.join("\n\n")}\n`;
+}
+
+// --- internal ---
+
+const DEFAULT_MAX_LENGTH = 60_000;
+const MIN_MAX_LENGTH = 6_000;
+const MAX_ID_LENGTH = 200;
+/** Longest name (location, repository, source, title) shown. */
+const MAX_NAME_LENGTH = 100;
+/** Longest key shown; longer keys keep their beginning and end. */
+const MAX_KEY_LENGTH = 200;
+/** Longest text (a load error, a path inside a value) shown outside code spans. */
+const MAX_TEXT_LENGTH = 200;
+/** Most rows of the not-compared and limitations tables. */
+const MAX_TABLE_ROWS = 20;
+/** Most upstream keys listed for a new asset, downstream keys for a removed one. */
+const MAX_NEIGHBOURS = 5;
+/** Room kept for the truncation notice under the verdict. */
+const NOTICE_RESERVE = 400;
+/** Room kept for each later asset section: its heading and its "not shown" note... */
+const SECTION_RESERVE = 400;
+/** ...and up to this share of `maxLength` for its first assets. */
+const SECTION_SHARE = 0.05;
+/** Most of `maxLength` the lineage picture may take. */
+const LINEAGE_SHARE = 0.25;
+const FULL_REPORT_HINT = "run `asset-diff diff` with `--format json` for the full change set";
+
+type SectionKind = "new" | "removed" | "modified" | "unchanged";
+type Slot = "lineage" | SectionKind | "notCompared" | "limitations";
+
+const SLOT_ORDER: Slot[] = [
+  "lineage",
+  "new",
+  "removed",
+  "modified",
+  "unchanged",
+  "notCompared",
+  "limitations",
+];
+const SECTION_PRIORITY: SectionKind[] = ["removed", "new", "modified", "unchanged"];
+const SLOT_NAMES: Record<Slot, string> = {
+  lineage: "the lineage picture",
+  new: "new assets",
+  removed: "removed assets",
+  modified: "modified assets",
+  unchanged: "unchanged assets",
+  notCompared: "the code locations not compared",
+  limitations: "the fields not compared",
+};
+const SECTION_TITLES: Record<SectionKind, string> = {
+  new: "New",
+  removed: "Removed",
+  modified: "Modified",
+  unchanged: "Unchanged",
+};
+
+/** What each change type means, for the counts table: a mapped type, so none is left out. */
+const CHANGE_TYPE_LABELS: Record<ChangeType, string> = {
+  NEW: "new asset",
+  REMOVED: "removed asset",
+  CODE_VERSION: "code version",
+  DEPENDENCIES: "upstream dependencies or partition mappings",
+  PARTITIONS_DEFINITION: "partitions definition",
+  TAGS: "tags",
+  METADATA: "definition metadata",
+  GROUP: "group",
+  OWNERS: "owners",
+  DESCRIPTION: "description",
+  KINDS: "kinds",
+  AUTOMATION_CONDITION: "automation condition",
+  FRESHNESS_POLICY: "freshness policy",
+  BACKFILL_POLICY: "backfill policy",
+  EXECUTION_TYPE: "execution type (materializable, observable)",
+};
+
+const STATUS_LABELS: Record<LocationComparison["status"], string> = {
+  compared: "compared",
+  new: "new",
+  removed: "removed",
+  notInBranch: "not in the branch",
+  notLoadedInBase: "not loaded in the base",
+  notLoadedInBranch: "not loaded in the branch",
+};
+
+const LEGEND =
+  "🟩 new · 🟥 removed (dashed) · 🟨 modified · ⬜ unchanged neighbour · thick link: dependency added · dotted link: dependency removed";
+
+interface Resolved {
+  title: string;
+  lineage: false | LineageOptions;
+  maxLength: number;
+  foldAfter: number;
+  maxDetailsPerAsset: number;
+  maxValueLength: number;
+  showLocation: boolean;
+}
+
+function resolveOptions(options: MarkdownReportOptions, changeSet: ChangeSet): Resolved {
+  return {
+    title: options.title ?? "Asset changes",
+    lineage:
+      options.lineage === false ? false : options.lineage === true ? {} : (options.lineage ?? {}),
+    maxLength: Math.max(MIN_MAX_LENGTH, Math.floor(options.maxLength ?? DEFAULT_MAX_LENGTH)),
+    foldAfter: Math.max(0, Math.floor(options.foldAfter ?? 10)),
+    maxDetailsPerAsset: Math.max(1, Math.floor(options.maxDetailsPerAsset ?? 20)),
+    maxValueLength: Math.max(12, Math.floor(options.maxValueLength ?? 80)),
+    showLocation: changeSet.assets.some((a) => a.codeLocation !== null),
+  };
+}
+
+function groupAssets(assets: AssetChange[]): Record<SectionKind, AssetChange[]> {
+  const groups: Record<SectionKind, AssetChange[]> = {
+    new: [],
+    removed: [],
+    modified: [],
+    unchanged: [],
+  };
+  for (const asset of assets) {
+    if (asset.changeTypes.includes("NEW")) groups.new.push(asset);
+    else if (asset.changeTypes.includes("REMOVED")) groups.removed.push(asset);
+    else if (asset.changeTypes.length > 0 || (asset.extraChangeTypes?.length ?? 0) > 0)
+      groups.modified.push(asset);
+    else groups.unchanged.push(asset);
+  }
+  return groups;
+}
+
+function verdict(changeSet: ChangeSet, groups: Record<SectionKind, AssetChange[]>): string {
+  const { assets } = changeSet.summary;
+  const notCompared = skippedLocations(changeSet.locations).length;
+  const caveats = [
+    notCompared > 0
+      ? ` ${plural(notCompared, "code location")} ${notCompared === 1 ? "was" : "were"} not compared.`
+      : "",
+    changeSet.limitations.length > 0 ? " Some fields could not be compared (see below)." : "",
+  ].join("");
+  if (assets.new + assets.removed + assets.modified === 0) {
+    const scope =
+      assets.unchanged === 0
+        ? "no assets compared"
+        : `${plural(assets.unchanged, "unchanged asset")} compared`;
+    return `No asset changes (${scope}).${caveats}`;
+  }
+  const parts = [
+    assets.new > 0 ? `${formatCount(assets.new)} new` : undefined,
+    assets.removed > 0 ? `${formatCount(assets.removed)} removed` : undefined,
+    assets.modified > 0 ? `${formatCount(assets.modified)} modified` : undefined,
+  ].filter((p) => p !== undefined);
+  const total = assets.new + assets.removed + assets.modified;
+  const locations = new Set<string>();
+  for (const kind of ["new", "removed", "modified"] as const) {
+    for (const a of groups[kind]) if (a.codeLocation !== null) locations.add(a.codeLocation);
+  }
+  const first = locations.values().next().value;
+  const where =
+    locations.size > 1
+      ? ` across ${formatCount(locations.size)} code locations`
+      : first !== undefined
+        ? ` in code location ${code(truncate(first, MAX_NAME_LENGTH))}`
+        : "";
+  const unchanged = assets.unchanged > 0 ? ` (${formatCount(assets.unchanged)} unchanged)` : "";
+  return `**${parts.join(", ")}** asset${total === 1 ? "" : "s"}${where}${unchanged}.${caveats}`;
+}
+
+function compared(changeSet: ChangeSet): string {
+  const scope = [
+    changeSet.options.codeLocation !== null
+      ? ` · code location ${code(truncate(changeSet.options.codeLocation, MAX_NAME_LENGTH))} only`
+      : "",
+    changeSet.options.changeTypes === "dagster" ? " · Dagster's change types only" : "",
+  ].join("");
+  return `<sub>Base ${describeInput(changeSet.base)} → branch ${describeInput(changeSet.branch)}${scope}</sub>`;
+}
+
+function describeInput(input: ChangeSetInput): string {
+  const name = input.source?.name ?? input.source?.format;
+  const count = plural(input.assets, "asset");
+  return name === undefined ? `(${count})` : `${code(truncate(name, MAX_NAME_LENGTH))} (${count})`;
+}
+
+function countsTable(changeSet: ChangeSet): string {
+  const { changeTypes, extraChangeTypes } = changeSet.summary;
+  const rows = ["| Change type | What changed | Assets |", "| --- | --- | ---: |"];
+  for (const type of DAGSTER_CHANGE_TYPES) {
+    if (changeTypes[type] > 0)
+      rows.push(
+        `| \`${type}\` | ${CHANGE_TYPE_LABELS[type]} | ${formatCount(changeTypes[type])} |`,
+      );
+  }
+  let extras = 0;
+  for (const type of EXTRA_CHANGE_TYPES) {
+    const count = extraChangeTypes?.[type] ?? 0;
+    if (count === 0) continue;
+    extras++;
+    rows.push(`| \`${type}\` (extra) | ${CHANGE_TYPE_LABELS[type]} | ${formatCount(count)} |`);
+  }
+  const note =
+    extras > 0
+      ? "\n\n_Extra_ change types are changes Dagster's own branch-deployment view does not track."
+      : "";
+  return `${rows.join("\n")}${note}`;
+}
+
+/** The lineage section, or `undefined` when there is nothing to draw; may exceed `budget`. */
+function lineageSection(
+  changeSet: ChangeSet,
+  options: LineageOptions,
+  foldAfter: number,
+  budget: number,
+): string | undefined {
+  // When the picture does not fit its share, draw fewer assets rather than none.
+  for (let maxNodes = options.maxNodes ?? 50; ; maxNodes = Math.floor(maxNodes / 2)) {
+    const graph = lineageGraph(changeSet, { ...options, maxNodes });
+    if (graph.nodes.length === 0) return undefined;
+    const changedCount = graph.nodes.filter((n) => n.kind !== "neighbour").length;
+    const neighbours = graph.nodes.length - changedCount;
+    const summary =
+      neighbours === 0
+        ? plural(changedCount, "changed asset")
+        : `${plural(changedCount, "changed asset")} and ${plural(neighbours, "direct neighbour")}`;
+    const body = `\`\`\`mermaid\n${mermaidOfGraph(graph, options)}\`\`\`\n\n${LEGEND}`;
+    const text =
+      graph.nodes.length > foldAfter
+        ? `### Lineage\n\n${fold(`Lineage picture: ${summary}`, body)}`
+        : `### Lineage\n\n${body}`;
+    if (text.length + 2 <= budget || maxNodes < 10) return text;
+  }
+}
+
+interface Section {
+  text: string;
+  omitted: number;
+}
+
+function assetSection(
+  kind: SectionKind,
+  assets: AssetChange[],
+  budget: number,
+  o: Resolved,
+): Section {
+  const noun = `${SECTION_TITLES[kind].toLowerCase()} asset`;
+  const heading = `### ${SECTION_TITLES[kind]} (${formatCount(assets.length)})`;
+  const folded = kind === "unchanged" || assets.length > o.foldAfter;
+  const summary = plural(assets.length, noun);
+  const longestNote = omittedNote(assets.length, assets.length, noun).length;
+  const wrapper = folded ? fold(summary, "").length : 0;
+  const room = budget - heading.length - 2 - wrapper - longestNote - 4;
+  const entries: string[] = [];
+  let used = 0;
+  for (const asset of assets) {
+    const entry = assetEntry(asset, kind, o);
+    if (used + entry.length + 1 > room) break;
+    entries.push(entry);
+    used += entry.length + 1;
+  }
+  const omitted = assets.length - entries.length;
+  const note = omitted > 0 ? omittedNote(omitted, assets.length, noun) : undefined;
+  if (entries.length === 0) return { text: `${heading}\n\n${note}`, omitted };
+  const list = entries.join("\n");
+  const body = folded ? fold(summary, list) : list;
+  return {
+    text: note === undefined ? `${heading}\n\n${body}` : `${heading}\n\n${body}\n\n${note}`,
+    omitted,
+  };
+}
+
+/** The room held back for each asset section: its frame, and its first assets up to `share`. */
+function sectionReserves(
+  groups: Record<SectionKind, AssetChange[]>,
+  share: number,
+  o: Resolved,
+): Record<SectionKind, number> {
+  const reserve = (kind: SectionKind) => {
+    if (groups[kind].length === 0) return 0;
+    let size = 0;
+    for (const asset of groups[kind]) {
+      const entry = assetEntry(asset, kind, o).length + 1;
+      if (size + entry > share) break;
+      size += entry;
+    }
+    return SECTION_RESERVE + size;
+  };
+  return {
+    new: reserve("new"),
+    removed: reserve("removed"),
+    modified: reserve("modified"),
+    unchanged: reserve("unchanged"),
+  };
+}
+
+function sum(reserves: Record<SectionKind, number>): number {
+  return reserves.new + reserves.removed + reserves.modified + reserves.unchanged;
+}
+
+/** The length of blocks joined by blank lines, with room for one more separator. */
+function sizeOf(blocks: string[]): number {
+  return blocks.reduce((n, b) => n + b.length + 2, 0);
+}
+
+function omittedNote(omitted: number, total: number, noun: string): string {
+  const what =
+    omitted === total
+      ? `${plural(omitted, noun)} not shown`
+      : `… and ${formatCount(omitted)} more ${noun}${omitted === 1 ? "" : "s"} not shown`;
+  return `_${what} to keep this comment within GitHub's size limit; ${FULL_REPORT_HINT}._`;
+}
+
+function truncationNotice(omittedAssets: number, left: string[]): string | undefined {
+  const parts = [
+    omittedAssets > 0 ? `${plural(omittedAssets, "asset")} not listed` : undefined,
+    left.length > 0 ? `${left.join(", ")} left out` : undefined,
+  ].filter((p) => p !== undefined);
+  if (parts.length === 0) return undefined;
+  return `> [!NOTE]\n> This report is shortened to fit in a comment: ${parts.join("; ")}.`;
+}
+
+function assetEntry(asset: AssetChange, kind: SectionKind, o: Resolved): string {
+  const name = code(shortenKey(asset.key));
+  const head = [kind === "modified" ? `**${name}**` : name];
+  if (o.showLocation) head.push(locationText(asset));
+  if (kind === "modified") {
+    const types = asset.changeTypes.map((t) => `\`${t}\``).join(" ");
+    if (types !== "") head.push(types);
+    const extra = (asset.extraChangeTypes ?? []).map((t) => `\`${t}\``);
+    if (extra.length > 0) head.push(`extra: ${extra.join(" ")}`);
+  }
+  // What a new asset reads and what a removed one fed: the lineage a reviewer checks first.
+  const neighbours =
+    kind === "new" ? asset.lineage?.upstream : kind === "removed" ? asset.lineage?.downstream : [];
+  if (neighbours !== undefined && neighbours.length > 0) {
+    const listed = neighbours.slice(0, MAX_NEIGHBOURS).map((k) => code(shortenKey(k)));
+    const more =
+      neighbours.length > MAX_NEIGHBOURS
+        ? ` and ${formatCount(neighbours.length - MAX_NEIGHBOURS)} more`
+        : "";
+    head.push(`${kind === "new" ? "depends on" : "used by"} ${listed.join(", ")}${more}`);
+  }
+  const lines = [`- ${head.join(" · ")}`];
+  if (kind === "modified" || kind === "new" || kind === "removed") {
+    const details = markdownDetails(asset, o.maxValueLength);
+    for (const line of details.slice(0, o.maxDetailsPerAsset)) lines.push(line);
+    if (details.length > o.maxDetailsPerAsset)
+      lines.push(`  - … and ${formatCount(details.length - o.maxDetailsPerAsset)} more`);
+  }
+  return lines.join("\n");
+}
+
+function locationText(asset: AssetChange): string {
+  if (asset.codeLocation === null) return "_(no code location)_";
+  const location = code(truncate(asset.codeLocation, MAX_NAME_LENGTH));
+  return asset.repository !== null && asset.repository !== "__repository__"
+    ? `${location} (repository ${code(truncate(asset.repository, MAX_NAME_LENGTH))})`
+    : location;
+}
+
+/** Marks values in detail lines so they can be told apart from the labels around them. */
+const OPEN = "\uE000";
+const CLOSE = "\uE001";
+const TOKEN = /\uE000(\d+)\uE001/g;
+const PLACEHOLDERS = new Set(["(none)", "(default)", "(unpartitioned)"]);
+
+/**
+ * `describeDetails` with values as code spans and everything else escaped: values are collected
+ * through the style and swapped in afterwards, because labels can carry user data too (paths
+ * inside JSON values, metadata type names).
+ */
+function markdownDetails(asset: AssetChange, maxValueLength: number): string[] {
+  const values: string[] = [];
+  const style: DetailStyle = {
+    maxValueLength,
+    value: (text) => {
+      values.push(text);
+      return `${OPEN}${values.length - 1}${CLOSE}`;
+    },
+  };
+  let next = 0;
+  return describeDetails(asset.details, style).map((line) => {
+    const nested = line.startsWith("  ");
+    const source = nested ? line.trimStart() : line;
+    let out = "";
+    let last = 0;
+    for (const match of source.matchAll(TOKEN)) {
+      // Tokens only move forward: user text that imitates an earlier one stays text.
+      const index = Number(match[1]);
+      if (index < next || index >= values.length) continue;
+      next = index + 1;
+      const value = values[index] as string;
+      out += escapeText(truncate(source.slice(last, match.index), MAX_TEXT_LENGTH));
+      out += PLACEHOLDERS.has(value) ? `_${value}_` : code(truncate(value, maxValueLength));
+      last = match.index + match[0].length;
+    }
+    out += escapeText(truncate(source.slice(last), MAX_TEXT_LENGTH));
+    return `${nested ? "    - " : "  - "}${out}`;
+  });
+}
+
+function notComparedSection(locations: LocationComparison[]): string | undefined {
+  const skipped = skippedLocations(locations);
+  if (skipped.length === 0) return undefined;
+  const rows = [
+    "| Code location | Status | Base assets | Branch assets | Why |",
+    "| --- | --- | ---: | ---: | --- |",
+  ];
+  for (const l of skipped.slice(0, MAX_TABLE_ROWS)) {
+    const name =
+      l.codeLocation === null
+        ? "_(unknown)_"
+        : escapeText(truncate(l.codeLocation, MAX_NAME_LENGTH));
+    const why = l.message === undefined ? "" : escapeText(truncate(l.message, MAX_TEXT_LENGTH));
+    rows.push(
+      `| ${name} | ${STATUS_LABELS[l.status]} | ${formatCount(l.baseAssets)} | ${formatCount(l.branchAssets)} | ${why} |`,
+    );
+  }
+  const more =
+    skipped.length > MAX_TABLE_ROWS
+      ? `\n\n_… and ${plural(skipped.length - MAX_TABLE_ROWS, "more code location")}._`
+      : "";
+  return `### Code locations not compared (${formatCount(skipped.length)})\n\nTheir assets are not in this report.\n\n${rows.join("\n")}${more}`;
+}
+
+function limitationsSection(limitations: Limitation[]): string | undefined {
+  if (limitations.length === 0) return undefined;
+  const rows = ["| Change type | Field | Missing in | Assets |", "| --- | --- | --- | ---: |"];
+  for (const l of limitations.slice(0, MAX_TABLE_ROWS)) {
+    const side = l.side === "both" ? "both inputs" : `the ${l.side}`;
+    rows.push(
+      `| \`${l.changeType}\` | ${escapeText(truncate(l.field, MAX_NAME_LENGTH))} | ${side} | ${formatCount(l.assets)} |`,
+    );
+  }
+  const more =
+    limitations.length > MAX_TABLE_ROWS
+      ? `\n\n_… and ${plural(limitations.length - MAX_TABLE_ROWS, "more field")}._`
+      : "";
+  return `### Could not compare\n\nThe inputs do not carry these fields, so changes to them are not reported (never assumed equal).\n\n${rows.join("\n")}${more}`;
+}
+
+function skippedLocations(locations: LocationComparison[]): LocationComparison[] {
+  return locations.filter(
+    (l) => l.status !== "compared" && l.status !== "new" && l.status !== "removed",
+  );
+}
+
+/** A `<details>` block; GitHub reads Markdown inside it only after a blank line. */
+function fold(summary: string, body: string): string {
+  return `<details>\n<summary>${summary}</summary>\n\n${body}\n\n</details>`;
+}
+
+function shortenKey(key: string): string {
+  const chars = Array.from(key);
+  if (chars.length <= MAX_KEY_LENGTH) return key;
+  const half = Math.floor((MAX_KEY_LENGTH - 1) / 2);
+  return `${chars.slice(0, half).join("")}…${chars.slice(chars.length - half).join("")}`;
+}
+
+/**
+ * Shows line breaks as `↵` and other control characters as spaces: either would end a list item
+ * or a table row. The value markers of `markdownDetails` cannot come from user data either.
+ */
+function visible(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) continue;
+    if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) out += "↵";
+    else if (c < 0x20 || c === 0x7f) out += " ";
+    else if (c === 0xe000 || c === 0xe001) out += "\uFFFD";
+    else out += text[i];
+  }
+  return out;
+}
+
+/**
+ * A code span holding any text: the fence is one backtick longer than the longest run inside,
+ * and padded when the text starts or ends with a backtick or a space (which would be stripped).
+ */
+function code(text: string): string {
+  const t = visible(text);
+  if (t === "") return "_(empty)_";
+  let longest = 0;
+  for (const run of t.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  const fence = "`".repeat(longest + 1);
+  const pad =
+    t.startsWith("`") ||
+    t.endsWith("`") ||
+    (t.startsWith(" ") && t.endsWith(" ") && t.trim() !== "");
+  return pad ? `${fence} ${t} ${fence}` : `${fence}${t}${fence}`;
+}
+
+/**
+ * Text shown as it is: backslash escapes for what Markdown, GitHub's extensions ($ math, ~
+ * strikethrough) and HTML would read, including `|` so it is safe in a table cell.
+ */
+function escapeText(text: string): string {
+  return visible(text).replace(/[\\`*_[\]<>|~$&]/g, "\\$&");
+}
+
+function plural(count: number, noun: string): string {
+  return `${formatCount(count)} ${noun}${count === 1 ? "" : "s"}`;
+}

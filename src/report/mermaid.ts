@@ -1,0 +1,307 @@
+import type { AssetChange, ChangeSet } from "../diff/change-set";
+import { compareStrings } from "../model/key";
+import { formatCount } from "./values";
+
+/** Options of {@link renderLineageMermaid} and {@link lineageGraph}. */
+export interface LineageOptions {
+  /**
+   * Most assets drawn (default 50). Changed assets come first (removed, new, then modified, each
+   * by key); unchanged neighbours fill what is left, those linked to the most changed assets first.
+   */
+  maxNodes?: number;
+  /** Most links drawn (default 120; Mermaid refuses more than 500). */
+  maxEdges?: number;
+  /** Longest node label, in characters; longer keys keep their end (default 60). */
+  maxLabelLength?: number;
+  /** Whether unchanged direct neighbours are drawn (default true). */
+  neighbours?: boolean;
+}
+
+/** How an asset in the lineage picture changed; `neighbour` is an unchanged direct neighbour. */
+export type LineageNodeKind = "new" | "removed" | "modified" | "neighbour";
+
+/** How a link in the lineage picture changed: a dependency `added`, `removed`, or `kept`. */
+export type LineageEdgeKind = "added" | "removed" | "kept";
+
+/** One asset of the lineage picture, with its generated Mermaid id. */
+export interface LineageNode {
+  /** A generated, Mermaid-safe id: `n0`, `n1`, … in key order. */
+  id: string;
+  /** The key, `/`-joined. */
+  key: string;
+  kind: LineageNodeKind;
+}
+
+/** One link of the lineage picture, from upstream to downstream (node ids). */
+export interface LineageEdge {
+  from: string;
+  to: string;
+  kind: LineageEdgeKind;
+}
+
+/** The capped lineage picture: what is drawn and how much was left out. */
+export interface LineageGraph {
+  /** Sorted by key. */
+  nodes: LineageNode[];
+  /** Sorted by upstream, then downstream node. */
+  edges: LineageEdge[];
+  /** Changed assets (distinct keys) left out by `maxNodes`. */
+  omittedChanged: number;
+  /** Unchanged neighbours left out by `maxNodes`. */
+  omittedNeighbours: number;
+  /** Links left out by `maxEdges`, or because one end was left out. */
+  omittedEdges: number;
+}
+
+/**
+ * The colours of the lineage picture, per kind of node: a fill, a border and a text colour that
+ * read on GitHub's light and dark themes (the fill is always light, the text always dark).
+ *
+ * @example
+ * LINEAGE_STYLES.new; // "fill:#dafbe1,stroke:#1a7f37,stroke-width:2px,color:#1f2328"
+ */
+export const LINEAGE_STYLES: Readonly<Record<LineageNodeKind | "note", string>> = {
+  new: "fill:#dafbe1,stroke:#1a7f37,stroke-width:2px,color:#1f2328",
+  removed: "fill:#ffebe9,stroke:#cf222e,stroke-width:2px,stroke-dasharray:5 3,color:#1f2328",
+  modified: "fill:#fff8c5,stroke:#9a6700,stroke-width:2px,color:#1f2328",
+  neighbour: "fill:#f6f8fa,stroke:#8c959f,color:#59636e",
+  note: "fill:#ffffff,stroke:#d1d9e0,stroke-dasharray:2 2,color:#59636e",
+};
+
+/**
+ * Selects the lineage picture of a change set: its changed assets and their direct upstream and
+ * downstream neighbours (from `lineage`, see `withLineage`), capped to `maxNodes` and `maxEdges`.
+ * Assets are identified by key, as Dagster's lineage links them. Linear in the change set size,
+ * plus sorting what is drawn.
+ *
+ * @example
+ * const graph = lineageGraph(withLineage(diffAssetGraphs(base, branch), { base, branch }));
+ * graph.nodes[0]; // { id: "n0", key: "intermediate/int_deal_pipeline", kind: "modified" }
+ */
+export function lineageGraph(changeSet: ChangeSet, options: LineageOptions = {}): LineageGraph {
+  const maxNodes = Math.max(1, Math.floor(options.maxNodes ?? DEFAULT_MAX_NODES));
+  const maxEdges = Math.max(0, Math.floor(options.maxEdges ?? DEFAULT_MAX_EDGES));
+
+  // One entry per key: the same key can be changed in several code locations.
+  const changed = new Map<string, Changed>();
+  for (const asset of changeSet.assets) {
+    const kind = changeKind(asset);
+    if (kind === undefined) continue;
+    const entry = changed.get(asset.key);
+    if (entry === undefined) changed.set(asset.key, { kind, changes: [asset] });
+    else {
+      entry.changes.push(asset);
+      // A key new in one location and removed in another (a move) is drawn as modified.
+      if (entry.kind !== kind) entry.kind = "modified";
+    }
+  }
+  const byKind: Record<Exclude<LineageNodeKind, "neighbour">, string[]> = {
+    removed: [],
+    new: [],
+    modified: [],
+  };
+  // The change set is sorted by key, so each bucket is too: no sort of the whole set is needed.
+  for (const [key, entry] of changed) byKind[entry.kind].push(key);
+  const keptChanged = [...byKind.removed, ...byKind.new, ...byKind.modified].slice(0, maxNodes);
+  const kinds = new Map<string, LineageNodeKind>();
+  for (const key of keptChanged) kinds.set(key, (changed.get(key) as Changed).kind);
+
+  const candidates = new Map<string, number>();
+  const links: [from: string, to: string][] = [];
+  for (const key of keptChanged) {
+    for (const change of (changed.get(key) as Changed).changes) {
+      const upstream = [
+        ...(change.lineage?.upstream ?? []),
+        ...(change.details.dependencies?.removedKeys ?? []),
+      ];
+      for (const up of upstream) links.push([up, key]);
+      for (const down of change.lineage?.downstream ?? []) links.push([key, down]);
+      for (const other of [...upstream, ...(change.lineage?.downstream ?? [])]) {
+        if (!changed.has(other)) candidates.set(other, (candidates.get(other) ?? 0) + 1);
+      }
+    }
+  }
+  let omittedNeighbours = candidates.size;
+  if (options.neighbours !== false) {
+    const room = maxNodes - keptChanged.length;
+    const neighbours = [...candidates]
+      .sort(([a, m], [b, n]) => n - m || compareStrings(a, b))
+      .slice(0, room);
+    for (const [key] of neighbours) kinds.set(key, "neighbour");
+    omittedNeighbours -= neighbours.length;
+  }
+
+  const nodes = [...kinds]
+    .sort(([a], [b]) => compareStrings(a, b))
+    .map(([key, kind], i): LineageNode => ({ id: `n${i}`, key, kind }));
+  const index = new Map(nodes.map((node, i) => [node.key, i]));
+  const edgeKinds = new Map<string, { from: number; to: number; kind: LineageEdgeKind }>();
+  const seen = new Set<string>();
+  for (const [from, to] of links) {
+    const id = JSON.stringify([from, to]);
+    seen.add(id);
+    const a = index.get(from);
+    const b = index.get(to);
+    if (a === undefined || b === undefined || edgeKinds.has(id)) continue;
+    edgeKinds.set(id, { from: a, to: b, kind: edgeKind(from, to, changed) });
+  }
+  const edges = [...edgeKinds.values()]
+    .sort((x, y) => x.from - y.from || x.to - y.to)
+    .map(
+      (e): LineageEdge => ({
+        from: (nodes[e.from] as LineageNode).id,
+        to: (nodes[e.to] as LineageNode).id,
+        kind: e.kind,
+      }),
+    );
+  return {
+    nodes,
+    edges: edges.slice(0, maxEdges),
+    omittedChanged: changed.size - keptChanged.length,
+    omittedNeighbours,
+    omittedEdges: seen.size - Math.min(edges.length, maxEdges),
+  };
+}
+
+/**
+ * Renders the lineage of a change set as a Mermaid `flowchart LR`: changed assets and their
+ * direct neighbours, coloured by kind (new green, removed red and dashed, modified amber,
+ * unchanged neighbours grey), added dependencies as thick links and removed ones dotted. Ids are
+ * generated (`n0`, `n1`, …) and labels escaped, so any key is safe; the output is deterministic.
+ * Put it in a ```` ```mermaid ```` block.
+ *
+ * @example
+ * const text = renderLineageMermaid(withLineage(diffAssetGraphs(base, branch), { base, branch }));
+ * // flowchart LR
+ * //   n0["~ intermediate/int_deal_pipeline"]
+ * //   …
+ */
+export function renderLineageMermaid(changeSet: ChangeSet, options: LineageOptions = {}): string {
+  return mermaidOfGraph(lineageGraph(changeSet, options), options);
+}
+
+/**
+ * Renders an already selected {@link LineageGraph} as Mermaid (what {@link renderLineageMermaid}
+ * does after selecting it).
+ *
+ * @example
+ * const graph = lineageGraph(changeSet, { maxNodes: 20 });
+ * if (graph.nodes.length > 0) body += mermaidOfGraph(graph);
+ */
+export function mermaidOfGraph(graph: LineageGraph, options: LineageOptions = {}): string {
+  const maxLabel = Math.max(8, Math.floor(options.maxLabelLength ?? DEFAULT_MAX_LABEL));
+  const out = ["flowchart LR", "  accTitle: Lineage of the changed assets"];
+  for (const node of graph.nodes) {
+    out.push(
+      `  ${node.id}["${mermaidLabel(`${MARKS[node.kind]}${keepEnd(node.key, maxLabel)}`)}"]`,
+    );
+  }
+  for (const edge of graph.edges) out.push(`  ${edge.from} ${ARROWS[edge.kind]} ${edge.to}`);
+  const note = omittedNote(graph);
+  if (graph.nodes.length === 0) out.push(`  empty["${mermaidLabel("No changed assets")}"]`);
+  if (note !== undefined) out.push(`  omitted["${mermaidLabel(note)}"]`);
+  for (const [kind, style] of Object.entries(LINEAGE_STYLES))
+    out.push(`  classDef ${kind} ${style}`);
+  for (const kind of NODE_KINDS) {
+    const ids = graph.nodes.filter((n) => n.kind === kind).map((n) => n.id);
+    if (ids.length > 0) out.push(`  class ${ids.join(",")} ${kind}`);
+  }
+  if (note !== undefined || graph.nodes.length === 0)
+    out.push(`  class ${graph.nodes.length === 0 ? "empty" : "omitted"} note`);
+  return `${out.join("\n")}\n`;
+}
+
+/**
+ * Escapes text for a double-quoted Mermaid label: characters Mermaid or its HTML labels would
+ * read (quotes, `#`, `&`, `<`, `>`, backticks, brackets, pipes, `%`, `;`, `:`, backslashes) become
+ * Mermaid entities (`#quot;`, `#35;`, …), control characters and line breaks become spaces.
+ *
+ * @example
+ * mermaidLabel('say "hi" <b>'); // "say #quot;hi#quot; #lt;b#gt;"
+ */
+export function mermaidLabel(text: string): string {
+  let out = "";
+  for (const char of text) {
+    const code = char.codePointAt(0) as number;
+    if (code < 0x20 || code === 0x7f || code === 0x2028 || code === 0x2029) out += " ";
+    else if (char === '"') out += "#quot;";
+    else if (char === "<") out += "#lt;";
+    else if (char === ">") out += "#gt;";
+    else if (ENCODED.has(char)) out += `#${code};`;
+    else out += char;
+  }
+  return out;
+}
+
+// --- internal ---
+
+const DEFAULT_MAX_NODES = 50;
+const DEFAULT_MAX_EDGES = 120;
+const DEFAULT_MAX_LABEL = 60;
+
+/**
+ * Besides Mermaid's syntax: `%` starts directives (`%%{`), `:` with `#…;` triggers Mermaid's
+ * style-line rewriting, and `ﬂ°¶ß` are the placeholders Mermaid decodes entities with.
+ */
+const ENCODED = new Set([..."#&`|[](){};%:\\", "ﬂ", "°", "¶", "ß"]);
+
+const NODE_KINDS = ["new", "removed", "modified", "neighbour"] as const;
+
+/** A mark before each label, so the kind reads without colour. */
+const MARKS: Record<LineageNodeKind, string> = {
+  new: "+ ",
+  removed: "− ",
+  modified: "~ ",
+  neighbour: "",
+};
+
+const ARROWS: Record<LineageEdgeKind, string> = { added: "==>", removed: "-.->", kept: "-->" };
+
+interface Changed {
+  kind: Exclude<LineageNodeKind, "neighbour">;
+  changes: AssetChange[];
+}
+
+function changeKind(asset: AssetChange): Changed["kind"] | undefined {
+  if (asset.changeTypes.includes("NEW")) return "new";
+  if (asset.changeTypes.includes("REMOVED")) return "removed";
+  if (asset.changeTypes.length > 0 || (asset.extraChangeTypes?.length ?? 0) > 0) return "modified";
+  return undefined;
+}
+
+function edgeKind(from: string, to: string, changed: Map<string, Changed>): LineageEdgeKind {
+  const down = changed.get(to);
+  if (down !== undefined) {
+    for (const change of down.changes) {
+      if (change.details.dependencies?.addedKeys.includes(from)) return "added";
+      if (change.details.dependencies?.removedKeys.includes(from)) return "removed";
+    }
+    if (down.kind === "new") return "added";
+    if (down.kind === "removed") return "removed";
+  }
+  const up = changed.get(from);
+  if (up?.kind === "new") return "added";
+  if (up?.kind === "removed") return "removed";
+  return "kept";
+}
+
+function keepEnd(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `…${chars.slice(chars.length - (max - 1)).join("")}`;
+}
+
+function omittedNote(graph: LineageGraph): string | undefined {
+  const parts = [
+    graph.omittedChanged > 0 ? plural(graph.omittedChanged, "more changed asset") : undefined,
+    graph.omittedNeighbours > 0 ? plural(graph.omittedNeighbours, "neighbour") : undefined,
+    graph.omittedEdges > 0 ? plural(graph.omittedEdges, "link") : undefined,
+  ].filter((p) => p !== undefined);
+  if (parts.length === 0) return undefined;
+  const list =
+    parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
+  return `… ${list} not shown`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${formatCount(count)} ${noun}${count === 1 ? "" : "s"}`;
+}

@@ -1,0 +1,37 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { diffAssetGraphs } from "../../src/diff/diff";
+import { loadAssetGraph } from "../../src/load/index";
+import { withLineage } from "../../src/policies/lineage";
+import { renderMarkdown } from "../../src/report/markdown";
+import { renderLineageMermaid } from "../../src/report/mermaid";
+import { loadMermaidParser, type MermaidParser } from "./mermaid-parser";
+
+// The README's example, with lineage as the CLI adds it for the Markdown report.
+const base = await loadAssetGraph("fixtures/example/base.json");
+const branch = await loadAssetGraph("fixtures/example/branch.json");
+const changeSet = withLineage(diffAssetGraphs(base, branch), { base, branch });
+
+let mermaid: MermaidParser;
+beforeAll(async () => {
+  mermaid = await loadMermaidParser();
+});
+afterAll(() => mermaid.cleanup());
+
+describe("golden Markdown report of the bundled example", () => {
+  test("markdown", async () => {
+    await expect(renderMarkdown(changeSet)).toMatchFileSnapshot("../golden/example.md");
+  });
+
+  test("its lineage picture alone", async () => {
+    await expect(renderLineageMermaid(changeSet)).toMatchFileSnapshot(
+      "../golden/mermaid-example.mmd",
+    );
+  });
+
+  test("the picture in the report is the one Mermaid parses", async () => {
+    const markdown = renderMarkdown(changeSet);
+    const block = /^```mermaid\n([\s\S]*?)^```$/m.exec(markdown)?.[1];
+    expect(block).toBe(renderLineageMermaid(changeSet));
+    await expect(mermaid.parse(block as string)).resolves.toBeTruthy();
+  });
+});

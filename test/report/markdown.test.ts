@@ -1,0 +1,423 @@
+import { describe, expect, test } from "vitest";
+import type { AssetChange, ChangeSet } from "../../src/diff/change-set";
+import { diffAssetGraphs } from "../../src/diff/diff";
+import { loadAssetGraph } from "../../src/load/index";
+import { withLineage } from "../../src/policies/lineage";
+import { markdownMarker, renderMarkdown } from "../../src/report/markdown";
+import { AWKWARD_KEYS, change, changeSetOf, generatedChangeSet } from "./change-set-builders";
+
+const base = await loadAssetGraph("fixtures/example/base.json");
+const branch = await loadAssetGraph("fixtures/example/branch.json");
+const example = withLineage(diffAssetGraphs(base, branch), { base, branch });
+
+/** The HTML the report itself writes; anything else must be escaped or inside a code span. */
+const OWN_HTML = /^(<\/?details>|<\/?summary>|<\/?sub>|<!-- asset-diff:report(:[^ ]*)? -->)/;
+
+/** Removes code spans (CommonMark: a backtick run closed by a run of the same length). */
+function withoutCodeSpans(line: string): string {
+  let out = "";
+  let i = 0;
+  while (i < line.length) {
+    if (line[i] === "\\" && i + 1 < line.length) {
+      out += line.slice(i, i + 2);
+      i += 2;
+      continue;
+    }
+    if (line[i] !== "`") {
+      out += line[i];
+      i++;
+      continue;
+    }
+    let run = 0;
+    while (line[i + run] === "`") run++;
+    const fence = "`".repeat(run);
+    let close = line.indexOf(fence, i + run);
+    while (close !== -1 && (line[close + run] === "`" || line[close - 1] === "`"))
+      close = line.indexOf(fence, close + 1);
+    if (close === -1) {
+      out += fence;
+      i += run;
+    } else i = close + run;
+  }
+  return out;
+}
+
+/** Splits a table row into cells at unescaped pipes. */
+function cells(row: string): string[] {
+  return row
+    .slice(1, -1)
+    .split(/(?<!\\)\|/)
+    .map((c) => c.trim());
+}
+
+/**
+ * Checks what GitHub needs to render the report as intended: balanced, well-placed `<details>`
+ * and fences, tables with a separator row and blank lines around them, and no HTML from user
+ * data outside code spans and fences.
+ */
+function expectWellFormed(markdown: string): void {
+  expect(markdown.endsWith("\n")).toBe(true);
+  const lines = markdown.slice(0, -1).split("\n");
+  let depth = 0;
+  let inFence = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const previous = lines[i - 1];
+    const following = lines[i + 1];
+    if (line.startsWith("```")) {
+      inFence = !inFence;
+      if (inFence) expect(previous, "blank line before a fence").toBe("");
+      else expect(following, "blank line after a fence").toBe("");
+      continue;
+    }
+    if (inFence) {
+      expect(line).not.toContain("`");
+      continue;
+    }
+    if (line === "<details>") {
+      depth++;
+      expect(lines[i + 1]).toMatch(/^<summary>[^<>]*<\/summary>$/);
+      expect(lines[i + 2], "blank line after <summary>").toBe("");
+    }
+    if (line === "</details>") {
+      depth--;
+      expect(depth).toBeGreaterThanOrEqual(0);
+      expect(previous, "blank line before </details>").toBe("");
+    }
+    if (line.startsWith("|")) {
+      expect(line.endsWith("|")).toBe(true);
+      if (!previous?.startsWith("|")) {
+        expect(previous, "blank line before a table").toBe("");
+        expect(lines[i + 1], "separator row").toMatch(/^\|( -+:? \|)+$/);
+        expect(cells(lines[i + 1] as string)).toHaveLength(cells(line).length);
+      } else expect(cells(line)).toHaveLength(cells(previous).length);
+      if (!following?.startsWith("|")) expect(following ?? "", "blank line after a table").toBe("");
+    }
+    const text = withoutCodeSpans(line);
+    for (const match of text.matchAll(/(?<!\\)</g)) {
+      expect(text.slice(match.index), `raw HTML in: ${line}`).toMatch(OWN_HTML);
+    }
+  }
+  expect(inFence, "closed fences").toBe(false);
+  expect(depth, "balanced <details>").toBe(0);
+}
+
+/** The asset lines (`- …`) of a section, e.g. `Modified`. */
+function listed(markdown: string, section: string): string[] {
+  const start = markdown.indexOf(`### ${section} (`);
+  if (start === -1) return [];
+  const end = markdown.indexOf("\n### ", start + 1);
+  return markdown
+    .slice(start, end === -1 ? undefined : end)
+    .split("\n")
+    .filter((l) => l.startsWith("- "));
+}
+
+describe("renderMarkdown", () => {
+  test("starts with the hidden marker, with an optional id", () => {
+    expect(renderMarkdown(example).split("\n")[0]).toBe("<!-- asset-diff:report -->");
+    expect(renderMarkdown(example, { id: "analytics" }).split("\n")[0]).toBe(
+      "<!-- asset-diff:report:analytics -->",
+    );
+    expect(markdownMarker()).toBe("<!-- asset-diff:report -->");
+    expect(markdownMarker("a b")).toBe("<!-- asset-diff:report:a%20b -->");
+    // An id cannot end the comment early.
+    expect(markdownMarker("x --> <b>")).toBe("<!-- asset-diff:report:x%20--%3E%20%3Cb%3E -->");
+  });
+
+  test("gives a one-line verdict", () => {
+    const markdown = renderMarkdown(example);
+    expect(markdown).toContain(
+      "**3 new, 1 removed, 19 modified** assets across 2 code locations (17 unchanged).",
+    );
+    const one = changeSetOf([change("a", ["TAGS"])]);
+    expect(renderMarkdown(one)).toContain("**1 modified** asset in code location `loc`.");
+  });
+
+  test("counts each change type in a table: Dagster's first, then the extra ones, no zero rows", () => {
+    const markdown = renderMarkdown(example);
+    const table = markdown.split("\n").filter((l) => l.startsWith("| `"));
+    expect(table.map((row) => [cells(row)[0], cells(row)[2]])).toEqual([
+      ["`NEW`", "3"],
+      ["`REMOVED`", "1"],
+      ["`CODE_VERSION`", "3"],
+      ["`DEPENDENCIES`", "6"],
+      ["`PARTITIONS_DEFINITION`", "3"],
+      ["`TAGS`", "4"],
+      ["`METADATA`", "6"],
+      ["`GROUP` (extra)", "1"],
+      ["`OWNERS` (extra)", "1"],
+      ["`DESCRIPTION` (extra)", "1"],
+      ["`KINDS` (extra)", "1"],
+      ["`AUTOMATION_CONDITION` (extra)", "1"],
+      ["`FRESHNESS_POLICY` (extra)", "1"],
+      ["`BACKFILL_POLICY` (extra)", "1"],
+      ["`EXECUTION_TYPE` (extra)", "1"],
+    ]);
+    const dagster = renderMarkdown(diffAssetGraphs(base, branch, { changeTypes: "dagster" }));
+    expect(dagster).not.toContain("(extra)");
+    expect(dagster).toContain("Dagster's change types only");
+  });
+
+  test("is well formed: balanced <details>, fences, tables with separators and blank lines", () => {
+    expectWellFormed(renderMarkdown(example));
+    expectWellFormed(renderMarkdown(example, { foldAfter: 0 }));
+    expectWellFormed(renderMarkdown(example, { foldAfter: 100 }));
+    expectWellFormed(renderMarkdown(generatedChangeSet(20_000)));
+  });
+
+  test("lists new, removed and modified assets with their location, badges and details", () => {
+    const markdown = renderMarkdown(example);
+    expect(listed(markdown, "New")).toEqual([
+      "- `ml/features/churn_features` · `analytics` · depends on `intermediate/int_sessions`, `marts/core/dim_customers`, `marts/finance/fct_mrr`",
+      "- `ml/scores/churn_risk_scores` · `analytics` · depends on `ml/features/churn_features`",
+      "- `raw/stripe/subscriptions` · `ingestion`",
+    ]);
+    expect(listed(markdown, "Removed")).toEqual([
+      "- `marts/finance/fct_refunds` · `analytics` · used by `weekly_exec_report`",
+    ]);
+    expect(listed(markdown, "Modified")).toHaveLength(19);
+    expect(markdown).toContain(
+      "- **`marts/finance/fct_mrr`** · `analytics` · `CODE_VERSION` `METADATA` `TAGS` · extra: `GROUP`\n" +
+        '  - code version: _(none)_ → `"v1"`\n' +
+        '  - tag `tier`: `"silver"` → `"gold"`\n',
+    );
+    expect(markdown).not.toContain("### Unchanged");
+  });
+
+  test("names the repository when it is not Dagster's default", () => {
+    const changeSet = changeSetOf([change("a", ["TAGS"], { repository: "my_repo" })]);
+    expect(renderMarkdown(changeSet)).toContain(
+      "- **`a`** · `loc` (repository `my_repo`) · `TAGS`",
+    );
+  });
+
+  test("lists unchanged assets, folded, when the change set includes them", () => {
+    const changeSet = changeSetOf([change("a", ["TAGS"]), change("b"), change("c")]);
+    const markdown = renderMarkdown(changeSet);
+    expect(markdown).toContain(
+      "### Unchanged (2)\n\n<details>\n<summary>2 unchanged assets</summary>",
+    );
+    expect(listed(markdown, "Unchanged")).toEqual(["- `b` · `loc`", "- `c` · `loc`"]);
+  });
+
+  test("folds sections longer than foldAfter, keeps short ones open", () => {
+    const markdown = renderMarkdown(example);
+    expect(markdown).toContain("### New (3)\n\n- `ml/features");
+    expect(markdown).toContain(
+      "### Modified (19)\n\n<details>\n<summary>19 modified assets</summary>\n\n- ",
+    );
+    expect(renderMarkdown(example, { foldAfter: 50 })).not.toContain("<summary>19 modified");
+  });
+
+  test("draws the lineage picture when the change set carries lineage, unless turned off", () => {
+    expect(renderMarkdown(example)).toContain("```mermaid\nflowchart LR\n");
+    expect(renderMarkdown(example)).toContain("🟩 new · 🟥 removed");
+    expect(renderMarkdown(example, { lineage: false })).not.toContain("```mermaid");
+    expect(renderMarkdown(diffAssetGraphs(base, branch))).not.toContain("```mermaid");
+    const small = renderMarkdown(example, { lineage: { maxNodes: 5, neighbours: false } });
+    expect(small).toContain("### Lineage\n\n```mermaid");
+    expect(small).toContain("… 18 more changed assets");
+  });
+
+  test("renders a change set without changes as a short body", () => {
+    const markdown = renderMarkdown(changeSetOf([]));
+    expect(markdown).toBe(
+      "<!-- asset-diff:report -->\n\n## Asset changes\n\nNo asset changes (no assets compared).\n\n" +
+        "<sub>Base `base.json` (0 assets) → branch `branch.json` (0 assets)</sub>\n",
+    );
+    const same = diffAssetGraphs(base, base);
+    expect(renderMarkdown(same)).toContain("No asset changes (37 unchanged assets compared).");
+    expect(renderMarkdown(same)).not.toContain("|");
+  });
+
+  test("shows code locations not compared and fields that could not be compared", () => {
+    const changeSet = changeSetOf([change("a", ["TAGS"])], {
+      locations: [
+        { codeLocation: "loc", status: "compared", baseAssets: 1, branchAssets: 1 },
+        {
+          codeLocation: "two|<b>x</b>",
+          status: "notLoadedInBranch",
+          baseAssets: 4,
+          branchAssets: 0,
+          message: "failed:\nTraceback | <module> `x`",
+        },
+        { codeLocation: null, status: "notInBranch", baseAssets: 2, branchAssets: 0 },
+      ],
+      limitations: [{ changeType: "CODE_VERSION", field: "codeVersion", side: "both", assets: 8 }],
+    });
+    const markdown = renderMarkdown(changeSet);
+    expect(markdown).toContain(
+      "**1 modified** asset in code location `loc`. 2 code locations were not compared. Some fields could not be compared (see below).",
+    );
+    expect(markdown).toContain("### Code locations not compared (2)");
+    expect(markdown).toContain(
+      "| two\\|\\<b\\>x\\</b\\> | not loaded in the branch | 4 | 0 | failed:↵Traceback \\| \\<module\\> \\`x\\` |",
+    );
+    expect(markdown).toContain("| _(unknown)_ | not in the branch | 2 | 0 |  |");
+    expect(markdown).toContain("### Could not compare");
+    expect(markdown).toContain("| `CODE_VERSION` | codeVersion | both inputs | 8 |");
+    expectWellFormed(markdown);
+    expect(renderMarkdown(changeSetOf([], { limitations: changeSet.limitations }))).toContain(
+      "No asset changes (no assets compared). Some fields could not be compared (see below).",
+    );
+  });
+
+  test("escapes hostile keys, values and names: shown, never interpreted", () => {
+    const keys = [...AWKWARD_KEYS].sort();
+    const assets = keys.map((key, i): AssetChange => {
+      const hostile = keys[(i + 1) % keys.length] as string;
+      return change(
+        key,
+        i % 4 === 0 ? ["NEW"] : i % 4 === 1 ? ["REMOVED"] : ["DEPENDENCIES", "METADATA", "TAGS"],
+        {
+          codeLocation: hostile,
+          repository: hostile,
+          lineage: { upstream: [hostile], downstream: [hostile] },
+        },
+        {
+          dependencies: {
+            addedKeys: [hostile],
+            changedKeys: [],
+            removedKeys: [],
+            partitionMappings: [],
+          },
+          tags: {
+            addedKeys: [hostile],
+            changedKeys: [],
+            removedKeys: [],
+            values: [{ key: hostile, old: null, new: `${hostile}\n<script>x</script>` }],
+          },
+          metadata: {
+            addedKeys: [],
+            changedKeys: [hostile],
+            removedKeys: [],
+            values: [
+              {
+                key: hostile,
+                old: { type: "json", value: { [hostile]: 1 } },
+                new: { type: "json", value: { [hostile]: 2 } },
+                changes: [
+                  { type: "CHANGE", path: [hostile, "<i>"], oldValue: 1, value: "<b>2</b>" },
+                ],
+              },
+              {
+                key: "md",
+                old: { type: "markdown", markdown: "**x** | y" },
+                new: { type: "markdown", markdown: "</details>\n\n<script>alert(1)</script>" },
+              },
+            ],
+          },
+        },
+      );
+    });
+    const markdown = renderMarkdown(changeSetOf(assets), { title: "<h1>*Title*</h1>" });
+    expectWellFormed(markdown);
+    expect(markdown).toContain("## \\<h1\\>\\*Title\\*\\</h1\\>");
+    // Every line of an asset list is an item: a line break in user data never starts a new block.
+    for (const section of ["New", "Removed", "Modified"]) {
+      const start = markdown.indexOf(`### ${section} (`);
+      const body = markdown.slice(start, markdown.indexOf("\n### ", start + 1));
+      for (const line of body.split("\n").slice(1)) {
+        expect(line).toMatch(/^(|- .*| {2}- .*| {4}- .*|<details>|<summary>.*|<\/details>)$/);
+      }
+    }
+    expect(markdown).toContain("- `<img src=x onerror=alert(1)>` · `<script>alert(1)</script>`");
+    // Paths inside values are labels, not values: escaped rather than code.
+    expect(markdown).toContain(
+      '    - \\<script\\>alert(1)\\</script\\>.\\<i\\>: `1` → `"<b>2</b>"`',
+    );
+    expect(markdown).toContain('→ `markdown "</details>\\n\\n<script>alert(1)</script>"`');
+    expect(markdown).toContain("`` `tick` ``");
+    expect(markdown).toContain("```` ```fence ````");
+    expect(markdown).toContain("`line↵break`");
+  });
+
+  test("stays under GitHub's comment limit on 100,000 assets, saying exactly what was left out", () => {
+    const changeSet = generatedChangeSet(100_000);
+    const markdown = renderMarkdown(changeSet);
+    expect(markdown.length).toBeLessThanOrEqual(60_000);
+    expect(markdown.length).toBeLessThan(65_536);
+    expectWellFormed(markdown);
+    const { summary } = changeSet;
+    let omittedTotal = 0;
+    for (const [section, total] of [
+      ["Removed", summary.assets.removed],
+      ["New", summary.assets.new],
+      ["Modified", summary.assets.modified],
+    ] as const) {
+      const shown = listed(markdown, section).length;
+      const omitted = total - shown;
+      omittedTotal += omitted;
+      const noun = `${section.toLowerCase()} asset${omitted === 1 ? "" : "s"}`;
+      const count = omitted.toLocaleString("en-US");
+      if (omitted === 0) continue;
+      expect(markdown).toContain(
+        shown === 0
+          ? `_${count} ${noun} not shown to keep this comment within GitHub's size limit; run \`asset-diff diff\` with \`--format json\` for the full change set._`
+          : `_… and ${count} more ${noun} not shown`,
+      );
+    }
+    // Removed first, then new: the higher-priority section is filled first.
+    expect(listed(markdown, "Removed").length).toBeGreaterThan(0);
+    expect(omittedTotal).toBeGreaterThan(99_000);
+    expect(markdown).toContain(
+      `> [!NOTE]\n> This report is shortened to fit in a comment: ${omittedTotal.toLocaleString("en-US")} assets not listed.`,
+    );
+  });
+
+  test("respects a smaller maxLength, down to its floor", () => {
+    for (const maxLength of [1, 6_000, 8_000, 20_000]) {
+      const markdown = renderMarkdown(example, { maxLength });
+      expect(markdown.length).toBeLessThanOrEqual(Math.max(maxLength, 6_000));
+      expectWellFormed(markdown);
+    }
+    const tight = renderMarkdown(example, { maxLength: 6_000 });
+    expect(tight).toContain("> This report is shortened to fit in a comment:");
+    expect(tight).toContain("### Removed (1)\n\n- `marts/finance/fct_refunds`");
+  });
+
+  test("draws a smaller lineage picture, or none, when it does not fit its share", () => {
+    const keys = Array.from(
+      { length: 30 },
+      (_, i) => `${"#".repeat(300)}${String(i).padStart(2, "0")}`,
+    );
+    const assets = keys.map((key, i) =>
+      change(key, ["TAGS"], {
+        lineage: { upstream: i > 0 ? [keys[i - 1] as string] : [], downstream: [] },
+      }),
+    );
+    const roomy = renderMarkdown(changeSetOf(assets), { maxLength: 60_000 });
+    expect(roomy).toContain("<summary>Lineage picture: 30 changed assets</summary>");
+    const tight = renderMarkdown(changeSetOf(assets), { maxLength: 6_000 });
+    expect(tight).not.toContain("```mermaid");
+    expect(tight).toContain("> This report is shortened to fit in a comment: ");
+    expect(tight).toContain("; the lineage picture left out.");
+    expect(tight.length).toBeLessThanOrEqual(6_000);
+    expectWellFormed(tight);
+  });
+
+  test("caps the detail lines of one asset", () => {
+    const values = Array.from({ length: 50 }, (_, i) => ({ key: `t${i}`, old: null, new: "x" }));
+    const changeSet = changeSetOf([
+      change(
+        "a",
+        ["TAGS"],
+        {},
+        { tags: { addedKeys: [], changedKeys: [], removedKeys: [], values } },
+      ),
+    ]);
+    const markdown = renderMarkdown(changeSet, { maxDetailsPerAsset: 3 });
+    expect(markdown).toContain("  - tag added: `t2=x`\n  - … and 47 more\n");
+  });
+
+  test("shortens very long keys and values", () => {
+    const long = "k".repeat(10_000);
+    const changeSet: ChangeSet = changeSetOf([
+      change(long, ["CODE_VERSION"], {}, { codeVersion: { old: long, new: `${long}!` } }),
+    ]);
+    const markdown = renderMarkdown(changeSet);
+    expect(markdown.length).toBeLessThan(3_000);
+    expectWellFormed(markdown);
+  });
+});

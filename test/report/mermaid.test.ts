@@ -1,0 +1,232 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { AssetChange } from "../../src/diff/change-set";
+import { diffAssetGraphs } from "../../src/diff/diff";
+import { loadAssetGraph } from "../../src/load/index";
+import { withLineage } from "../../src/policies/lineage";
+import { renderMarkdown } from "../../src/report/markdown";
+import { lineageGraph, mermaidLabel, renderLineageMermaid } from "../../src/report/mermaid";
+import { AWKWARD_KEYS, change, changeSetOf, generatedChangeSet } from "./change-set-builders";
+import { loadMermaidParser, type MermaidParser } from "./mermaid-parser";
+
+const base = await loadAssetGraph("fixtures/example/base.json");
+const branch = await loadAssetGraph("fixtures/example/branch.json");
+const example = withLineage(diffAssetGraphs(base, branch), { base, branch });
+
+let mermaid: MermaidParser;
+beforeAll(async () => {
+  mermaid = await loadMermaidParser();
+});
+afterAll(() => mermaid.cleanup());
+
+/** A chain of modified assets with awkward keys, each the upstream of the next. */
+function awkwardChangeSet() {
+  const keys = [...AWKWARD_KEYS].sort();
+  const assets = keys.map((key, i) =>
+    change(key, i % 3 === 0 ? ["NEW"] : i % 3 === 1 ? ["REMOVED"] : ["TAGS"], {
+      lineage: {
+        upstream: i > 0 ? [keys[i - 1] as string, `up of ${key}`] : [],
+        downstream: i < keys.length - 1 ? [keys[i + 1] as string, `down of ${key}`] : [],
+      },
+    }),
+  );
+  return changeSetOf(assets);
+}
+
+function labels(text: string): string[] {
+  return [...text.matchAll(/^ {2}\w+\["(.*)"\]$/gm)].map((m) => m[1] as string);
+}
+
+describe("mermaid itself checks the diagrams", () => {
+  test("rejects a broken diagram, so these checks can fail", async () => {
+    await expect(mermaid.parse('flowchart LR\n  n0["a "b"]')).rejects.toThrow();
+    await expect(mermaid.parse("flowchart LR\n  n0[[unclosed")).rejects.toThrow();
+  });
+
+  test("rejects awkward keys written naively", async () => {
+    for (const key of ['a "b', "%%{init: {'theme': 'dark'}}%%", "```fence"]) {
+      expect(AWKWARD_KEYS).toContain(key);
+      await expect(mermaid.parse(`flowchart LR\n  n0["${key}"]`), key).rejects.toThrow();
+    }
+  });
+
+  test("accepts the example's lineage", async () => {
+    await expect(mermaid.parse(renderLineageMermaid(example))).resolves.toBeTruthy();
+  });
+
+  test("accepts awkward keys: quotes, HTML, brackets, pipes, %%, backticks, unicode, emoji, __proto__", async () => {
+    const text = renderLineageMermaid(awkwardChangeSet(), { maxNodes: 200 });
+    await expect(mermaid.parse(text)).resolves.toBeTruthy();
+    // Each awkward key is drawn once, as a changed asset.
+    expect(labels(text).length).toBeGreaterThanOrEqual(AWKWARD_KEYS.length);
+  });
+
+  test("accepts each awkward key alone, as a changed asset and as a neighbour", async () => {
+    for (const key of AWKWARD_KEYS) {
+      const changeSet = changeSetOf([
+        change(key, ["TAGS"], { lineage: { upstream: [`${key}/up`], downstream: [key + key] } }),
+      ]);
+      await expect(mermaid.parse(renderLineageMermaid(changeSet)), key).resolves.toBeTruthy();
+    }
+  });
+
+  test("accepts a capped large graph", async () => {
+    const text = renderLineageMermaid(generatedChangeSet(5_000));
+    await expect(mermaid.parse(text)).resolves.toBeTruthy();
+  });
+
+  test("accepts a dense graph capped in links", async () => {
+    const keys = Array.from({ length: 40 }, (_, i) => `k${String(i).padStart(2, "0")}`);
+    const assets = keys.map((key) =>
+      change(key, ["TAGS"], {
+        lineage: { upstream: keys.filter((k) => k < key), downstream: keys.filter((k) => k > key) },
+      }),
+    );
+    const text = renderLineageMermaid(changeSetOf(assets));
+    expect(text.match(/ --> /g)?.length).toBe(120);
+    await expect(mermaid.parse(text)).resolves.toBeTruthy();
+  });
+
+  test("accepts a change set with no changes", async () => {
+    await expect(mermaid.parse(renderLineageMermaid(changeSetOf([])))).resolves.toBeTruthy();
+  });
+
+  test("accepts every diagram the Markdown report embeds, with hostile keys", async () => {
+    const markdown = renderMarkdown(awkwardChangeSet());
+    const blocks = [...markdown.matchAll(/^```mermaid\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
+    expect(blocks).toHaveLength(1);
+    for (const block of blocks) await expect(mermaid.parse(block as string)).resolves.toBeTruthy();
+  });
+});
+
+describe("renderLineageMermaid", () => {
+  test("draws changed assets and their direct neighbours, coloured by kind", () => {
+    const changeSet = changeSetOf([
+      change("a", ["NEW"], { lineage: { upstream: ["up"], downstream: ["c"] } }),
+      change("b", ["REMOVED"], { lineage: { upstream: ["up"], downstream: [] } }),
+      change(
+        "c",
+        ["DEPENDENCIES"],
+        { lineage: { upstream: ["a"], downstream: ["down"] } },
+        {
+          dependencies: {
+            addedKeys: ["a"],
+            changedKeys: [],
+            removedKeys: ["gone"],
+            partitionMappings: [],
+          },
+        },
+      ),
+    ]);
+    expect(renderLineageMermaid(changeSet)).toMatchInlineSnapshot(`
+      "flowchart LR
+        accTitle: Lineage of the changed assets
+        n0["+ a"]
+        n1["− b"]
+        n2["~ c"]
+        n3["down"]
+        n4["gone"]
+        n5["up"]
+        n0 ==> n2
+        n2 --> n3
+        n4 -.-> n2
+        n5 ==> n0
+        n5 -.-> n1
+        classDef new fill:#dafbe1,stroke:#1a7f37,stroke-width:2px,color:#1f2328
+        classDef removed fill:#ffebe9,stroke:#cf222e,stroke-width:2px,stroke-dasharray:5 3,color:#1f2328
+        classDef modified fill:#fff8c5,stroke:#9a6700,stroke-width:2px,color:#1f2328
+        classDef neighbour fill:#f6f8fa,stroke:#8c959f,color:#59636e
+        classDef note fill:#ffffff,stroke:#d1d9e0,stroke-dasharray:2 2,color:#59636e
+        class n0 new
+        class n1 removed
+        class n2 modified
+        class n3,n4,n5 neighbour
+      "
+    `);
+  });
+
+  test("uses generated ids and escapes every label", () => {
+    const text = renderLineageMermaid(awkwardChangeSet(), { maxNodes: 200 });
+    for (const line of text.split("\n").slice(2)) {
+      if (line === "" || line.includes("classDef")) continue;
+      expect(line).toMatch(
+        /^ {2}(n\d+\["[^"<>`|[\]{}%;:\\\n#]*(#\w+;[^"<>`|[\]{}%;:\\\n#]*)*"\]|omitted\[".*"\]|n\d+ (-->|==>|-\.->) n\d+|class [\w,]+ \w+)$/u,
+      );
+    }
+    expect(labels(text).some((l) => l.endsWith(" __proto__"))).toBe(true);
+    expect(mermaidLabel('say "hi" <b>')).toBe("say #quot;hi#quot; #lt;b#gt;");
+    expect(mermaidLabel("a#b&c`d|e[f]g{h}i;j%k:l\\m")).toBe(
+      "a#35;b#38;c#96;d#124;e#91;f#93;g#123;h#125;i#59;j#37;k#58;l#92;m",
+    );
+    expect(mermaidLabel("line\nbreak\ttab")).toBe("line break tab");
+    expect(mermaidLabel("ünïcödé 日本語 🚀")).toBe("ünïcödé 日本語 🚀");
+  });
+
+  test("shortens long labels, keeping the end of the key", () => {
+    const text = renderLineageMermaid(
+      changeSetOf([change(`long/${"x".repeat(500)}/tail`, ["TAGS"])]),
+      { maxLabelLength: 30 },
+    );
+    const [label] = labels(text);
+    expect(label).toBe(`~ …${"x".repeat(24)}/tail`);
+  });
+
+  test("caps the picture: changed assets first, then the best-connected neighbours, and says what was left out", () => {
+    const changeSet = generatedChangeSet(1_000);
+    const graph = lineageGraph(changeSet, { maxNodes: 50 });
+    expect(graph.nodes).toHaveLength(50);
+    expect(graph.nodes.every((n) => n.kind !== "neighbour")).toBe(true);
+    // Removed first, then new, then modified.
+    expect(graph.nodes.filter((n) => n.kind === "removed")).toHaveLength(50);
+    expect(graph.omittedChanged).toBe(950);
+    const text = renderLineageMermaid(changeSet, { maxNodes: 50 });
+    expect(text).toContain('omitted["… 950 more changed assets');
+    expect(text).toContain("class omitted note");
+
+    const small = changeSetOf([
+      change("a", ["TAGS"], { lineage: { upstream: ["shared", "only-a"], downstream: [] } }),
+      change("b", ["TAGS"], { lineage: { upstream: ["shared", "only-b"], downstream: [] } }),
+    ]);
+    const capped = lineageGraph(small, { maxNodes: 3 });
+    expect(capped.nodes.map((n) => n.key)).toEqual(["a", "b", "shared"]);
+    expect(capped.omittedNeighbours).toBe(2);
+    expect(capped.omittedEdges).toBe(2);
+  });
+
+  test("leaves neighbours out on request", () => {
+    const graph = lineageGraph(example, { neighbours: false });
+    expect(graph.nodes.every((n) => n.kind !== "neighbour")).toBe(true);
+    expect(graph.omittedNeighbours).toBe(10);
+  });
+
+  test("draws a key changed in two code locations once", () => {
+    const changeSet = changeSetOf([
+      change("moved", ["NEW"], { codeLocation: "one" }),
+      change("moved", ["REMOVED"], { codeLocation: "two" }),
+    ]);
+    expect(lineageGraph(changeSet).nodes).toEqual([{ id: "n0", key: "moved", kind: "modified" }]);
+  });
+
+  test("is deterministic: the order of lineage lists does not matter", () => {
+    const reversed = {
+      ...example,
+      assets: example.assets.map(
+        (a): AssetChange => ({
+          ...a,
+          ...(a.lineage && {
+            lineage: {
+              upstream: [...a.lineage.upstream].reverse(),
+              downstream: [...a.lineage.downstream].reverse(),
+            },
+          }),
+        }),
+      ),
+    };
+    expect(renderLineageMermaid(reversed)).toBe(renderLineageMermaid(example));
+  });
+
+  test("is linear enough for 100,000 changed assets", () => {
+    const graph = lineageGraph(generatedChangeSet(100_000));
+    expect(graph.nodes).toHaveLength(50);
+    expect(graph.omittedChanged).toBe(99_950);
+  });
+});
