@@ -32,6 +32,13 @@ export type ErrorCode =
   | "USAGE"
   | "INTERNAL";
 
+/**
+ * Marks errors of this package. The guards check it rather than `instanceof`, so they also
+ * recognise errors from another copy of asset-diff (a second version installed, or the CommonJS
+ * build of another entry point).
+ */
+const BRAND = Symbol.for("asset-diff.error");
+
 /** Base class of every error asset-diff throws on purpose. */
 export class AssetDiffError extends Error {
   override name = "AssetDiffError";
@@ -40,6 +47,7 @@ export class AssetDiffError extends Error {
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
+    Object.defineProperty(this, BRAND, { value: true });
   }
 }
 
@@ -202,7 +210,11 @@ export class InternalError extends AssetDiffError {
  * if (isAssetDiffError(e)) process.exitCode = 2;
  */
 export function isAssetDiffError(error: unknown): error is AssetDiffError {
-  return error instanceof AssetDiffError && typeof error.code === "string";
+  return (
+    error instanceof Error &&
+    (error as unknown as Record<symbol, unknown>)[BRAND] === true &&
+    typeof (error as { code?: unknown }).code === "string"
+  );
 }
 
 /**

@@ -218,3 +218,15 @@ describe("JSON syntax errors never echo the input", () => {
     expect((error as Error).message).not.toMatch(/s3cr3t|hunter2/);
   });
 });
+
+describe("error guards", () => {
+  test("recognise asset-diff errors from another copy of the package, and nothing else", async () => {
+    const { isAssetDiffError, isUsageError, UsageError } = await import("../../src/errors");
+    const foreign = Object.assign(new Error("x"), { name: "UsageError", code: "USAGE" });
+    Object.defineProperty(foreign, Symbol.for("asset-diff.error"), { value: true });
+    expect(isAssetDiffError(foreign)).toBe(true);
+    expect(isUsageError(foreign)).toBe(true);
+    expect(isAssetDiffError(Object.assign(new Error("x"), { code: "USAGE" }))).toBe(false);
+    expect(isAssetDiffError(new UsageError("x"))).toBe(true);
+  });
+});

@@ -65,6 +65,28 @@ describe("the built package works from CommonJS and ESM", () => {
     check(createRequire(import.meta.url)(join(root, "dist", "index.cjs")) as Lib);
   });
 
+  test("errors thrown by asset-diff/testing are asset-diff errors under require()", () => {
+    const require = createRequire(import.meta.url);
+    const lib = require(join(root, "dist", "index.cjs")) as Lib;
+    const testing = require(
+      join(root, "dist", "testing.cjs"),
+    ) as typeof import("../../src/testing/index");
+    const context = { isNot: false, equals: () => true, utils: {} } as never;
+    const call = () =>
+      (testing.assetGraphMatchers.toHaveAssetChanges as (...args: unknown[]) => unknown).call(
+        context,
+        { assets: [] },
+        { assets: [] },
+        { x: ["BOGUS"] },
+      );
+    expect(call).toThrow(lib.UsageError);
+    try {
+      call();
+    } catch (error) {
+      expect(lib.isUsageError(error)).toBe(true);
+    }
+  });
+
   test("import()", async () => {
     check((await import(pathToFileURL(join(root, "dist", "index.js")).href)) as Lib);
   });
