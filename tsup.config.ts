@@ -4,6 +4,7 @@ import { defineConfig } from "tsup";
 export const libraryEntries = {
   index: "src/index.ts",
   testing: "src/testing/index.ts",
+  lifecycle: "src/lifecycle/index.ts",
 } as const;
 
 export default defineConfig([
