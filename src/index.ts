@@ -139,6 +139,7 @@ export { METADATA_TYPES } from "./model/metadata";
 // --- normalize ---
 export { type NormalizeOptions, normalize } from "./normalize/normalize";
 // --- policies ---
+export { assetsWithChangeTypes } from "./policies/fail-on";
 export { type LineageGraphs, withLineage } from "./policies/lineage";
 
 // --- report ---
