@@ -1,6 +1,11 @@
 import { describe, expect, test } from "vitest";
 import { diffAssetGraphs } from "../../src/diff/diff";
 import { loadAssetGraph } from "../../src/load/index";
+import {
+  formatGithubOutputs,
+  githubOutputs,
+  renderGithubAnnotations,
+} from "../../src/report/github";
 import { renderJson } from "../../src/report/json";
 import { renderText } from "../../src/report/text";
 
@@ -25,6 +30,20 @@ describe("golden reports of the bundled example", () => {
     await expect(
       renderJson(diffAssetGraphs(base, branch, { changeTypes: "dagster" })),
     ).toMatchFileSnapshot("../golden/example.dagster.json");
+  });
+});
+
+describe("golden GitHub Actions output of the bundled example", () => {
+  test("annotations and step outputs", async () => {
+    const changeSet = diffAssetGraphs(base, branch);
+    const annotations = renderGithubAnnotations(changeSet, {
+      graphs: { base, branch },
+      workspace: "/opt/dagster/app",
+    });
+    const outputs = formatGithubOutputs(githubOutputs(changeSet));
+    await expect(`${annotations.join("")}\n${outputs}`).toMatchFileSnapshot(
+      "../golden/example.github.txt",
+    );
   });
 });
 
