@@ -19,7 +19,7 @@
 #   prints the same lines at once. Only the export lines go to stdout; diagnostics go to stderr.
 #
 # Environment: ASSET_DIFF_PG_DIR overrides the working directory
-# (default /tmp/asset-diff-ci-postgres-<uid>).
+# (default: asset-diff-ci-postgres-<uid> in the temporary directory).
 set -euo pipefail
 # runuser and useradd live in sbin, which minimal CI shells leave off PATH.
 export PATH="$PATH:/usr/sbin:/sbin"

@@ -410,7 +410,7 @@ function executionText(asset: Asset, settings: Settings): string | undefined {
     [asset.isExecutable, "executable", "not executable"],
     [asset.isMaterializable, "materializable", ""],
     [asset.isObservable, "observable", ""],
-    [asset.isAutoCreatedStub, "auto-created stub", ""],
+    [asset.isAutoCreatedStub, "auto-created", ""],
   ];
   if (flags.every(([value]) => value === undefined)) return undefined;
   const words = flags.flatMap(([value, yes, no]) => {

@@ -138,7 +138,7 @@ describe("formatAssetGraph", () => {
         "
       `);
     expect(body({ ...bare, isExecutable: true }, { showUnknown: true }).at(-1)).toBe(
-      "  execution: executable, materializable (unknown), observable (unknown), auto-created stub (unknown)",
+      "  execution: executable, materializable (unknown), observable (unknown), auto-created (unknown)",
     );
   });
 
@@ -449,7 +449,7 @@ describe("formatAssetGraph", () => {
       "  freshness policy: deadline 0 9 * * * UTC, window 1h",
       "  legacy freshness policy: maximum lag 60 min on 0 * * * *",
       "  backfill policy: SINGLE_RUN",
-      "  execution: not executable, observable, auto-created stub",
+      "  execution: not executable, observable, auto-created",
     ]);
   });
 
