@@ -529,10 +529,11 @@ describe("bad responses give typed errors naming where and what", () => {
 });
 
 describe.runIf(existsSync(RECORDED))("the recorded Dagster+ response", () => {
-  const json = JSON.parse(readFileSync(RECORDED, "utf8"));
+  // Read inside the tests: a skipped suite's body still runs when the file is absent.
+  const recorded = () => JSON.parse(readFileSync(RECORDED, "utf8"));
 
   test("parses: 8 assets, dangling upstreams kept, no nodes invented", () => {
-    const graph = parseAssetGraph(json, { source: RECORDED });
+    const graph = parseAssetGraph(recorded(), { source: RECORDED });
     expect(graph.assets).toHaveLength(8);
     const dangling = graph.assets
       .flatMap((a) => a.dependencies ?? [])
@@ -542,7 +543,7 @@ describe.runIf(existsSync(RECORDED))("the recorded Dagster+ response", () => {
   });
 
   test("diffs against itself with no change, listing the change types it cannot compare", () => {
-    const graph = parseAssetGraph(json);
+    const graph = parseAssetGraph(recorded());
     const changeSet = diffAssetGraphs(graph, graph, {
       changeTypes: "dagster",
       includeUnchanged: true,

@@ -8,10 +8,15 @@ import { DOCUMENTS } from "../helpers/schema-subset";
 const SCHEMA = "../shared/reference/dagster/schema.graphql";
 
 describe.runIf(existsSync(SCHEMA))("GraphQL documents against Dagster's schema", () => {
-  const schema = buildSchema(readFileSync(SCHEMA, "utf8"));
+  // Built inside the tests: a skipped suite's body still runs when the file is absent.
+  let built: ReturnType<typeof buildSchema> | undefined;
+  const schema = () => {
+    built ??= buildSchema(readFileSync(SCHEMA, "utf8"));
+    return built;
+  };
 
   test.each(DOCUMENTS)("every document asset-diff sends validates (%#)", (document) => {
-    expect(validate(schema, parse(document)).map((e) => e.message)).toEqual([]);
+    expect(validate(schema(), parse(document)).map((e) => e.message)).toEqual([]);
   });
 
   test.each(["fixtures/example/base.json", "fixtures/example/branch.json"])(
@@ -21,7 +26,7 @@ describe.runIf(existsSync(SCHEMA))("GraphQL documents against Dagster's schema",
       // Executing the query over the fixture's own data with default resolvers reproduces it only
       // when every field is one the schema has, with the right types and nullability.
       const result = await graphql({
-        schema,
+        schema: schema(),
         source: WORKSPACE_ASSET_NODES_QUERY,
         rootValue: response.data,
       });
