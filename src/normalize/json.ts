@@ -5,14 +5,6 @@ import type { JsonValue } from "../model/json";
 export const MAX_JSON_DEPTH = 512;
 
 /**
- * Why a value is not plain JSON (cycle, too deep, a function, a non-finite number...), or
- * `undefined` when it is. Iterative, so hostile nesting cannot overflow the stack.
- */
-export function jsonProblem(value: unknown): string | undefined {
-  return inspectJson(value).problem;
-}
-
-/**
  * Checks a value is plain JSON, and tells whether it holds objects without a prototype (which
  * equal plain objects as JSON but not to a structural comparison, so they are copied).
  */

@@ -130,7 +130,7 @@ export async function fetchDagsterAssetGraph(
  * @example
  * pruneUnknownFields(parse("{ a b }"), [{ message: 'Cannot query field "b" on type "Query".', locations: [{ line: 1, column: 5 }] }]);
  */
-export function pruneUnknownFields(
+function pruneUnknownFields(
   document: DocumentNode,
   errors: readonly GraphQLFormattedError[],
 ): { document: DocumentNode; warnings: string[] } | undefined {
@@ -454,7 +454,7 @@ function parseEndpoint(url: string): URL {
  * @example
  * displayUrl(new URL("https://me:pw@acme.dagster.cloud/prod/graphql?token=x")); // "https://acme.dagster.cloud/prod/graphql"
  */
-export function displayUrl(url: URL): string {
+function displayUrl(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname}`;
 }
 
