@@ -264,6 +264,23 @@ export function zodIssues(error: z.ZodError, prefix: JsonPath = []): InputIssue[
   }));
 }
 
+/**
+ * Validates a value with a zod schema and returns its output, or throws a {@link ValidationError}
+ * naming `source` and the JSON path of each problem: the one way inputs are checked.
+ *
+ * @example
+ * const state = validate(stateSchema, JSON.parse(text), "state.json");
+ */
+export function validate<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  source: string | undefined,
+): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new ValidationError(source, zodIssues(parsed.error));
+  return parsed.data;
+}
+
 /** Most issues a message lists before summarising the rest. */
 const MAX_LISTED_ISSUES = 3;
 

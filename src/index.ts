@@ -32,7 +32,12 @@ export type {
   TagValueChange,
   ValueChange,
 } from "./diff/change-set";
-export { CHANGE_SET_FORMAT_VERSION } from "./diff/change-set";
+export {
+  ASSET_CHANGE_KINDS,
+  type AssetChangeKind,
+  assetChangeKind,
+  CHANGE_SET_FORMAT_VERSION,
+} from "./diff/change-set";
 export {
   CHANGE_TYPE_MODES,
   type ChangeType,

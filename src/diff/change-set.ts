@@ -229,3 +229,26 @@ export interface ChangeSet {
   /** Changed assets (all compared assets with `includeUnchanged`), sorted by key, location, repository. */
   assets: AssetChange[];
 }
+
+/** The kinds of asset a change set lists; the single source for {@link AssetChangeKind}. */
+export const ASSET_CHANGE_KINDS = ["new", "removed", "modified", "unchanged"] as const;
+
+/** Whether a listed asset is new, removed, modified or unchanged. */
+export type AssetChangeKind = (typeof ASSET_CHANGE_KINDS)[number];
+
+/**
+ * Whether an asset of a change set is new, removed, modified (any other change type, Dagster's
+ * or extra) or unchanged (listed with `includeUnchanged`).
+ *
+ * @example
+ * changeSet.assets.filter((a) => assetChangeKind(a) === "modified");
+ */
+export function assetChangeKind(
+  asset: Pick<AssetChange, "changeTypes" | "extraChangeTypes">,
+): AssetChangeKind {
+  if (asset.changeTypes.includes("NEW")) return "new";
+  if (asset.changeTypes.includes("REMOVED")) return "removed";
+  return asset.changeTypes.length > 0 || (asset.extraChangeTypes?.length ?? 0) > 0
+    ? "modified"
+    : "unchanged";
+}

@@ -6,6 +6,7 @@ import { normalize } from "../normalize/normalize";
 import {
   type AssetChange,
   type AssetChangeDetails,
+  assetChangeKind,
   CHANGE_SET_FORMAT_VERSION,
   type ChangeSet,
   type ChangeSetInput,
@@ -170,11 +171,10 @@ function computeChangeSet(
     }
     baseById.delete(id);
     const change = compareAsset(before, asset, mode, limitations);
-    if (change.changeTypes.length > 0 || (change.extraChangeTypes?.length ?? 0) > 0)
-      changes.push(change);
+    if (change !== undefined) changes.push(change);
     else {
       unchanged++;
-      if (options.includeUnchanged) changes.push(change);
+      if (options.includeUnchanged) changes.push(entry(asset, [], mode, {}));
     }
   }
   for (const asset of baseById.values()) changes.push(entry(asset, ["REMOVED"], mode, {}));
@@ -202,26 +202,26 @@ function compareAsset(
   branch: Asset,
   mode: ChangeTypeMode,
   limitations: LimitationCounter,
-): AssetChange {
+): AssetChange | undefined {
+  limitations.record(base, branch);
+  // Most assets do not change: one deep-equality check settles them.
+  if (dequal(base, branch)) return undefined;
   const changeTypes: DagsterChangeType[] = [];
   const extraChangeTypes: ExtraChangeType[] = [];
   const details: AssetChangeDetails = {};
-  limitations.record(base, branch);
-  // Most assets do not change: one string comparison settles them.
-  const unchanged = dequal(base, branch);
-  if (!unchanged) {
-    for (const [type, allFields] of SECTION_LIST) {
-      if (mode === "dagster" && !isDagsterChangeType(type)) continue;
-      const fields = allFields.filter((f) => base[f] !== undefined && branch[f] !== undefined);
-      if (fields.length === 0) continue;
-      const section = SECTIONS[type];
-      const result = section.compare(base, branch, fields);
-      if (result === undefined) continue;
-      (details as Record<string, unknown>)[section.details] = result;
-      if (isDagsterChangeType(type)) changeTypes.push(type);
-      else extraChangeTypes.push(type);
-    }
+  for (const [type, allFields] of SECTION_LIST) {
+    if (mode === "dagster" && !isDagsterChangeType(type)) continue;
+    const fields = allFields.filter((f) => base[f] !== undefined && branch[f] !== undefined);
+    if (fields.length === 0) continue;
+    const section = SECTIONS[type];
+    const result = section.compare(base, branch, fields);
+    if (result === undefined) continue;
+    (details as Record<string, unknown>)[section.details] = result;
+    if (isDagsterChangeType(type)) changeTypes.push(type);
+    else extraChangeTypes.push(type);
   }
+  // Differences only in fields not compared (or only extra types in dagster mode) are no change.
+  if (changeTypes.length === 0 && extraChangeTypes.length === 0) return undefined;
   return entry(branch, changeTypes, mode, details, extraChangeTypes);
 }
 
@@ -468,10 +468,10 @@ function summarize(
   for (const change of changes) {
     for (const t of change.changeTypes) changeTypes[t]++;
     for (const t of change.extraChangeTypes ?? []) extra[t]++;
-    if (change.changeTypes.includes("NEW")) assets.new++;
-    else if (change.changeTypes.includes("REMOVED")) assets.removed++;
-    else if (change.changeTypes.length > 0 || (change.extraChangeTypes?.length ?? 0) > 0)
-      assets.modified++;
+    const kind = assetChangeKind(change);
+    if (kind === "new") assets.new++;
+    else if (kind === "removed") assets.removed++;
+    else if (kind === "modified") assets.modified++;
   }
   const summary: ChangeSet["summary"] = { assets, changeTypes };
   if (mode === "all") summary.extraChangeTypes = extra;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ValidationError, zodIssues } from "../errors";
+import { validate } from "../errors";
 import { canonicalTime } from "./_time";
 
 /**
@@ -116,9 +116,7 @@ export interface GitFacts {
  * });
  */
 export function eventFromGit(facts: GitFacts): LifecycleEvent {
-  const parsed = gitFactsSchema.safeParse(facts);
-  if (!parsed.success) throw new ValidationError("git facts", zodIssues(parsed.error));
-  const f = parsed.data;
+  const f = validate(gitFactsSchema, facts, "git facts");
   const type = f.type ?? "pushed";
   const author =
     f.author === undefined

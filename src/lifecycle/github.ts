@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ValidationError, zodIssues } from "../errors";
+import { validate } from "../errors";
 import {
   type LifecycleEvent,
   type LifecycleEventType,
@@ -29,14 +29,12 @@ export function parseGitHubPullRequestEvent(
   payload: unknown,
   options: ParseEventOptions = {},
 ): LifecycleEvent {
-  const parsed = githubPullRequestEventSchema.safeParse(payload);
-  if (!parsed.success) {
-    throw new ValidationError(
-      options.source ?? "GitHub pull_request event",
-      zodIssues(parsed.error),
-    );
-  }
-  const { action, pull_request: pr, repository, changes, sender } = parsed.data;
+  const event = validate(
+    githubPullRequestEventSchema,
+    payload,
+    options.source ?? "GitHub pull_request event",
+  );
+  const { action, pull_request: pr, repository, changes, sender } = event;
   // `head.repo` is null once a fork is deleted; a payload without it is taken as same-repository.
   const fork = pr.head.repo !== undefined && pr.head.repo?.full_name !== repository.full_name;
   const forkOwner = pr.head.label?.split(":")[0] ?? pr.head.repo?.full_name.split("/")[0] ?? "fork";
@@ -53,7 +51,7 @@ export function parseGitHubPullRequestEvent(
     pullRequestUrl: pr.html_url ?? null,
     headSha: pr.head.sha,
     // GitHub's `before` on `synchronize` is the previous head; other actions carry none.
-    beforeSha: action === "synchronize" ? (parsed.data.before ?? null) : null,
+    beforeSha: action === "synchronize" ? (event.before ?? null) : null,
     draft: pr.draft ?? false,
     at: pr.updated_at,
     author: pr.user ? { login: pr.user.login, name: null, email: null } : null,

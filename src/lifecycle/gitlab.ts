@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ValidationError, zodIssues } from "../errors";
+import { validate } from "../errors";
 import {
   type LifecycleEvent,
   type LifecycleEventType,
@@ -26,14 +26,16 @@ export function parseGitLabMergeRequestEvent(
   payload: unknown,
   options: ParseEventOptions = {},
 ): LifecycleEvent {
-  const parsed = gitlabMergeRequestEventSchema.safeParse(payload);
-  if (!parsed.success) {
-    throw new ValidationError(
-      options.source ?? "GitLab merge request event",
-      zodIssues(parsed.error),
-    );
-  }
-  const { object_attributes: mr, project, changes, user } = parsed.data;
+  const {
+    object_attributes: mr,
+    project,
+    changes,
+    user,
+  } = validate(
+    gitlabMergeRequestEventSchema,
+    payload,
+    options.source ?? "GitLab merge request event",
+  );
   const action = mr.action ?? "update";
   const fork =
     mr.source_project_id != null &&

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ValidationError, zodIssues } from "../errors";
+import { validate } from "../errors";
 import { LIFECYCLE_ACTION_TYPES, type LifecycleActionType, type SchemaClone } from "./actions";
 import { SQL_DIALECTS } from "./dialects";
 import { LIFECYCLE_EVENT_TYPES, type LifecycleEventType } from "./event";
@@ -138,11 +138,7 @@ export function parseBranchDeploymentState(
   json: unknown,
   options: { source?: string } = {},
 ): BranchDeploymentState {
-  const parsed = branchDeploymentStateSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new ValidationError(options.source ?? "branch deployment state", zodIssues(parsed.error));
-  }
-  return parsed.data;
+  return validate(branchDeploymentStateSchema, json, options.source ?? "branch deployment state");
 }
 
 // --- internal ---

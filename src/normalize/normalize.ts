@@ -1,5 +1,5 @@
 import { dequal } from "dequal/lite";
-import { type InputIssue, ValidationError, zodIssues } from "../errors";
+import { type InputIssue, ValidationError, validate } from "../errors";
 import type {
   Asset,
   AssetDependency,
@@ -41,9 +41,7 @@ export interface NormalizeOptions {
 export function normalize(graph: AssetGraph, options: NormalizeOptions = {}): AssetGraph {
   if (normalizedGraphs.has(graph)) return graph;
   // Graphs built in code get the same validation as files: shapes, types, plain objects.
-  const parsed = assetGraphSchema.safeParse(graph);
-  if (!parsed.success) throw new ValidationError(options.source, zodIssues(parsed.error));
-  return normalizeValidated(parsed.data, options);
+  return normalizeValidated(validate(assetGraphSchema, graph, options.source), options);
 }
 
 /**

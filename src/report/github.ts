@@ -1,4 +1,4 @@
-import type { AssetChange, ChangeSet } from "../diff/change-set";
+import { type AssetChange, assetChangeKind, type ChangeSet } from "../diff/change-set";
 import type { Asset, AssetGraph } from "../model/asset";
 import { keyToString } from "../model/key";
 import type { CodeReference } from "../model/metadata";
@@ -34,9 +34,7 @@ export function renderGithubAnnotations(
   const base = options.graphs ? byIdentity(options.graphs.base) : undefined;
   const branch = options.graphs ? byIdentity(options.graphs.branch) : undefined;
   const lines: string[] = [];
-  const changed = changeSet.assets.filter(
-    (a) => a.changeTypes.length > 0 || (a.extraChangeTypes?.length ?? 0) > 0,
-  );
+  const changed = changeSet.assets.filter((a) => assetChangeKind(a) !== "unchanged");
   for (const change of changed.slice(0, limit)) {
     const removed = change.changeTypes.includes("REMOVED");
     const asset = (removed ? base : branch)?.get(identity(change));

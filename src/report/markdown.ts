@@ -1,9 +1,10 @@
-import type {
-  AssetChange,
-  ChangeSet,
-  ChangeSetInput,
-  Limitation,
-  LocationComparison,
+import {
+  type AssetChange,
+  assetChangeKind,
+  type ChangeSet,
+  type ChangeSetInput,
+  type Limitation,
+  type LocationComparison,
 } from "../diff/change-set";
 import { type ChangeType, DAGSTER_CHANGE_TYPES, EXTRA_CHANGE_TYPES } from "../diff/change-types";
 import { type DetailStyle, describeDetails } from "./details";
@@ -229,13 +230,7 @@ function groupAssets(assets: AssetChange[]): Record<SectionKind, AssetChange[]> 
     modified: [],
     unchanged: [],
   };
-  for (const asset of assets) {
-    if (asset.changeTypes.includes("NEW")) groups.new.push(asset);
-    else if (asset.changeTypes.includes("REMOVED")) groups.removed.push(asset);
-    else if (asset.changeTypes.length > 0 || (asset.extraChangeTypes?.length ?? 0) > 0)
-      groups.modified.push(asset);
-    else groups.unchanged.push(asset);
-  }
+  for (const asset of assets) groups[assetChangeKind(asset)].push(asset);
   return groups;
 }
 

@@ -1,4 +1,4 @@
-import type { AssetChange, ChangeSet } from "../diff/change-set";
+import { type AssetChange, assetChangeKind, type ChangeSet } from "../diff/change-set";
 import { compareStrings } from "../model/key";
 import { formatCount } from "./values";
 
@@ -263,10 +263,8 @@ interface Changed {
 }
 
 function changeKind(asset: AssetChange): Changed["kind"] | undefined {
-  if (asset.changeTypes.includes("NEW")) return "new";
-  if (asset.changeTypes.includes("REMOVED")) return "removed";
-  if (asset.changeTypes.length > 0 || (asset.extraChangeTypes?.length ?? 0) > 0) return "modified";
-  return undefined;
+  const kind = assetChangeKind(asset);
+  return kind === "unchanged" ? undefined : kind;
 }
 
 function edgeKind(from: string, to: string, changed: Map<string, Changed>): LineageEdgeKind {

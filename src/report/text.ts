@@ -1,5 +1,11 @@
 import { createColors } from "picocolors";
-import type { AssetChange, ChangeSet, Limitation } from "../diff/change-set";
+import {
+  type AssetChange,
+  type AssetChangeKind,
+  assetChangeKind,
+  type ChangeSet,
+  type Limitation,
+} from "../diff/change-set";
 import { describeDetails } from "./details";
 
 /** Options of {@link renderText}. */
@@ -33,28 +39,13 @@ export function renderText(changeSet: ChangeSet, options: TextReportOptions = {}
   );
   out.push(c.bold(summaryLine(changeSet)));
 
+  const byKind = (kind: AssetChangeKind) =>
+    changeSet.assets.filter((a) => assetChangeKind(a) === kind);
   const groups: [string, string, AssetChange[], (text: string) => string][] = [
-    ["New", "+", changeSet.assets.filter((a) => a.changeTypes.includes("NEW")), c.green],
-    ["Removed", "-", changeSet.assets.filter((a) => a.changeTypes.includes("REMOVED")), c.red],
-    [
-      "Modified",
-      "~",
-      changeSet.assets.filter(
-        (a) =>
-          !a.changeTypes.includes("NEW") &&
-          !a.changeTypes.includes("REMOVED") &&
-          (a.changeTypes.length > 0 || (a.extraChangeTypes?.length ?? 0) > 0),
-      ),
-      c.yellow,
-    ],
-    [
-      "Unchanged",
-      "=",
-      changeSet.assets.filter(
-        (a) => a.changeTypes.length === 0 && (a.extraChangeTypes?.length ?? 0) === 0,
-      ),
-      c.dim,
-    ],
+    ["New", "+", byKind("new"), c.green],
+    ["Removed", "-", byKind("removed"), c.red],
+    ["Modified", "~", byKind("modified"), c.yellow],
+    ["Unchanged", "=", byKind("unchanged"), c.dim],
   ];
   const showLocation = changeSet.assets.some((a) => a.codeLocation !== null);
   for (const [title, mark, assets, paint] of groups) {

@@ -1,4 +1,4 @@
-import { UnknownFormatError, ValidationError, zodIssues } from "../../errors";
+import { UnknownFormatError, validate } from "../../errors";
 import type { AssetGraph } from "../../model/asset";
 import { assetSchema } from "../../model/schema";
 import { normalize, normalizeValidated } from "../../normalize/normalize";
@@ -27,9 +27,7 @@ export function parseSnapshot(json: unknown, options: ParseSnapshotOptions = {})
       `snapshot formatVersion ${version} is newer than this asset-diff reads (${SNAPSHOT_FORMAT_VERSION}); upgrade asset-diff`,
     );
   }
-  const parsed = snapshotSchema.safeParse(json);
-  if (!parsed.success) throw new ValidationError(options.source, zodIssues(parsed.error));
-  const { assets, codeLocations, source } = parsed.data;
+  const { assets, codeLocations, source } = validate(snapshotSchema, json, options.source);
   const graph: AssetGraph = { assets };
   if (codeLocations !== undefined) graph.codeLocations = codeLocations;
   if (source !== undefined) graph.source = source;
