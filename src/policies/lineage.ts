@@ -1,6 +1,6 @@
 import type { AssetChange, ChangeSet } from "../diff/change-set";
 import type { Asset, AssetGraph } from "../model/asset";
-import { compareStrings, keyToString } from "../model/key";
+import { assetId, compareStrings, keyId, keyToString } from "../model/key";
 import { normalize } from "../normalize/normalize";
 
 /** The graphs a change set was computed from. */
@@ -23,9 +23,15 @@ export function withLineage(changeSet: ChangeSet, graphs: LineageGraphs): Change
   const branch = index(normalize(graphs.branch));
   const assets = changeSet.assets.map((change): AssetChange => {
     const side = change.changeTypes.includes("REMOVED") ? base : branch;
-    const asset = side.byId.get(identity(change.codeLocation, change.repository, change.key));
+    const asset = side.byId.get(
+      assetId({
+        key: change.path,
+        codeLocation: change.codeLocation,
+        repository: change.repository,
+      }),
+    );
     const upstream = sortedUnique((asset?.dependencies ?? []).map((d) => keyToString(d.key)));
-    const downstream = sortedUnique(side.dependents.get(change.key) ?? []);
+    const downstream = sortedUnique(side.dependents.get(keyId(change.path)) ?? []);
     return { ...change, lineage: { upstream, downstream } };
   });
   return { ...changeSet, assets };
@@ -35,7 +41,7 @@ export function withLineage(changeSet: ChangeSet, graphs: LineageGraphs): Change
 
 interface Indexed {
   byId: Map<string, Asset>;
-  /** Key (`/`-joined) → keys of the assets that depend on it. */
+  /** Key (by {@link keyId}) → `/`-joined keys of the assets that depend on it. */
   dependents: Map<string, string[]>;
 }
 
@@ -44,19 +50,15 @@ function index(graph: AssetGraph): Indexed {
   const dependents = new Map<string, string[]>();
   for (const asset of graph.assets) {
     const key = keyToString(asset.key);
-    byId.set(identity(asset.codeLocation, asset.repository, key), asset);
+    byId.set(assetId(asset), asset);
     for (const dependency of asset.dependencies ?? []) {
-      const upstream = keyToString(dependency.key);
+      const upstream = keyId(dependency.key);
       const list = dependents.get(upstream);
       if (list) list.push(key);
       else dependents.set(upstream, [key]);
     }
   }
   return { byId, dependents };
-}
-
-function identity(location: string | null, repository: string | null, key: string): string {
-  return JSON.stringify([location, repository, key]);
 }
 
 function sortedUnique(keys: string[]): string[] {

@@ -1,6 +1,6 @@
 import { type AssetChange, assetChangeKind, type ChangeSet } from "../diff/change-set";
 import type { Asset, AssetGraph } from "../model/asset";
-import { keyToString } from "../model/key";
+import { assetId } from "../model/key";
 import type { CodeReference } from "../model/metadata";
 import { summaryLine } from "./text";
 
@@ -37,7 +37,13 @@ export function renderGithubAnnotations(
   const changed = changeSet.assets.filter((a) => assetChangeKind(a) !== "unchanged");
   for (const change of changed.slice(0, limit)) {
     const removed = change.changeTypes.includes("REMOVED");
-    const asset = (removed ? base : branch)?.get(identity(change));
+    const asset = (removed ? base : branch)?.get(
+      assetId({
+        key: change.path,
+        codeLocation: change.codeLocation,
+        repository: change.repository,
+      }),
+    );
     const where = asset ? sourcePosition(asset, options.workspace) : undefined;
     const level =
       removed || change.changeTypes.includes("PARTITIONS_DEFINITION") ? "warning" : "notice";
@@ -108,16 +114,8 @@ function describe(change: AssetChange): string {
   return `${change.key}${where}: ${types}`;
 }
 
-function identity(a: {
-  codeLocation: string | null;
-  repository: string | null;
-  key: string;
-}): string {
-  return JSON.stringify([a.codeLocation, a.repository, a.key]);
-}
-
 function byIdentity(graph: AssetGraph): Map<string, Asset> {
-  return new Map(graph.assets.map((a) => [identity({ ...a, key: keyToString(a.key) }), a]));
+  return new Map(graph.assets.map((a) => [assetId(a), a]));
 }
 
 /** Where an asset is defined, from its first usable code reference. */

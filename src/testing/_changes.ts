@@ -9,7 +9,7 @@ import {
 } from "../diff/change-types";
 import { UsageError } from "../errors";
 import type { Asset, AssetGraph } from "../model/asset";
-import { compareStrings, keyToString } from "../model/key";
+import { assetId, compareStrings, keyToString } from "../model/key";
 
 /**
  * The changes a test expects, by asset: `/`-joined key (or `location:key` where a key is in
@@ -83,7 +83,10 @@ export function compareChanges(
   const labels = labelsFor(base, branch);
   const index = indexByKey(base, branch);
   const changed = new Map(
-    changeSet.assets.map((c) => [identity(c.path, c.codeLocation, c.repository), c]),
+    changeSet.assets.map((c) => [
+      assetId({ key: c.path, codeLocation: c.codeLocation, repository: c.repository }),
+      c,
+    ]),
   );
   const claimed = new Map<string, string>();
   const mismatches: ChangeMismatch[] = [];
@@ -91,9 +94,7 @@ export function compareChanges(
   for (const [written, types] of Object.entries(expected)) {
     const wanted = checkTypes(written, types, mode);
     const candidates = resolve(written, index);
-    const changedCandidates = candidates.filter((a) =>
-      changed.has(identity(a.key, a.codeLocation, a.repository)),
-    );
+    const changedCandidates = candidates.filter((a) => changed.has(assetId(a)));
     if (changedCandidates.length > 1) {
       const where = changedCandidates.map(
         (a) => `${a.codeLocation ?? "(unknown)"}:${keyToString(a.key)}`,
@@ -106,7 +107,11 @@ export function compareChanges(
     const id =
       target === undefined
         ? `unchanged:${written}`
-        : identity(target.key, target.codeLocation, target.repository);
+        : assetId({
+            key: target.key,
+            codeLocation: target.codeLocation,
+            repository: target.repository,
+          });
     const previous = claimed.get(id);
     if (previous !== undefined) {
       throw new UsageError(
@@ -160,10 +165,6 @@ function sameTypes(a: readonly ChangeType[], b: readonly ChangeType[]): boolean 
   return a.length === b.length && a.every((t, i) => t === b[i]);
 }
 
-function identity(key: readonly string[], location: string | null, repository: string | null) {
-  return JSON.stringify([location, repository, key]);
-}
-
 function checkTypes(written: string, types: unknown, mode: ChangeTypeMode): ChangeType[] {
   if (!Array.isArray(types)) {
     throw new UsageError(
@@ -190,7 +191,11 @@ function indexByKey(base: AssetGraph, branch: AssetGraph): Map<string, Asset[]> 
   const index = new Map<string, Asset[]>();
   const seen = new Set<string>();
   for (const asset of [...base.assets, ...branch.assets]) {
-    const id = identity(asset.key, asset.codeLocation, asset.repository);
+    const id = assetId({
+      key: asset.key,
+      codeLocation: asset.codeLocation,
+      repository: asset.repository,
+    });
     if (seen.has(id)) continue;
     seen.add(id);
     const key = keyToString(asset.key);

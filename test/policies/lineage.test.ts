@@ -26,6 +26,27 @@ describe("withLineage", () => {
     expect(changeSetSchema.safeParse(changes).success).toBe(true);
   });
 
+  test(`keys that join to the same string stay apart (["a/b"] is not ["a", "b"])`, () => {
+    const before = graph(
+      asset(["a/b"]),
+      asset(["a", "b"]),
+      asset("d", { dependencies: [{ key: ["a/b"] }] }),
+    );
+    const after = graph(
+      asset(["a/b"], { codeVersion: "2" }),
+      asset(["a", "b"], { codeVersion: "2" }),
+      asset("d", { dependencies: [{ key: ["a/b"] }] }),
+    );
+    const lineage = withLineage(diffAssetGraphs(before, after), {
+      base: before,
+      branch: after,
+    }).assets.map((a) => [a.path, a.lineage?.downstream]);
+    expect(lineage).toEqual([
+      [["a", "b"], []],
+      [["a/b"], ["d"]],
+    ]);
+  });
+
   test("leaves the raw change set untouched", () => {
     const raw = diffAssetGraphs(base, branch);
     const copy = structuredClone(raw);
