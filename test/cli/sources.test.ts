@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
@@ -143,5 +143,87 @@ describe("dg list defs output as a source", () => {
     expect(changeSet.limitations.map((l: { changeType: string }) => l.changeType)).toContain(
       "CODE_VERSION",
     );
+  });
+});
+
+describe("source options reach the readers", () => {
+  test("--timeout and --retries bound a slow server", async () => {
+    const slow = await startServer(() => new Promise(() => {}));
+    servers.push(slow);
+    const once = await cli(["snapshot", slow.url, "--timeout", "0.2", "--retries", "0"]);
+    expect(once.code).toBe(2);
+    expect(once.stderr).toBe(`asset-diff: ${slow.url}: no response within 200 ms\n`);
+    const twice = await cli(["snapshot", slow.url, "--timeout", "0.2", "--retries", "1"]);
+    expect(twice.stderr).toBe(
+      `asset-diff: ${slow.url}: no response within 200 ms (after 2 attempts)\n`,
+    );
+    expect(slow.requests).toHaveLength(3);
+  });
+
+  test("--input-format forces a format instead of detecting it", async () => {
+    const forced = await cli([
+      "snapshot",
+      "fixtures/example/base.json",
+      "--input-format",
+      "snapshot",
+    ]);
+    expect(forced.code).toBe(2);
+    expect(forced.stderr).toMatch(
+      /^asset-diff: fixtures\/example\/base\.json: \$\.formatVersion: /,
+    );
+    expect(
+      (await cli(["snapshot", "fixtures/example/base.json", "--input-format", "dagster-graphql"]))
+        .code,
+    ).toBe(0);
+  });
+
+  test("--default-repository names the repository of assets whose input names none", async () => {
+    const { stdout } = await cli([
+      "snapshot",
+      "fixtures/dg/base.json",
+      "--default-location",
+      "analytics",
+      "--default-repository",
+      "defs",
+    ]);
+    const snapshot = JSON.parse(stdout);
+    expect(
+      new Set(
+        snapshot.assets.map(
+          (a: { codeLocation: string; repository: string }) => `${a.codeLocation}/${a.repository}`,
+        ),
+      ),
+    ).toEqual(new Set(["analytics/defs"]));
+  });
+
+  test("--missing-locations removed reports a location the branch lacks as REMOVED", async () => {
+    const ingestionOnly = join(dir, "ingestion-only.json");
+    const data = structuredClone(fixtureData("fixtures/example/base.json")) as {
+      workspaceOrError: { locationEntries: { name: string }[] };
+    };
+    data.workspaceOrError.locationEntries = data.workspaceOrError.locationEntries.filter(
+      (e) => e.name === "ingestion",
+    );
+    writeFileSync(ingestionOnly, JSON.stringify({ data }));
+    const summary = async (...flags: string[]) =>
+      JSON.parse(
+        (
+          await cli([
+            "diff",
+            "fixtures/example/base.json",
+            ingestionOnly,
+            "--format",
+            "json",
+            ...flags,
+          ])
+        ).stdout,
+      ).summary.assets;
+    expect(await summary()).toEqual({ new: 0, removed: 0, modified: 0, unchanged: 11 });
+    expect(await summary("--missing-locations", "removed")).toEqual({
+      new: 0,
+      removed: 26,
+      modified: 0,
+      unchanged: 11,
+    });
   });
 });
