@@ -229,7 +229,12 @@ class Transport {
     }
     if (RETRYABLE.has(response.status)) {
       await response.body?.cancel();
-      throw new RetryableHttpError(response.status, retryAfter(response));
+      throw new TransientFailure(
+        "SOURCE_HTTP",
+        `the server answered HTTP ${response.status}`,
+        response.status,
+        retryAfter(response),
+      );
     }
     const contentType = response.headers.get("content-type") ?? "";
     if (!/json/i.test(contentType)) {
@@ -286,53 +291,22 @@ class Transport {
     );
   }
 
-  private networkError(error: unknown): Error {
+  private networkError(error: unknown): TransientFailure {
     const name = (error as Error | undefined)?.name;
     if (name === "TimeoutError" || name === "AbortError") {
-      return new SourceError(
+      return new TransientFailure(
         "SOURCE_TIMEOUT",
-        this.display,
         `no response within ${this.options.timeoutMs} ms`,
-        {
-          attempts: this.attempts,
-        },
       );
     }
     // Only the error code is shown: messages of fetch errors may quote the URL.
     const cause = (error as { cause?: { code?: string } } | undefined)?.cause;
     const reason =
       cause?.code ?? (error as { code?: string } | undefined)?.code ?? name ?? "unknown error";
-    return new SourceError("SOURCE_NETWORK", this.display, `could not be reached (${reason})`, {
-      attempts: this.attempts,
-    });
+    return new TransientFailure("SOURCE_NETWORK", `could not be reached (${reason})`);
   }
 
   private classify(error: unknown): { error: Error; retryable: boolean; retryAfterMs?: number } {
-    if (error instanceof RetryableHttpError) {
-      const final = new SourceError(
-        "SOURCE_HTTP",
-        this.display,
-        `the server answered HTTP ${error.status} ${this.attempts > 1 ? `on all ${this.attempts} attempts` : ""}`.trim(),
-        { status: error.status, attempts: this.attempts },
-      );
-      return error.retryAfterMs === undefined
-        ? { error: final, retryable: true }
-        : { error: final, retryable: true, retryAfterMs: error.retryAfterMs };
-    }
-    if (error instanceof SourceError) {
-      const retryable = error.code === "SOURCE_NETWORK" || error.code === "SOURCE_TIMEOUT";
-      const final = retryable
-        ? new SourceError(
-            error.code,
-            this.display,
-            error.message.slice(this.display.length + 2) + attemptsNote(this.attempts),
-            {
-              attempts: this.attempts,
-            },
-          )
-        : error;
-      return { error: final, retryable };
-    }
     if (error instanceof ClientError) {
       // graphql-request turns any non-2xx answer into a ClientError; one with GraphQL errors is
       // handled by the caller, so only an error without them lands here.
@@ -345,17 +319,37 @@ class Transport {
         retryable: false,
       };
     }
-    if (error instanceof Error && "code" in error) return { error, retryable: false };
-    return { error: this.networkError(error), retryable: true };
+    if (error instanceof Error && !(error instanceof TransientFailure) && "code" in error) {
+      return { error, retryable: false };
+    }
+    const failure = error instanceof TransientFailure ? error : this.networkError(error);
+    const final = failure.toSourceError(this.display, this.attempts);
+    return failure.retryAfterMs === undefined
+      ? { error: final, retryable: true }
+      : { error: final, retryable: true, retryAfterMs: failure.retryAfterMs };
   }
 }
 
-class RetryableHttpError extends Error {
+/** A failure worth retrying (network, timeout, HTTP 5xx/409/429); becomes a SourceError when retries run out. */
+class TransientFailure extends Error {
   constructor(
-    readonly status: number,
-    readonly retryAfterMs: number | undefined,
+    readonly code: "SOURCE_HTTP" | "SOURCE_NETWORK" | "SOURCE_TIMEOUT",
+    readonly reason: string,
+    readonly status?: number,
+    readonly retryAfterMs?: number,
   ) {
-    super(`HTTP ${status}`);
+    super(reason);
+  }
+
+  toSourceError(display: string, attempts: number): SourceError {
+    const message =
+      this.code === "SOURCE_HTTP"
+        ? `${this.reason}${attempts > 1 ? ` on all ${attempts} attempts` : ""}`
+        : `${this.reason}${attempts > 1 ? ` (after ${attempts} attempts)` : ""}`;
+    return new SourceError(this.code, display, message, {
+      ...(this.status === undefined ? {} : { status: this.status }),
+      attempts,
+    });
   }
 }
 
@@ -476,10 +470,6 @@ function retryAfter(response: Response): number | undefined {
   const seconds = Number(header);
   const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
   return Number.isFinite(ms) ? Math.min(Math.max(0, ms), MAX_RETRY_AFTER_MS) : undefined;
-}
-
-function attemptsNote(attempts: number): string {
-  return attempts > 1 ? ` (after ${attempts} attempts)` : "";
 }
 
 function sleep(ms: number): Promise<void> {
