@@ -155,6 +155,7 @@ export {
   renderGithubAnnotations,
 } from "./report/github";
 export { renderJson } from "./report/json";
-export { type MarkdownReportOptions, markdownMarker, renderMarkdown } from "./report/markdown";
+export { type MarkdownReportOptions, renderMarkdown } from "./report/markdown";
+export { markdownMarker } from "./report/marker";
 export { type LineageOptions, renderLineageMermaid } from "./report/mermaid";
 export { describeLimitation, renderText, summaryLine, type TextReportOptions } from "./report/text";

@@ -8,6 +8,7 @@ import {
 } from "../diff/change-set";
 import { type ChangeType, DAGSTER_CHANGE_TYPES, EXTRA_CHANGE_TYPES } from "../diff/change-types";
 import { type DetailStyle, describeDetails } from "./details";
+import { markdownMarker } from "./marker";
 import { type LineageOptions, lineageGraph, mermaidOfGraph } from "./mermaid";
 import { formatCount, truncate } from "./values";
 
@@ -36,20 +37,6 @@ export interface MarkdownReportOptions {
   maxDetailsPerAsset?: number;
   /** Longest value shown in a detail line; longer ones are shortened with `…` (default 80). */
   maxValueLength?: number;
-}
-
-/**
- * The hidden HTML comment that starts every Markdown report, so that CI can find the comment it
- * posted before and update it instead of adding another. The id is percent-encoded, so it cannot
- * end the comment.
- *
- * @example
- * markdownMarker(); // "<!-- asset-diff:report -->"
- * markdownMarker("analytics"); // "<!-- asset-diff:report:analytics -->"
- */
-export function markdownMarker(id?: string): string {
-  if (id === undefined || id === "") return "<!-- asset-diff:report -->";
-  return `<!-- asset-diff:report:${encodeURIComponent(id).slice(0, MAX_ID_LENGTH)} -->`;
 }
 
 /**
@@ -119,7 +106,6 @@ export function renderMarkdown(changeSet: ChangeSet, options: MarkdownReportOpti
 
 const DEFAULT_MAX_LENGTH = 60_000;
 const MIN_MAX_LENGTH = 6_000;
-const MAX_ID_LENGTH = 200;
 /** Longest name (location, repository, source, title) shown. */
 const MAX_NAME_LENGTH = 100;
 /** Longest key shown; longer keys keep their beginning and end. */

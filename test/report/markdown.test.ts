@@ -3,7 +3,8 @@ import type { AssetChange, ChangeSet } from "../../src/diff/change-set";
 import { diffAssetGraphs } from "../../src/diff/diff";
 import { loadAssetGraph } from "../../src/load/index";
 import { withLineage } from "../../src/policies/lineage";
-import { markdownMarker, renderMarkdown } from "../../src/report/markdown";
+import { renderMarkdown } from "../../src/report/markdown";
+import { markdownMarker } from "../../src/report/marker";
 import { AWKWARD_KEYS, change, changeSetOf, generatedChangeSet } from "./change-set-builders";
 
 const base = await loadAssetGraph("fixtures/example/base.json");
