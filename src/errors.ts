@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { plural } from "./text";
 
 /**
  * The error hierarchy. Everything the library throws on purpose is an {@link AssetDiffError};
@@ -301,6 +302,6 @@ export function formatInputIssues(
       issue.path.length > 0 ? `${formatJsonPath(issue.path)}: ${issue.message}` : issue.message,
     );
   const more = issues.length - listed.length;
-  const tail = more > 0 ? `; and ${more} more issue${more === 1 ? "" : "s"}` : "";
+  const tail = more > 0 ? `; and ${plural(more, "more issue")}` : "";
   return `${source ?? "input"}: ${listed.join("; ")}${tail}`;
 }

@@ -19,11 +19,13 @@ import {
 } from "../load/index";
 import { serializeSnapshot } from "../load/snapshot/snapshot";
 import type { AssetGraph } from "../model/asset";
+import { DEFAULT_REPOSITORY } from "../model/key";
 import { assetsWithChangeTypes } from "../policies/fail-on";
 import { withLineage } from "../policies/lineage";
 import { renderJson } from "../report/json";
 import { renderMarkdown } from "../report/markdown";
 import { renderText } from "../report/text";
+import { plural } from "../text";
 import { publishToGithub } from "./github";
 import { writeFileAtomic } from "./write-file";
 
@@ -83,7 +85,7 @@ summary, failed) and annotates changed assets at their definitions.
 Options of both:
   --input-format FORMAT         auto (default), ${Object.keys(INPUT_FORMATS).join(", ")}
   --default-location NAME       code location of assets whose input names none (dg, dbt)
-  --default-repository NAME     their repository (default __repository__ with --default-location)
+  --default-repository NAME     their repository (default ${DEFAULT_REPOSITORY} with --default-location)
   --timeout SECONDS             per request to a URL (default 60)
   --retries N                   retries of a URL after network errors and HTTP 5xx (default 3)
   --output FILE, -o FILE        write to FILE (atomically) instead of stdout
@@ -231,7 +233,7 @@ async function diffCommand(args: readonly string[], io: CliIo): Promise<number> 
     .join(", ");
   const more = violations.length > 5 ? ` and ${violations.length - 5} more` : "";
   io.stderr.write(
-    `asset-diff: policy failed: ${violations.length} asset${violations.length === 1 ? "" : "s"} with ${failOn.join(" or ")} (${shown}${more})\n`,
+    `asset-diff: policy failed: ${plural(violations.length, "asset")} with ${failOn.join(" or ")} (${shown}${more})\n`,
   );
   return EXIT_CODES.policy;
 }
@@ -307,7 +309,7 @@ function sourceOptions(values: SourceValues, io: CliIo): LoadAssetGraphOptions {
   if (location !== undefined) {
     if (location === "") throw new UsageError("--default-location needs a name");
     options.codeLocation = location;
-    options.repository = values["default-repository"] ?? "__repository__";
+    options.repository = values["default-repository"] ?? DEFAULT_REPOSITORY;
   } else if (values["default-repository"] !== undefined) {
     options.repository = values["default-repository"];
   }

@@ -1,9 +1,9 @@
 import { dequal } from "dequal/lite";
 import microdiff from "microdiff";
-import type { Asset, AssetDependency, AssetOwner } from "../model/asset";
+import type { Asset, AssetDependency } from "../model/asset";
 import { PARTITIONS_DEFINITION_CLASS_NAMES } from "../model/asset";
 import type { JsonValue } from "../model/json";
-import { compareStrings, keyId, keyToString } from "../model/key";
+import { compareStrings, keyId, keyToString, ownerKey } from "../model/key";
 import type { MetadataEntry, MetadataValue, TableSchema, Tag } from "../model/metadata";
 import type {
   AssetChangeDetails,
@@ -100,7 +100,7 @@ export const SECTIONS: {
   GROUP: { details: "group", compare: (a, b) => valueChange(a.group ?? null, b.group ?? null) },
   OWNERS: {
     details: "owners",
-    compare: (a, b) => listChange(a.owners ?? [], b.owners ?? [], ownerText),
+    compare: (a, b) => listChange(a.owners ?? [], b.owners ?? [], ownerKey),
   },
   DESCRIPTION: {
     details: "description",
@@ -326,12 +326,4 @@ function listChange<T>(old: T[], next: T[], text: (item: T) => string): ListChan
   const matched = compareBy(old, next, text);
   if (matched.added.length === 0 && matched.removed.length === 0) return undefined;
   return { old, new: next, added: matched.added, removed: matched.removed };
-}
-
-function ownerText(owner: AssetOwner): string {
-  return owner.type === "user"
-    ? owner.email
-    : owner.type === "team"
-      ? `team:${owner.team}`
-      : JSON.stringify(owner);
 }

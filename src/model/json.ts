@@ -1,3 +1,5 @@
+import stableStringify from "fast-json-stable-stringify";
+
 /** A JSON value as `JSON.parse` returns it. */
 export type JsonValue =
   | null
@@ -9,3 +11,14 @@ export type JsonValue =
 
 /** A JSON object. */
 export type JsonObject = { [key: string]: JsonValue };
+
+/**
+ * The canonical JSON text of a plain JSON value: object keys sorted at every level, array order
+ * kept. Two values have the same canonical text exactly when they are equal as JSON.
+ *
+ * @example
+ * canonicalJson({ b: 1, a: [2, 1] }) === canonicalJson({ a: [2, 1], b: 1 }); // true
+ */
+export function canonicalJson(value: JsonValue): string {
+  return stableStringify(value);
+}

@@ -1,4 +1,8 @@
-import type { Asset } from "./asset";
+import type { Asset, AssetOwner } from "./asset";
+import { canonicalJson, type JsonValue } from "./json";
+
+/** The repository of a `Definitions`-based code location, the only one it has. */
+export const DEFAULT_REPOSITORY = "__repository__";
 
 /**
  * Renders a key path as Dagster's user string: the components joined by `/`.
@@ -78,4 +82,57 @@ export function compareAssets(
     compareNullableStrings(a.codeLocation, b.codeLocation) ||
     compareNullableStrings(a.repository, b.repository)
   );
+}
+
+/**
+ * The identity text of an owner, for matching and ordering owners as a set: the email, `team:`
+ * and the team's name, or (for an owner kind this release does not know) `~` and its canonical
+ * JSON, so that field order never matters and such owners sort last.
+ *
+ * @example
+ * ownerKey({ type: "team", team: "data" }); // "team:data"
+ */
+export function ownerKey(owner: AssetOwner): string {
+  if (owner.type === "user") return owner.email;
+  if (owner.type === "team") return `team:${owner.team}`;
+  return `~${canonicalJson(owner as unknown as JsonValue)}`;
+}
+
+/**
+ * An owner as people read it, the way Dagster writes owners: an email, `team:name`, or for an
+ * unknown owner kind its GraphQL type name and canonical JSON.
+ *
+ * @example
+ * ownerText({ type: "user", email: "ana@example.com" }); // "ana@example.com"
+ */
+export function ownerText(owner: AssetOwner): string {
+  if (owner.type === "unknown") return `${owner.typename} ${canonicalJson(owner.raw)}`;
+  return ownerKey(owner);
+}
+
+/**
+ * Where an asset is defined, as people read it: the code location, with `/repository` unless the
+ * repository is the default one (`__repository__`) or unknown; `null` when the location is unknown.
+ *
+ * @example
+ * locationLabel({ codeLocation: "analytics", repository: "__repository__" }); // "analytics"
+ * locationLabel({ codeLocation: "legacy", repository: "jobs" }); // "legacy/jobs"
+ */
+export function locationLabel(asset: Pick<Asset, "codeLocation" | "repository">): string | null {
+  if (asset.codeLocation === null) return null;
+  const repository = shownRepository(asset.repository);
+  return repository === null ? asset.codeLocation : `${asset.codeLocation}/${repository}`;
+}
+
+/**
+ * The repository worth showing beside a code location: `null` for the default repository
+ * (`__repository__`) and for an unknown one.
+ *
+ * @example
+ * shownRepository("__repository__"); // null
+ */
+export function shownRepository(repository: string | null): string | null {
+  return repository === null || repository === "" || repository === DEFAULT_REPOSITORY
+    ? null
+    : repository;
 }

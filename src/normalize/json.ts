@@ -1,6 +1,3 @@
-import stableStringify from "fast-json-stable-stringify";
-import type { JsonValue } from "../model/json";
-
 /** Deepest nesting accepted inside a JSON value (metadata, opaque values). */
 export const MAX_JSON_DEPTH = 512;
 
@@ -38,15 +35,4 @@ export function inspectJson(value: unknown): {
     for (const child of children) stack.push({ value: child, depth: item.depth + 1, ancestors });
   }
   return { problem: undefined, nullPrototype };
-}
-
-/**
- * The canonical JSON text of a plain JSON value: object keys sorted at every level, array order
- * kept. Two values have the same canonical text exactly when they are equal as JSON.
- *
- * @example
- * canonicalJson({ b: 1, a: [2, 1] }) === canonicalJson({ a: [2, 1], b: 1 }); // true
- */
-export function canonicalJson(value: JsonValue): string {
-  return stableStringify(value);
 }

@@ -10,11 +10,19 @@ import type {
   FreshnessPolicy,
   PartitionsDefinition,
 } from "../model/asset";
-import type { JsonValue } from "../model/json";
-import { assetId, compareAssets, compareStrings, keyId, keyToString } from "../model/key";
+import { canonicalJson, type JsonValue } from "../model/json";
+import {
+  assetId,
+  compareAssets,
+  compareStrings,
+  keyId,
+  keyToString,
+  locationLabel,
+  ownerKey,
+} from "../model/key";
 import type { MetadataEntry, MetadataValue, TableSchema, Tag } from "../model/metadata";
 import { assetGraphSchema } from "../model/schema";
-import { canonicalJson, inspectJson } from "./json";
+import { inspectJson } from "./json";
 
 /** Options of {@link normalize}. */
 export interface NormalizeOptions {
@@ -92,9 +100,8 @@ export function isNormalized(graph: AssetGraph): boolean {
 
 /** A short human description of an asset's identity, for messages. */
 export function describeAsset(asset: Pick<Asset, "key" | "codeLocation" | "repository">): string {
-  const repository =
-    asset.repository && asset.repository !== "__repository__" ? `/${asset.repository}` : "";
-  const where = asset.codeLocation === null ? "" : ` in ${asset.codeLocation}${repository}`;
+  const location = locationLabel(asset);
+  const where = location === null ? "" : ` in ${location}`;
   return `asset ${JSON.stringify(keyToString(asset.key))}${where}`;
 }
 
@@ -332,13 +339,6 @@ function normalizeOwners(owners: readonly AssetOwner[], report: Report): AssetOw
     owner.type === "unknown" ? withRaw(owner, report) : owner,
   );
   return sortedUnique(checked, ownerKey, () => undefined);
-}
-
-/** Owners are a set; this text orders them (emails, then `team:` names, then unknown kinds). */
-function ownerKey(owner: AssetOwner): string {
-  if (owner.type === "user") return owner.email;
-  if (owner.type === "team") return `team:${owner.team}`;
-  return `~${canonicalJson(owner as unknown as JsonValue)}`;
 }
 
 function normalizeAutoMaterializePolicy(policy: AutoMaterializePolicy): AutoMaterializePolicy {

@@ -1,6 +1,6 @@
 import { type AssetChange, assetChangeKind, type ChangeSet } from "../diff/change-set";
 import type { Asset, AssetGraph } from "../model/asset";
-import { assetId } from "../model/key";
+import { assetId, locationLabel } from "../model/key";
 import type { CodeReference } from "../model/metadata";
 import { summaryLine } from "./text";
 
@@ -110,7 +110,8 @@ export function formatGithubOutputs(
 
 function describe(change: AssetChange): string {
   const types = [...change.changeTypes, ...(change.extraChangeTypes ?? [])].join(", ");
-  const where = change.codeLocation ? ` (${change.codeLocation})` : "";
+  const location = locationLabel(change);
+  const where = location ? ` (${location})` : "";
   return `${change.key}${where}: ${types}`;
 }
 

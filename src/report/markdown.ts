@@ -7,10 +7,12 @@ import {
   type LocationComparison,
 } from "../diff/change-set";
 import { type ChangeType, DAGSTER_CHANGE_TYPES, EXTRA_CHANGE_TYPES } from "../diff/change-types";
+import { shownRepository } from "../model/key";
+import { formatCount, plural } from "../text";
 import { type DetailStyle, describeDetails } from "./details";
 import { markdownMarker } from "./marker";
 import { type LineageOptions, lineageGraph, mermaidOfGraph } from "./mermaid";
-import { formatCount, truncate } from "./values";
+import { truncate } from "./values";
 
 /** Options of {@link renderMarkdown}. */
 export interface MarkdownReportOptions {
@@ -396,7 +398,7 @@ function omittedNote(omitted: number, total: number, noun: string): string {
   const what =
     omitted === total
       ? `${plural(omitted, noun)} not shown`
-      : `… and ${formatCount(omitted)} more ${noun}${omitted === 1 ? "" : "s"} not shown`;
+      : `… and ${plural(omitted, `more ${noun}`)} not shown`;
   return `_${what} to keep this comment within GitHub's size limit; ${FULL_REPORT_HINT}._`;
 }
 
@@ -443,9 +445,10 @@ function assetEntry(asset: AssetChange, kind: SectionKind, o: Resolved): string 
 function locationText(asset: AssetChange): string {
   if (asset.codeLocation === null) return "_(no code location)_";
   const location = code(truncate(asset.codeLocation, MAX_NAME_LENGTH));
-  return asset.repository !== null && asset.repository !== "__repository__"
-    ? `${location} (repository ${code(truncate(asset.repository, MAX_NAME_LENGTH))})`
-    : location;
+  const repository = shownRepository(asset.repository);
+  return repository === null
+    ? location
+    : `${location} (repository ${code(truncate(repository, MAX_NAME_LENGTH))})`;
 }
 
 /** Marks values in detail lines so they can be told apart from the labels around them. */
@@ -587,8 +590,4 @@ function code(text: string): string {
  */
 function escapeText(text: string): string {
   return visible(text).replace(/[\\`*_[\]<>|~$&]/g, "\\$&");
-}
-
-function plural(count: number, noun: string): string {
-  return `${formatCount(count)} ${noun}${count === 1 ? "" : "s"}`;
 }

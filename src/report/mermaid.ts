@@ -1,6 +1,6 @@
 import { type AssetChange, assetChangeKind, type ChangeSet } from "../diff/change-set";
 import { compareStrings } from "../model/key";
-import { formatCount } from "./values";
+import { plural } from "../text";
 
 /** Options of {@link renderLineageMermaid} and {@link lineageGraph}. */
 export interface LineageOptions {
@@ -298,8 +298,4 @@ function omittedNote(graph: LineageGraph): string | undefined {
   const list =
     parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
   return `… ${list} not shown`;
-}
-
-function plural(count: number, noun: string): string {
-  return `${formatCount(count)} ${noun}${count === 1 ? "" : "s"}`;
 }

@@ -6,6 +6,8 @@ import {
   type ChangeSet,
   type Limitation,
 } from "../diff/change-set";
+import { locationLabel } from "../model/key";
+import { plural } from "../text";
 import { describeDetails } from "./details";
 
 /** Options of {@link renderText}. */
@@ -104,20 +106,18 @@ export function summaryLine(changeSet: ChangeSet): string {
  */
 export function describeLimitation(limitation: Limitation): string {
   const where = limitation.side === "both" ? "either input" : `the ${limitation.side} input`;
-  const count = `${limitation.assets} asset${limitation.assets === 1 ? "" : "s"}`;
+  const count = plural(limitation.assets, "asset");
   return `${limitation.changeType}: ${limitation.field} is not in ${where} (${count})`;
 }
 
 // --- internal ---
 
 function label(asset: AssetChange, showLocation: boolean): string {
-  if (!showLocation || asset.codeLocation === null) return asset.key;
-  const repo =
-    asset.repository && asset.repository !== "__repository__" ? `/${asset.repository}` : "";
-  return `${asset.key}  [${asset.codeLocation}${repo}]`;
+  const location = showLocation ? locationLabel(asset) : null;
+  return location === null ? asset.key : `${asset.key}  [${location}]`;
 }
 
 function describeInput(input: ChangeSet["base"]): string {
   const name = input.source?.name ?? input.source?.format ?? "graph";
-  return `${name} (${input.assets} asset${input.assets === 1 ? "" : "s"})`;
+  return `${name} (${plural(input.assets, "asset")})`;
 }

@@ -1,7 +1,8 @@
 import type { AssetOwner, PartitionMapping, PartitionsDefinition } from "../model/asset";
 import type { JsonValue } from "../model/json";
-import { keyToString } from "../model/key";
+import { keyToString, ownerText } from "../model/key";
 import type { MetadataValue } from "../model/metadata";
+import { plural } from "../text";
 
 /** Longest rendering of a single value before it is shortened with `…`. */
 export const MAX_VALUE_LENGTH = 80;
@@ -80,9 +81,9 @@ export function formatMetadataValue(value: MetadataValue | null, max = MAX_VALUE
     case "table":
       return `table (${value.schema.columns.length} columns, ${value.records.length} records)`;
     case "tableSchema":
-      return `table schema (${value.schema.columns.length} column${value.schema.columns.length === 1 ? "" : "s"})`;
+      return `table schema (${plural(value.schema.columns.length, "column")})`;
     case "tableColumnLineage":
-      return `column lineage (${value.lineage.length} column${value.lineage.length === 1 ? "" : "s"})`;
+      return `column lineage (${plural(value.lineage.length, "column")})`;
     case "codeReferences":
       return `code references (${value.codeReferences.map(formatCodeReference).join(", ")})`;
     case "unknown":
@@ -111,13 +112,9 @@ export function formatMapping(mapping: PartitionMapping | null, max = MAX_VALUE_
   );
 }
 
-/** Renders an owner as Dagster writes it: an email, or `team:name`. */
-export function formatOwner(owner: AssetOwner): string {
-  return owner.type === "user"
-    ? owner.email
-    : owner.type === "team"
-      ? `team:${owner.team}`
-      : `${owner.typename} ${formatJson(owner.raw)}`;
+/** Renders an owner as Dagster writes it (an email, or `team:name`), shortened to `max`. */
+export function formatOwner(owner: AssetOwner, max = MAX_VALUE_LENGTH): string {
+  return truncate(ownerText(owner), max);
 }
 
 function formatCodeReference(
@@ -132,14 +129,4 @@ function formatCodeReference(
 function formatTimestamp(seconds: number): string {
   const date = new Date(seconds * 1000);
   return Number.isNaN(date.getTime()) ? String(seconds) : date.toISOString();
-}
-
-/**
- * Writes a count with thousands separators, independent of locale.
- *
- * @example
- * formatCount(4812); // "4,812"
- */
-export function formatCount(count: number): string {
-  return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }

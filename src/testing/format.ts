@@ -2,7 +2,6 @@ import type {
   Asset,
   AssetDependency,
   AssetGraph,
-  AssetOwner,
   AutoMaterializePolicy,
   AutomationCondition,
   BackfillPolicy,
@@ -11,7 +10,8 @@ import type {
   LegacyFreshnessPolicy,
   PartitionsDefinition,
 } from "../model/asset";
-import type { JsonValue } from "../model/json";
+import { canonicalJson, type JsonValue } from "../model/json";
+import { ownerText } from "../model/key";
 import type {
   CodeReference,
   MetadataValue,
@@ -19,8 +19,8 @@ import type {
   TableSchema,
   Tag,
 } from "../model/metadata";
-import { canonicalJson } from "../normalize/json";
 import { normalize } from "../normalize/normalize";
+import { plural } from "../text";
 
 /**
  * Options of {@link formatAssetGraph} and of the serializer and matchers built on it.
@@ -64,7 +64,7 @@ export function formatAssetGraph(graph: AssetGraph, options: FormatAssetGraphOpt
   const settings = resolveOptions(options);
   const canonical = normalize(graph);
   const count = canonical.assets.length;
-  const lines = [`asset graph: ${count} asset${count === 1 ? "" : "s"}`];
+  const lines = [`asset graph: ${plural(count, "asset")}`];
   for (const location of canonical.codeLocations ?? []) lines.push(locationLine(location));
   for (const asset of canonical.assets) lines.push("", ...assetLines(asset, settings));
   return `${lines.join("\n")}\n`;
@@ -232,12 +232,6 @@ function partitionsLines(def: PartitionsDefinition | null): string[] {
   return lines;
 }
 
-function ownerText(owner: AssetOwner): string {
-  if (owner.type === "user") return owner.email;
-  if (owner.type === "team") return `team:${owner.team}`;
-  return `${owner.typename} ${json(owner.raw)}`;
-}
-
 function tagText(tag: Tag): string {
   return tag.value === "" ? tag.key : `${tag.key} = ${quote(tag.value)}`;
 }
@@ -312,10 +306,6 @@ function metadataLines(value: MetadataValue, settings: Settings): string[] {
     case "unknown":
       return [`${value.typename} ${json(value.raw)}`];
   }
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
 function isoTime(seconds: number): string {

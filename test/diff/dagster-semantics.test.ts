@@ -692,6 +692,21 @@ describe("extra change types", () => {
     isObservable: true,
   });
 
+  test("an unknown owner whose raw fields arrive in another order is the same owner", () => {
+    const owner = (raw: Record<string, number>) => ({
+      type: "unknown" as const,
+      typename: "Foo",
+      raw,
+    });
+    const [change, ...rest] = diffAssetGraphs(
+      graph(asset("o", { group: "old", owners: [owner({ a: 1, b: 2 })] })),
+      graph(asset("o", { group: "new", owners: [owner({ b: 2, a: 1 })] })),
+    ).assets;
+    expect(rest).toEqual([]);
+    expect(change?.extraChangeTypes).toEqual(["GROUP"]);
+    expect(change?.details.owners).toBeUndefined();
+  });
+
   test("are listed apart from Dagster's, with old and new values", () => {
     const [change] = diffAssetGraphs(graph(base), graph(branch)).assets;
     expect(change?.changeTypes).toEqual([]);
