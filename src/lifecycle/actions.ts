@@ -1,7 +1,6 @@
-import type { SqlDialect } from "./dialects";
 import type { EventAuthor } from "./event";
 import type { CloneCopyMode } from "./sql";
-import type { SnapshotBaseCondition } from "./state";
+import type { SnapshotBaseCondition, SqlDialect } from "./vocabulary";
 
 /**
  * The kinds of work a transition can plan, in the order they are planned; the single source for

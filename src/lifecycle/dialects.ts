@@ -1,10 +1,5 @@
 import { InvalidIdentifierError } from "./errors";
-
-/** The SQL dialects whose schemas a branch deployment can clone; the single source for {@link SqlDialect}. */
-export const SQL_DIALECTS = ["postgres", "snowflake", "bigquery", "duckdb"] as const;
-
-/** One of {@link SQL_DIALECTS}. */
-export type SqlDialect = (typeof SQL_DIALECTS)[number];
+import { SQL_DIALECTS, type SqlDialect } from "./vocabulary";
 
 /** How a dialect treats identifiers: how long one may be, and which case unquoted names fold to. */
 export interface IdentifierRules {

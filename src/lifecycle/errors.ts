@@ -1,5 +1,5 @@
 import { AssetDiffError } from "../errors";
-import type { SqlDialect } from "./dialects";
+import type { SqlDialect } from "./vocabulary";
 
 /**
  * Lifecycle-specific errors. Bad webhook payloads are the shared {@link ValidationError} (with

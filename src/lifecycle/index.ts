@@ -27,8 +27,6 @@ export {
   isSqlDialect,
   qualifiedName,
   quoteIdentifier,
-  SQL_DIALECTS,
-  type SqlDialect,
 } from "./dialects";
 // --- errors ---
 export {
@@ -92,8 +90,6 @@ export {
   PULL_REQUEST_STATUSES,
   type PullRequestStatus,
   parseBranchDeploymentState,
-  SNAPSHOT_BASE_CONDITIONS,
-  type SnapshotBaseCondition,
 } from "./state";
 // --- sweep ---
 export {
@@ -119,3 +115,10 @@ export {
   type TransitionResult,
   transition,
 } from "./transition";
+// --- shared closed sets: SQL dialects, snapshot-base conditions ---
+export {
+  SNAPSHOT_BASE_CONDITIONS,
+  type SnapshotBaseCondition,
+  SQL_DIALECTS,
+  type SqlDialect,
+} from "./vocabulary";

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { UsageError } from "../errors";
-import { IDENTIFIER_RULES, identifierLength, type SqlDialect } from "./dialects";
+import { IDENTIFIER_RULES, identifierLength } from "./dialects";
+import type { SqlDialect } from "./vocabulary";
 
 /** Longest DNS label (RFC 1035), the default and the upper bound of a deployment name's length. */
 export const MAX_DEPLOYMENT_NAME_LENGTH = 63;

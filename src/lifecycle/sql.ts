@@ -1,6 +1,7 @@
 import { UsageError } from "../errors";
-import { qualifiedName, quoteIdentifier, type SqlDialect } from "./dialects";
+import { qualifiedName, quoteIdentifier } from "./dialects";
 import { InvalidIdentifierError } from "./errors";
+import type { SqlDialect } from "./vocabulary";
 
 /** One SQL statement and its bind parameters, in the placeholder style of its dialect. */
 export interface SqlStatement {

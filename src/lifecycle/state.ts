@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { validate } from "../errors";
 import { LIFECYCLE_ACTION_TYPES, type LifecycleActionType, type SchemaClone } from "./actions";
-import { SQL_DIALECTS } from "./dialects";
 import { LIFECYCLE_EVENT_TYPES, type LifecycleEventType } from "./event";
+import { SNAPSHOT_BASE_CONDITIONS, type SnapshotBaseCondition, SQL_DIALECTS } from "./vocabulary";
 
 /** The state format version this release writes. */
 export const BRANCH_DEPLOYMENT_STATE_VERSION = 1 as const;
@@ -22,17 +22,6 @@ export const DEPLOYMENT_PHASES = ["none", "active", "deleted"] as const;
 
 /** One of {@link DEPLOYMENT_PHASES}. */
 export type DeploymentPhase = (typeof DEPLOYMENT_PHASES)[number];
-
-/**
- * What the branch is compared with, as Dagster+'s `snapshotBaseCondition`: `ON_CREATE` a
- * snapshot of the base taken when the deployment is created, `ON_UPDATE` one refreshed on every
- * update, `LIVE` (Dagster+'s default, `null` there) the base as it is when diffing. The single
- * source for {@link SnapshotBaseCondition}.
- */
-export const SNAPSHOT_BASE_CONDITIONS = ["ON_CREATE", "ON_UPDATE", "LIVE"] as const;
-
-/** One of {@link SNAPSHOT_BASE_CONDITIONS}. */
-export type SnapshotBaseCondition = (typeof SNAPSHOT_BASE_CONDITIONS)[number];
 
 /**
  * One event the state remembers: every applied event, and every event ignored because of what

@@ -1,10 +1,10 @@
 import { UsageError } from "../errors";
 import { addMs, canonicalTime, compareTime } from "./_time";
 import type { LifecycleAction, SchemaRef, TeardownReason } from "./actions";
-import type { SqlDialect } from "./dialects";
 import { branchSchemaName, deploymentName } from "./naming";
 import type { PullRequestStatus } from "./state";
 import { deploymentKey, type SchemaSource } from "./transition";
+import type { SqlDialect } from "./vocabulary";
 
 /** A branch deployment the platform lists. */
 export interface LiveDeployment {

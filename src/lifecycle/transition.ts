@@ -6,7 +6,6 @@ import type {
   LifecycleActionType,
   SchemaClone,
 } from "./actions";
-import type { SqlDialect } from "./dialects";
 import type { LifecycleEvent } from "./event";
 import { branchSchemaName, deploymentName } from "./naming";
 import type { CloneCopyMode } from "./sql";
@@ -16,8 +15,8 @@ import {
   type HistoryEntry,
   type IgnoredEvent,
   type IgnoreReason,
-  type SnapshotBaseCondition,
 } from "./state";
+import type { SnapshotBaseCondition, SqlDialect } from "./vocabulary";
 
 /** A production schema that every branch deployment gets a clone of. */
 export interface SchemaSource {
