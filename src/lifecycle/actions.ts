@@ -102,7 +102,15 @@ export interface LifecycleActionMeta {
   post_report: {
     mode: "create" | "update";
     pullRequest: number;
-    /** A hidden HTML comment that identifies the report, to find it again for `update`. */
+    /**
+     * The id to render the report with: `renderMarkdown(changeSet, { id: reportId })`, or
+     * `asset-diff diff … --format markdown --report-id <reportId>` (`branch-deployment-<name>`).
+     */
+    reportId: string;
+    /**
+     * The hidden HTML comment that starts the report rendered with `reportId`, exactly
+     * `markdownMarker(reportId)`: the first line of the comment, to find it again for `update`.
+     */
     marker: string;
     headSha: string;
   };

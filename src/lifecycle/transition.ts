@@ -1,4 +1,5 @@
 import { UsageError } from "../errors";
+import { markdownMarker } from "../report/marker";
 import { addMs, canonicalTime, compareTime } from "./_time";
 import type {
   LifecycleAction,
@@ -168,16 +169,25 @@ export function deploymentKey(of: { repo: string; branch: string }): string {
 }
 
 /**
- * The hidden HTML comment that marks a deployment's report comment, to find it again.
+ * The hidden HTML comment that starts the report of the deployment called `name`, to find its
+ * pull request comment again (e.g. to edit or delete it when no action is at hand). It is the
+ * `marker` of that deployment's `post_report` action: `markdownMarker(reportId)`, the first line
+ * `renderMarkdown(changeSet, { id: reportId })` writes, with `reportId` the action's
+ * (`branch-deployment-<name>`).
  *
  * @example
- * reportMarker("feature-1"); // "<!-- asset-diff:branch-deployment:feature-1 -->"
+ * reportMarker("feature-1"); // "<!-- asset-diff:report:branch-deployment-feature-1 -->"
  */
 export function reportMarker(name: string): string {
-  return `<!-- asset-diff:branch-deployment:${name.replaceAll("--", "-")} -->`;
+  return markdownMarker(reportIdOf(name));
 }
 
 // --- internal ---
+
+/** The report id of the deployment called `name`: prefixed, so it never equals a location's id. */
+function reportIdOf(name: string): string {
+  return `branch-deployment-${name}`;
+}
 
 interface Context {
   now: string;
@@ -592,11 +602,13 @@ function diff(state: BranchDeploymentState): LifecycleAction {
 
 function report(state: BranchDeploymentState, ctx: Context): LifecycleAction[] {
   if (!ctx.report || state.pullRequest === null || state.headSha === null) return [];
+  const reportId = reportIdOf(state.name);
   return [
     act("post_report", state.name, {
       mode: state.reportPosted ? "update" : "create",
       pullRequest: state.pullRequest,
-      marker: reportMarker(state.name),
+      reportId,
+      marker: markdownMarker(reportId),
       headSha: state.headSha,
     }),
   ];

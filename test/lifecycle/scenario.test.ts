@@ -52,7 +52,13 @@ const schemas = [
 const report = (headSha: string, mode: "create" | "update"): LifecycleAction => ({
   type: "post_report",
   deployment: NAME,
-  meta: { mode, pullRequest: 2, marker: "<!-- asset-diff:branch-deployment:changes -->", headSha },
+  meta: {
+    mode,
+    pullRequest: 2,
+    reportId: "branch-deployment-changes",
+    marker: "<!-- asset-diff:report:branch-deployment-changes -->",
+    headSha,
+  },
 });
 /** A deploy of `sha` (replacing `previousSha`), its snapshot, the diff and the report. */
 const deploy = (

@@ -112,7 +112,8 @@ describe("opening", () => {
         meta: {
           mode: "create",
           pullRequest: 7,
-          marker: `<!-- asset-diff:branch-deployment:${NAME} -->`,
+          reportId: `branch-deployment-${NAME}`,
+          marker: `<!-- asset-diff:report:branch-deployment-${NAME} -->`,
           headSha: A,
         },
       },
