@@ -16,22 +16,29 @@ export interface InputIssue {
   message: string;
 }
 
-/** Stable, machine-readable error codes. */
-export type ErrorCode =
-  | "INPUT_READ"
-  | "INPUT_JSON_SYNTAX"
-  | "INPUT_INVALID"
-  | "INPUT_UNKNOWN_FORMAT"
-  | "INPUT_GRAPHQL_ERRORS"
-  | "SOURCE_AUTH"
-  | "SOURCE_HTTP"
-  | "SOURCE_NETWORK"
-  | "SOURCE_TIMEOUT"
-  | "SOURCE_TOO_LARGE"
-  | "SOURCE_NOT_JSON"
-  | "OUTPUT_WRITE"
-  | "USAGE"
-  | "INTERNAL";
+/**
+ * Stable, machine-readable error codes; the single source for {@link ErrorCode}. `INPUT_*` are
+ * {@link InputError}s, `SOURCE_*` {@link SourceError}s.
+ */
+export const ERROR_CODES = [
+  "INPUT_READ",
+  "INPUT_JSON_SYNTAX",
+  "INPUT_INVALID",
+  "INPUT_UNKNOWN_FORMAT",
+  "INPUT_GRAPHQL_ERRORS",
+  "SOURCE_AUTH",
+  "SOURCE_HTTP",
+  "SOURCE_NETWORK",
+  "SOURCE_TIMEOUT",
+  "SOURCE_TOO_LARGE",
+  "SOURCE_NOT_JSON",
+  "OUTPUT_WRITE",
+  "USAGE",
+  "INTERNAL",
+] as const;
+
+/** See {@link ERROR_CODES}. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /**
  * Marks errors of this package. The guards check it rather than `instanceof`, so they also

@@ -1,11 +1,11 @@
 import { parseArgs } from "node:util";
 import packageJson from "../../package.json" with { type: "json" };
+import { MISSING_LOCATIONS_MODES } from "../diff/change-set";
 import {
   CHANGE_TYPE_MODES,
+  CHANGE_TYPES,
   type ChangeType,
   type ChangeTypeMode,
-  DAGSTER_CHANGE_TYPES,
-  EXTRA_CHANGE_TYPES,
   isDagsterChangeType,
   isExtraChangeType,
 } from "../diff/change-types";
@@ -179,10 +179,7 @@ async function diffCommand(args: readonly string[], io: CliIo): Promise<number> 
   const changeTypes =
     oneOf<ChangeTypeMode>("--change-types", values["change-types"], CHANGE_TYPE_MODES) ?? "all";
   const missingLocations =
-    oneOf<"skip" | "removed">("--missing-locations", values["missing-locations"], [
-      "skip",
-      "removed",
-    ]) ?? "skip";
+    oneOf("--missing-locations", values["missing-locations"], MISSING_LOCATIONS_MODES) ?? "skip";
   const codeLocation = values["code-location"];
   if (codeLocation !== undefined && codeLocation === "")
     throw new UsageError("--code-location needs a name");
@@ -255,7 +252,7 @@ function parseFailOn(value: string | undefined, mode: ChangeTypeMode): ChangeTyp
     }
     if (!isDagsterChangeType(name) && !isExtraChangeType(name)) {
       throw new UsageError(
-        `--fail-on: unknown change type ${JSON.stringify(name)}; known: ${[...DAGSTER_CHANGE_TYPES, ...EXTRA_CHANGE_TYPES].join(", ")}`,
+        `--fail-on: unknown change type ${JSON.stringify(name)}; known: ${CHANGE_TYPES.join(", ")}`,
       );
     }
   }

@@ -12,7 +12,13 @@ import {
   partitionMappingSchema,
   partitionsDefinitionSchema,
 } from "../model/schema";
-import { CHANGE_SET_FORMAT_VERSION } from "./change-set";
+import {
+  CHANGE_SET_FORMAT_VERSION,
+  LIMITATION_SIDES,
+  LOCATION_STATUSES,
+  MISSING_LOCATIONS_MODES,
+  PATH_CHANGE_TYPES,
+} from "./change-set";
 import { CHANGE_TYPE_MODES, DAGSTER_CHANGE_TYPES, EXTRA_CHANGE_TYPES } from "./change-types";
 
 /**
@@ -39,7 +45,7 @@ const keysChange = {
 };
 
 const pathChange = z.object({
-  type: z.enum(["CREATE", "REMOVE", "CHANGE"]),
+  type: z.enum(PATH_CHANGE_TYPES),
   path: z.array(z.union([z.string(), z.number()])),
   oldValue: jsonValue.exactOptional(),
   value: jsonValue.exactOptional(),
@@ -150,7 +156,7 @@ export const changeSetSchema = z
       changeTypes: z.enum(CHANGE_TYPE_MODES),
       codeLocation: z.string().nullable(),
       includeUnchanged: z.boolean(),
-      missingLocations: z.enum(["skip", "removed"]),
+      missingLocations: z.enum(MISSING_LOCATIONS_MODES),
     }),
     base: z.object({
       source: graphSourceSchema.nullable(),
@@ -173,14 +179,7 @@ export const changeSetSchema = z
     locations: z.array(
       z.object({
         codeLocation: z.string().nullable(),
-        status: z.enum([
-          "compared",
-          "new",
-          "removed",
-          "notInBranch",
-          "notLoadedInBase",
-          "notLoadedInBranch",
-        ]),
+        status: z.enum(LOCATION_STATUSES),
         baseAssets: z.number().int().nonnegative(),
         branchAssets: z.number().int().nonnegative(),
         message: z.string().exactOptional(),
@@ -190,7 +189,7 @@ export const changeSetSchema = z
       z.object({
         changeType: z.union([dagsterChangeType, extraChangeType]),
         field: z.string(),
-        side: z.enum(["base", "branch", "both"]),
+        side: z.enum(LIMITATION_SIDES),
         assets: z.number().int().positive(),
       }),
     ),

@@ -11,7 +11,12 @@ import type {
 } from "../model/asset";
 import type { JsonValue } from "../model/json";
 import type { MetadataValue } from "../model/metadata";
-import type { ChangeTypeMode, DagsterChangeType, ExtraChangeType } from "./change-types";
+import type {
+  ChangeType,
+  ChangeTypeMode,
+  DagsterChangeType,
+  ExtraChangeType,
+} from "./change-types";
 
 /** The change-set format version this release writes. */
 export const CHANGE_SET_FORMAT_VERSION = 1 as const;
@@ -29,9 +34,12 @@ export interface KeysChange {
   removedKeys: string[];
 }
 
+/** The kinds of difference inside a structured value, as microdiff names them. */
+export const PATH_CHANGE_TYPES = ["CREATE", "REMOVE", "CHANGE"] as const;
+
 /** One difference inside a structured value, as microdiff reports it. */
 export interface PathChange {
-  type: "CREATE" | "REMOVE" | "CHANGE";
+  type: (typeof PATH_CHANGE_TYPES)[number];
   path: (string | number)[];
   oldValue?: JsonValue;
   value?: JsonValue;
@@ -163,17 +171,44 @@ export interface AssetLineage {
   downstream: string[];
 }
 
+/**
+ * What a comparison does with a code location that is in the base but not in the branch: `skip`
+ * it (as Dagster does) or report its assets as `removed`. The single source for
+ * {@link MissingLocationsMode}.
+ */
+export const MISSING_LOCATIONS_MODES = ["skip", "removed"] as const;
+
+/** See {@link MISSING_LOCATIONS_MODES}. */
+export type MissingLocationsMode = (typeof MISSING_LOCATIONS_MODES)[number];
+
+/**
+ * How a code location was compared; the single source for {@link LocationStatus}. `compared`: in
+ * both; `new`: only in the branch (all its assets are NEW); `notInBranch`: only in the base and not
+ * compared, as Dagster compares the branch's locations only; `removed`: only in the base, its
+ * assets reported REMOVED (option `missingLocations: "removed"`); `notLoadedInBase` /
+ * `notLoadedInBranch`: failed or still loading there, so not compared.
+ */
+export const LOCATION_STATUSES = [
+  "compared",
+  "new",
+  "removed",
+  "notInBranch",
+  "notLoadedInBase",
+  "notLoadedInBranch",
+] as const;
+
+/** See {@link LOCATION_STATUSES}. */
+export type LocationStatus = (typeof LOCATION_STATUSES)[number];
+
+/** The sides of a comparison; `both` where a field is missing from each. */
+export const LIMITATION_SIDES = ["base", "branch", "both"] as const;
+
 /** How one code location was compared. */
 export interface LocationComparison {
   /** The code location, or `null` for assets whose location the inputs do not say. */
   codeLocation: string | null;
-  /**
-   * `compared`: in both; `new`: only in the branch (all its assets are NEW); `notInBranch`: only
-   * in the base and not compared, as Dagster compares the branch's locations only; `removed`: only
-   * in the base, its assets reported REMOVED (option `missingLocations: "removed"`);
-   * `notLoadedInBase` / `notLoadedInBranch`: failed or still loading there, so not compared.
-   */
-  status: "compared" | "new" | "removed" | "notInBranch" | "notLoadedInBase" | "notLoadedInBranch";
+  /** See {@link LOCATION_STATUSES}. */
+  status: LocationStatus;
   baseAssets: number;
   branchAssets: number;
   /** Why it was not compared, e.g. the load error. */
@@ -186,7 +221,7 @@ export interface Limitation {
   /** The model field, e.g. `codeVersion` or `dependencies[].partitionMapping`. */
   field: string;
   /** Which input lacks it. */
-  side: "base" | "branch" | "both";
+  side: (typeof LIMITATION_SIDES)[number];
   /** How many compared assets it affected. */
   assets: number;
 }
@@ -211,7 +246,7 @@ export interface ChangeSetOptions {
   changeTypes: ChangeTypeMode;
   codeLocation: string | null;
   includeUnchanged: boolean;
-  missingLocations: "skip" | "removed";
+  missingLocations: MissingLocationsMode;
 }
 
 /**
@@ -228,6 +263,18 @@ export interface ChangeSet {
   limitations: Limitation[];
   /** Changed assets (all compared assets with `includeUnchanged`), sorted by key, location, repository. */
   assets: AssetChange[];
+}
+
+/**
+ * Every change type of a listed asset: Dagster's (sorted), then the extra ones (sorted).
+ *
+ * @example
+ * allChangeTypes({ changeTypes: ["TAGS"], extraChangeTypes: ["OWNERS"] }); // ["TAGS", "OWNERS"]
+ */
+export function allChangeTypes(
+  asset: Pick<AssetChange, "changeTypes" | "extraChangeTypes">,
+): ChangeType[] {
+  return [...asset.changeTypes, ...(asset.extraChangeTypes ?? [])];
 }
 
 /** The kinds of asset a change set lists; the single source for {@link AssetChangeKind}. */

@@ -36,6 +36,15 @@ export type ExtraChangeType = (typeof EXTRA_CHANGE_TYPES)[number];
 /** Any change type. */
 export type ChangeType = DagsterChangeType | ExtraChangeType;
 
+/**
+ * Every change type in display order: Dagster's seven, then the extra ones. Reports, limitation
+ * lists and help text list change types in this order.
+ */
+export const CHANGE_TYPES = [
+  ...DAGSTER_CHANGE_TYPES,
+  ...EXTRA_CHANGE_TYPES,
+] as const satisfies readonly ChangeType[];
+
 /** Which change types a change set reports: Dagster's seven only, or those plus the extra ones. */
 export const CHANGE_TYPE_MODES = ["dagster", "all"] as const;
 
@@ -61,3 +70,20 @@ export function isDagsterChangeType(value: string): value is DagsterChangeType {
 export function isExtraChangeType(value: string): value is ExtraChangeType {
   return (EXTRA_CHANGE_TYPES as readonly string[]).includes(value);
 }
+
+/**
+ * Orders change types by {@link CHANGE_TYPES}, for sorting.
+ *
+ * @example
+ * ["OWNERS", "TAGS", "NEW"].sort(compareChangeTypes); // ["NEW", "TAGS", "OWNERS"]
+ */
+export function compareChangeTypes(a: ChangeType, b: ChangeType): number {
+  return CHANGE_TYPE_ORDER[a] - CHANGE_TYPE_ORDER[b];
+}
+
+// --- internal ---
+
+const CHANGE_TYPE_ORDER = Object.fromEntries(CHANGE_TYPES.map((t, i) => [t, i])) as Record<
+  ChangeType,
+  number
+>;

@@ -1,7 +1,7 @@
 import { dequal } from "dequal/lite";
 import { UsageError } from "../errors";
-import type { Asset, AssetGraph, CodeLocation } from "../model/asset";
-import { compareAssets, compareNullableStrings, keyId, keyToString } from "../model/key";
+import type { Asset, AssetGraph } from "../model/asset";
+import { compareAssets, keyId, keyToString } from "../model/key";
 import { normalize } from "../normalize/normalize";
 import {
   type AssetChange,
@@ -10,10 +10,11 @@ import {
   CHANGE_SET_FORMAT_VERSION,
   type ChangeSet,
   type ChangeSetInput,
-  type Limitation,
-  type LocationComparison,
+  MISSING_LOCATIONS_MODES,
+  type MissingLocationsMode,
 } from "./change-set";
 import {
+  CHANGE_TYPE_MODES,
   type ChangeTypeMode,
   DAGSTER_CHANGE_TYPES,
   type DagsterChangeType,
@@ -21,14 +22,9 @@ import {
   type ExtraChangeType,
   isDagsterChangeType,
 } from "./change-types";
-import {
-  LEGACY_FIELDS,
-  PARTITION_MAPPING_FIELD,
-  partitionMappingsComparable,
-  SECTION_FIELDS,
-  SECTIONS,
-  type SectionChangeType,
-} from "./sections";
+import { LimitationCounter } from "./limitations";
+import { planLocations, type Side } from "./locations";
+import { compareSection, SECTION_CHANGE_TYPES, SECTIONS } from "./sections";
 
 /** Options of {@link diffAssetGraphs} and {@link createDiffer}. */
 export interface DiffOptions {
@@ -47,7 +43,7 @@ export interface DiffOptions {
    * list it in `locations` as `notInBranch` and leave its assets out; `removed`: report each of its
    * assets as REMOVED.
    */
-  missingLocations?: "skip" | "removed";
+  missingLocations?: MissingLocationsMode;
 }
 
 /** A configured differ: `(base, branch, overrides?) => ChangeSet`. */
@@ -77,92 +73,43 @@ export const diffAssetGraphs: Differ = createDiffer();
 
 // --- internal ---
 
-type Side = "base" | "branch";
-
-const LOADED: CodeLocation["status"] = "loaded";
-
 function computeChangeSet(
   baseInput: AssetGraph,
   branchInput: AssetGraph,
   options: DiffOptions,
 ): ChangeSet {
-  const mode: ChangeTypeMode = options.changeTypes ?? "all";
-  if (mode !== "all" && mode !== "dagster") {
-    throw new UsageError(`changeTypes must be "dagster" or "all", not ${JSON.stringify(mode)}`);
-  }
+  const mode = option("changeTypes", options.changeTypes, CHANGE_TYPE_MODES, "all");
+  const missing = option(
+    "missingLocations",
+    options.missingLocations,
+    MISSING_LOCATIONS_MODES,
+    "skip",
+  );
   const base = normalize(baseInput);
   const branch = normalize(branchInput);
-  // A side that has assets but never says where they live is matched by key alone.
-  const withLocations = !lacks(base, "codeLocation") && !lacks(branch, "codeLocation");
-  const withRepositories = !lacks(base, "repository") && !lacks(branch, "repository");
+  const plan = planLocations(base, branch, {
+    codeLocation: options.codeLocation,
+    missingLocations: missing,
+  });
   const identity = (a: Asset) =>
     identityText(
-      withLocations ? a.codeLocation : null,
-      withRepositories ? a.repository : null,
+      plan.withLocations ? a.codeLocation : null,
+      plan.withRepositories ? a.repository : null,
       keyId(a.key),
     );
-
-  const scope = (graph: AssetGraph) =>
-    options.codeLocation === undefined || !hasAny(graph, "codeLocation")
-      ? graph.assets
-      : graph.assets.filter((a) => a.codeLocation === options.codeLocation);
-  const baseAssets = scope(base);
-  const branchAssets = scope(branch);
-  if (options.codeLocation !== undefined && hasAny(branch, "codeLocation")) {
-    const known =
-      branchAssets.length > 0 || branch.codeLocations?.some((l) => l.name === options.codeLocation);
-    if (!known) {
-      const names = [
-        ...new Set(branch.assets.map((a) => a.codeLocation).filter((n) => n !== null)),
-      ].sort();
-      throw new UsageError(
-        `code location ${JSON.stringify(options.codeLocation)} is not in the branch; it has ${names.length ? names.map((n) => JSON.stringify(n)).join(", ") : "no code locations"}`,
-      );
-    }
-  }
-
-  const missing = options.missingLocations ?? "skip";
-  if (missing !== "skip" && missing !== "removed") {
-    throw new UsageError(
-      `missingLocations must be "skip" or "removed", not ${JSON.stringify(missing)}`,
-    );
-  }
-  const locations = compareLocations(
-    base,
-    branch,
-    baseAssets,
-    branchAssets,
-    withLocations,
-    missing,
-  ).filter(
-    (l) =>
-      options.codeLocation === undefined ||
-      l.codeLocation === options.codeLocation ||
-      !withLocations,
-  );
-  const comparedLocation = new Map(locations.map((l) => [l.codeLocation, l.status]));
-  const isCompared = (asset: Asset, side: Side) => {
-    if (!withLocations) return true;
-    const status = comparedLocation.get(asset.codeLocation);
-    return (
-      status === "compared" ||
-      (side === "branch" && status === "new") ||
-      (side === "base" && status === "removed")
-    );
-  };
 
   const limitations = new LimitationCounter();
   const changes: AssetChange[] = [];
   let unchanged = 0;
   const baseById = indexBy(
-    baseAssets.filter((a) => isCompared(a, "base")),
+    plan.baseAssets.filter((a) => plan.isCompared(a, "base")),
     identity,
     "base",
   );
-  if (!withLocations || !withRepositories) indexBy(branchAssets, identity, "branch");
+  if (!plan.withLocations || !plan.withRepositories) indexBy(plan.branchAssets, identity, "branch");
 
-  for (const asset of branchAssets) {
-    if (!isCompared(asset, "branch")) continue;
+  for (const asset of plan.branchAssets) {
+    if (!plan.isCompared(asset, "branch")) continue;
     const id = identity(asset);
     const before = baseById.get(id);
     if (before === undefined) {
@@ -191,10 +138,25 @@ function computeChangeSet(
     base: inputSummary(base),
     branch: inputSummary(branch),
     summary: summarize(changes, unchanged, mode),
-    locations,
+    locations: plan.locations,
     limitations: limitations.list(mode),
     assets: changes,
   };
+}
+
+/** An option from a closed set, or its default; anything else is a {@link UsageError}. */
+function option<T extends string>(
+  name: string,
+  value: T | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  if (value === undefined) return fallback;
+  if (allowed.includes(value)) return value;
+  const names = allowed.map((a) => JSON.stringify(a));
+  throw new UsageError(
+    `${name} must be ${names.slice(0, -1).join(", ")} or ${names.at(-1)}, not ${JSON.stringify(value)}`,
+  );
 }
 
 function compareAsset(
@@ -209,14 +171,9 @@ function compareAsset(
   const changeTypes: DagsterChangeType[] = [];
   const extraChangeTypes: ExtraChangeType[] = [];
   const details: AssetChangeDetails = {};
-  for (const [type, allFields] of SECTION_LIST) {
+  for (const type of SECTION_CHANGE_TYPES) {
     if (mode === "dagster" && !isDagsterChangeType(type)) continue;
-    const fields = allFields.filter((f) => base[f] !== undefined && branch[f] !== undefined);
-    if (fields.length === 0) continue;
-    const section = SECTIONS[type];
-    const result = section.compare(base, branch, fields);
-    if (result === undefined) continue;
-    (details as Record<string, unknown>)[section.details] = result;
+    if (!compareSection(SECTIONS[type], base, branch, details)) continue;
     if (isDagsterChangeType(type)) changeTypes.push(type);
     else extraChangeTypes.push(type);
   }
@@ -250,174 +207,6 @@ function identityText(location: string | null, repository: string | null, key: s
   return `${part(location)}|${part(repository)}|${key}`;
 }
 
-/** Every compared change type with its fields, in a fixed order. */
-const SECTION_LIST = Object.entries(SECTION_FIELDS) as [
-  SectionChangeType,
-  readonly (keyof Asset)[],
-][];
-
-/** Counts, per change type and field, the compared assets where an input lacks the field. */
-class LimitationCounter {
-  private readonly counts = new Map<string, Limitation>();
-
-  /** Records, for one compared pair, every field an input lacks. */
-  record(base: Asset, branch: Asset): void {
-    for (const [type, fields] of SECTION_LIST) {
-      for (const field of fields) {
-        const inBase = base[field] !== undefined;
-        const inBranch = branch[field] !== undefined;
-        if (inBase && inBranch) continue;
-        if (inBase || inBranch || !LEGACY_FIELDS.has(field)) {
-          this.add(type, field, inBase ? "branch" : inBranch ? "base" : "both");
-        }
-      }
-    }
-    if (base.dependencies !== undefined && branch.dependencies !== undefined) {
-      if (!partitionMappingsComparable(base.dependencies, branch.dependencies)) {
-        const baseLacks = base.dependencies.some((d) => d.partitionMapping === undefined);
-        const branchLacks = branch.dependencies.some((d) => d.partitionMapping === undefined);
-        this.add(
-          "DEPENDENCIES",
-          PARTITION_MAPPING_FIELD,
-          baseLacks && branchLacks ? "both" : baseLacks ? "base" : "branch",
-        );
-      }
-    }
-  }
-
-  private add(changeType: SectionChangeType, field: string, side: Limitation["side"]): void {
-    const key = `${changeType}\u0000${field}\u0000${side}`;
-    const existing = this.counts.get(key);
-    if (existing) existing.assets++;
-    else this.counts.set(key, { changeType, field, side, assets: 1 });
-  }
-
-  list(mode: ChangeTypeMode): Limitation[] {
-    return [...this.counts.values()]
-      .filter((l) => mode === "all" || isDagsterChangeType(l.changeType))
-      .sort(
-        (a, b) =>
-          changeTypeOrder(a.changeType) - changeTypeOrder(b.changeType) ||
-          compareNullableStrings(a.field, b.field) ||
-          compareNullableStrings(a.side, b.side),
-      );
-  }
-}
-
-function changeTypeOrder(type: string): number {
-  const dagster = (DAGSTER_CHANGE_TYPES as readonly string[]).indexOf(type);
-  return dagster >= 0
-    ? dagster
-    : DAGSTER_CHANGE_TYPES.length + (EXTRA_CHANGE_TYPES as readonly string[]).indexOf(type);
-}
-
-function compareLocations(
-  base: AssetGraph,
-  branch: AssetGraph,
-  baseAssets: readonly Asset[],
-  branchAssets: readonly Asset[],
-  withLocations: boolean,
-  missing: "skip" | "removed",
-): LocationComparison[] {
-  if (!withLocations) {
-    const row: LocationComparison = {
-      codeLocation: null,
-      status: "compared",
-      baseAssets: baseAssets.length,
-      branchAssets: branchAssets.length,
-    };
-    const located = hasAny(base, "codeLocation")
-      ? "base"
-      : hasAny(branch, "codeLocation")
-        ? "branch"
-        : undefined;
-    if (located !== undefined) {
-      const other = located === "base" ? "branch" : "base";
-      row.message = `matched by key alone: the ${other} input does not say which code location its assets are in`;
-    }
-    return [row];
-  }
-  const count = (assets: readonly Asset[]) => {
-    const counts = new Map<string | null, number>();
-    for (const a of assets) counts.set(a.codeLocation, (counts.get(a.codeLocation) ?? 0) + 1);
-    return counts;
-  };
-  const baseCounts = count(baseAssets);
-  const branchCounts = count(branchAssets);
-  const baseStatus = new Map((base.codeLocations ?? []).map((l) => [l.name as string | null, l]));
-  const branchStatus = new Map(
-    (branch.codeLocations ?? []).map((l) => [l.name as string | null, l]),
-  );
-  const scoped = (name: string | null) => baseCounts.has(name) || branchCounts.has(name);
-  const names = new Set<string | null>([...baseCounts.keys(), ...branchCounts.keys()]);
-  for (const name of [...baseStatus.keys(), ...branchStatus.keys()]) {
-    if (
-      scoped(name) ||
-      (baseStatus.get(name)?.status ?? LOADED) !== LOADED ||
-      (branchStatus.get(name)?.status ?? LOADED) !== LOADED
-    ) {
-      names.add(name);
-    }
-  }
-  const present = (
-    side: Map<string | null, CodeLocation>,
-    counts: Map<string | null, number>,
-    name: string | null,
-  ) => side.get(name) ?? (counts.has(name) ? { name: name ?? "", status: LOADED } : undefined);
-
-  return [...names]
-    .sort(compareNullableStrings)
-    .map((name): LocationComparison => {
-      const inBase = present(baseStatus, baseCounts, name);
-      const inBranch = present(branchStatus, branchCounts, name);
-      const row = (status: LocationComparison["status"], message?: string): LocationComparison => {
-        const out: LocationComparison = {
-          codeLocation: name,
-          status,
-          baseAssets: baseCounts.get(name) ?? 0,
-          branchAssets: branchCounts.get(name) ?? 0,
-        };
-        if (message !== undefined) out.message = message;
-        return out;
-      };
-      if (inBranch === undefined) {
-        return missing === "removed"
-          ? row("removed")
-          : row(
-              "notInBranch",
-              "not in the branch; not compared, as Dagster compares the branch's code locations only",
-            );
-      }
-      if (inBranch.status !== LOADED)
-        return row("notLoadedInBranch", loadMessage("branch", inBranch));
-      if (inBase === undefined) return row("new");
-      if (inBase.status !== LOADED) return row("notLoadedInBase", loadMessage("base", inBase));
-      return row("compared");
-    })
-    .filter((l) => l.baseAssets + l.branchAssets > 0 || l.status !== "compared");
-}
-
-function loadMessage(side: Side, location: CodeLocation): string {
-  if (location.status === "loading") return `still loading in the ${side}; its assets are unknown`;
-  const { error } = location;
-  if (error === undefined) return `failed to load in the ${side}`;
-  const message = firstLine(error.message);
-  // Dagster's messages usually start with the class name already.
-  const prefix =
-    error.className && !message.startsWith(error.className) ? `${error.className}: ` : "";
-  return `failed to load in the ${side}: ${prefix}${message}`;
-}
-
-function firstLine(text: string): string {
-  const line = text.split("\n", 1)[0] ?? "";
-  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
-}
-
-/** True when a graph has assets but none says which code location (or repository) it is in. */
-function lacks(graph: AssetGraph, field: "codeLocation" | "repository"): boolean {
-  return graph.assets.length > 0 && !hasAny(graph, field);
-}
-
 /** Indexes assets by identity; two assets on one side with one identity make the match ambiguous. */
 function indexBy(
   assets: readonly Asset[],
@@ -438,13 +227,6 @@ function indexBy(
     index.set(id, asset);
   }
   return index;
-}
-
-function hasAny(graph: AssetGraph, field: "codeLocation" | "repository"): boolean {
-  return (
-    graph.assets.some((a) => a[field] !== null) ||
-    (field === "codeLocation" && (graph.codeLocations?.length ?? 0) > 0)
-  );
 }
 
 function inputSummary(graph: AssetGraph): ChangeSetInput {

@@ -18,25 +18,16 @@ import type {
   TagsDetails,
   ValueChange,
 } from "./change-set";
-import type { ChangeType } from "./change-types";
+import { CHANGE_TYPES, type ChangeType } from "./change-types";
 import { compareBy } from "./compare-by";
 
-/** The model fields that feed each compared change type (NEW and REMOVED need none). */
-export const SECTION_FIELDS = {
-  CODE_VERSION: ["codeVersion"],
-  DEPENDENCIES: ["dependencies"],
-  PARTITIONS_DEFINITION: ["partitionsDefinition"],
-  TAGS: ["tags"],
-  METADATA: ["metadata"],
-  GROUP: ["group"],
-  OWNERS: ["owners"],
-  DESCRIPTION: ["description"],
-  KINDS: ["kinds"],
-  AUTOMATION_CONDITION: ["automationCondition", "autoMaterializePolicy"],
-  FRESHNESS_POLICY: ["freshnessPolicy", "legacyFreshnessPolicy"],
-  BACKFILL_POLICY: ["backfillPolicy"],
-  EXECUTION_TYPE: ["isExecutable", "isMaterializable", "isObservable"],
-} as const satisfies Record<Exclude<ChangeType, "NEW" | "REMOVED">, readonly (keyof Asset)[]>;
+/** A change type that compares sections of two versions of an asset (all but NEW and REMOVED). */
+export type SectionChangeType = Exclude<ChangeType, "NEW" | "REMOVED">;
+
+/** The compared change types, in display order. */
+export const SECTION_CHANGE_TYPES = CHANGE_TYPES.filter(
+  (t): t is SectionChangeType => t !== "NEW" && t !== "REMOVED",
+);
 
 /**
  * Legacy fields that newer servers replace: when an input lacks one of them but carries the field
@@ -47,39 +38,60 @@ export const LEGACY_FIELDS: ReadonlySet<keyof Asset> = new Set<keyof Asset>([
   "legacyFreshnessPolicy",
 ]);
 
-/** A change type that compares sections of two versions of an asset. */
-export type SectionChangeType = keyof typeof SECTION_FIELDS;
-
 /** The pseudo-field for partition mappings that a source did not carry. */
 export const PARTITION_MAPPING_FIELD = "dependencies[].partitionMapping";
 
-/**
- * Compares one change type's fields of two versions of an asset, given only the fields known on
- * both sides; returns its details when it changed.
- */
-type SectionComparator<K extends keyof AssetChangeDetails> = (
-  base: Asset,
-  branch: Asset,
-  fields: readonly (keyof Asset)[],
-) => AssetChangeDetails[K] | undefined;
+/** Where each compared change type's details go in {@link AssetChangeDetails}. */
+const DETAILS_SLOTS = {
+  CODE_VERSION: "codeVersion",
+  DEPENDENCIES: "dependencies",
+  PARTITIONS_DEFINITION: "partitionsDefinition",
+  TAGS: "tags",
+  METADATA: "metadata",
+  GROUP: "group",
+  OWNERS: "owners",
+  DESCRIPTION: "description",
+  KINDS: "kinds",
+  AUTOMATION_CONDITION: "automationCondition",
+  FRESHNESS_POLICY: "freshnessPolicy",
+  BACKFILL_POLICY: "backfillPolicy",
+  EXECUTION_TYPE: "executionType",
+} as const satisfies Record<SectionChangeType, keyof AssetChangeDetails>;
 
-/** Every compared change type: where its details go and how it is compared. */
-export const SECTIONS: {
-  [T in SectionChangeType]: {
-    details: keyof AssetChangeDetails;
-    compare: SectionComparator<keyof AssetChangeDetails>;
-  };
-} = {
+/** The details slot of change type `T`. */
+export type DetailsSlot<T extends SectionChangeType> = (typeof DETAILS_SLOTS)[T];
+
+/** One compared change type: the model fields that feed it, where its details go, how it compares. */
+export interface Section<T extends SectionChangeType> {
+  /** The model fields compared (NEW and REMOVED need none). */
+  fields: readonly (keyof Asset)[];
+  details: DetailsSlot<T>;
+  /**
+   * Compares two versions of an asset, given only the fields known on both sides; returns the
+   * details when the change type applies.
+   */
+  compare: (
+    base: Asset,
+    branch: Asset,
+    fields: readonly (keyof Asset)[],
+  ) => NonNullable<AssetChangeDetails[DetailsSlot<T>]> | undefined;
+}
+
+/** Every compared change type: its fields, where its details go and how it is compared. */
+export const SECTIONS: { [T in SectionChangeType]: Section<T> } = {
   CODE_VERSION: {
-    details: "codeVersion",
+    fields: ["codeVersion"],
+    details: DETAILS_SLOTS.CODE_VERSION,
     compare: (a, b) => valueChange(a.codeVersion ?? null, b.codeVersion ?? null),
   },
   DEPENDENCIES: {
-    details: "dependencies",
+    fields: ["dependencies"],
+    details: DETAILS_SLOTS.DEPENDENCIES,
     compare: (a, b) => compareDependencies(a.dependencies ?? [], b.dependencies ?? []),
   },
   PARTITIONS_DEFINITION: {
-    details: "partitionsDefinition",
+    fields: ["partitionsDefinition"],
+    details: DETAILS_SLOTS.PARTITIONS_DEFINITION,
     compare: (a, b) => {
       const old = a.partitionsDefinition ?? null;
       const next = b.partitionsDefinition ?? null;
@@ -92,32 +104,76 @@ export const SECTIONS: {
       };
     },
   },
-  TAGS: { details: "tags", compare: (a, b) => compareTags(a.tags ?? [], b.tags ?? []) },
+  TAGS: {
+    fields: ["tags"],
+    details: DETAILS_SLOTS.TAGS,
+    compare: (a, b) => compareTags(a.tags ?? [], b.tags ?? []),
+  },
   METADATA: {
-    details: "metadata",
+    fields: ["metadata"],
+    details: DETAILS_SLOTS.METADATA,
     compare: (a, b) => compareMetadata(a.metadata ?? [], b.metadata ?? []),
   },
-  GROUP: { details: "group", compare: (a, b) => valueChange(a.group ?? null, b.group ?? null) },
+  GROUP: {
+    fields: ["group"],
+    details: DETAILS_SLOTS.GROUP,
+    compare: (a, b) => valueChange(a.group ?? null, b.group ?? null),
+  },
   OWNERS: {
-    details: "owners",
+    fields: ["owners"],
+    details: DETAILS_SLOTS.OWNERS,
     compare: (a, b) => listChange(a.owners ?? [], b.owners ?? [], ownerKey),
   },
   DESCRIPTION: {
-    details: "description",
+    fields: ["description"],
+    details: DETAILS_SLOTS.DESCRIPTION,
     compare: (a, b) => valueChange(a.description ?? null, b.description ?? null),
   },
   KINDS: {
-    details: "kinds",
+    fields: ["kinds"],
+    details: DETAILS_SLOTS.KINDS,
     compare: (a, b) => listChange(a.kinds ?? [], b.kinds ?? [], (k) => k),
   },
-  AUTOMATION_CONDITION: { details: "automationCondition", compare: fieldsChange },
-  FRESHNESS_POLICY: { details: "freshnessPolicy", compare: fieldsChange },
+  AUTOMATION_CONDITION: {
+    fields: ["automationCondition", "autoMaterializePolicy"],
+    details: DETAILS_SLOTS.AUTOMATION_CONDITION,
+    compare: fieldsChange,
+  },
+  FRESHNESS_POLICY: {
+    fields: ["freshnessPolicy", "legacyFreshnessPolicy"],
+    details: DETAILS_SLOTS.FRESHNESS_POLICY,
+    compare: fieldsChange,
+  },
   BACKFILL_POLICY: {
-    details: "backfillPolicy",
+    fields: ["backfillPolicy"],
+    details: DETAILS_SLOTS.BACKFILL_POLICY,
     compare: (a, b) => valueChange(a.backfillPolicy ?? null, b.backfillPolicy ?? null),
   },
-  EXECUTION_TYPE: { details: "executionType", compare: fieldsChange },
+  EXECUTION_TYPE: {
+    fields: ["isExecutable", "isMaterializable", "isObservable"],
+    details: DETAILS_SLOTS.EXECUTION_TYPE,
+    compare: fieldsChange,
+  },
 };
+
+/**
+ * Compares one change type's section of two versions of an asset and, when it changed, writes
+ * its details into `details`. Fields an input does not carry are left out; returns whether the
+ * change type applies.
+ */
+export function compareSection<T extends SectionChangeType>(
+  section: Section<T>,
+  base: Asset,
+  branch: Asset,
+  details: AssetChangeDetails,
+): boolean {
+  const fields = section.fields.filter((f) => base[f] !== undefined && branch[f] !== undefined);
+  if (fields.length === 0) return false;
+  const result = section.compare(base, branch, fields);
+  if (result === undefined) return false;
+  details[section.details] = result;
+  return true;
+}
 
 /**
  * True when every parent has a known partition mapping on both sides, or when the parent sets

@@ -1,4 +1,4 @@
-import type { AssetChange, ChangeSet } from "../diff/change-set";
+import { type AssetChange, allChangeTypes, type ChangeSet } from "../diff/change-set";
 import type { ChangeType } from "../diff/change-types";
 
 /**
@@ -13,9 +13,5 @@ export function assetsWithChangeTypes(
   types: readonly ChangeType[],
 ): AssetChange[] {
   const wanted = new Set<string>(types);
-  return changeSet.assets.filter(
-    (asset) =>
-      asset.changeTypes.some((t) => wanted.has(t)) ||
-      (asset.extraChangeTypes ?? []).some((t) => wanted.has(t)),
-  );
+  return changeSet.assets.filter((asset) => allChangeTypes(asset).some((t) => wanted.has(t)));
 }

@@ -1,4 +1,9 @@
-import { type AssetChange, assetChangeKind, type ChangeSet } from "../diff/change-set";
+import {
+  type AssetChange,
+  allChangeTypes,
+  assetChangeKind,
+  type ChangeSet,
+} from "../diff/change-set";
 import type { Asset, AssetGraph } from "../model/asset";
 import { assetId, locationLabel } from "../model/key";
 import type { CodeReference } from "../model/metadata";
@@ -109,7 +114,7 @@ export function formatGithubOutputs(
 // --- internal ---
 
 function describe(change: AssetChange): string {
-  const types = [...change.changeTypes, ...(change.extraChangeTypes ?? [])].join(", ");
+  const types = allChangeTypes(change).join(", ");
   const location = locationLabel(change);
   const where = location ? ` (${location})` : "";
   return `${change.key}${where}: ${types}`;

@@ -1,10 +1,12 @@
 import {
   type AssetChange,
+  type AssetChangeKind,
   assetChangeKind,
   type ChangeSet,
   type ChangeSetInput,
   type Limitation,
   type LocationComparison,
+  type LocationStatus,
 } from "../diff/change-set";
 import { type ChangeType, DAGSTER_CHANGE_TYPES, EXTRA_CHANGE_TYPES } from "../diff/change-types";
 import { shownRepository } from "../model/key";
@@ -128,8 +130,7 @@ const SECTION_SHARE = 0.05;
 const LINEAGE_SHARE = 0.25;
 const FULL_REPORT_HINT = "run `asset-diff diff` with `--format json` for the full change set";
 
-type SectionKind = "new" | "removed" | "modified" | "unchanged";
-type Slot = "lineage" | SectionKind | "notCompared" | "limitations";
+type Slot = "lineage" | AssetChangeKind | "notCompared" | "limitations";
 
 const SLOT_ORDER: Slot[] = [
   "lineage",
@@ -140,7 +141,7 @@ const SLOT_ORDER: Slot[] = [
   "notCompared",
   "limitations",
 ];
-const SECTION_PRIORITY: SectionKind[] = ["removed", "new", "modified", "unchanged"];
+const SECTION_PRIORITY: AssetChangeKind[] = ["removed", "new", "modified", "unchanged"];
 const SLOT_NAMES: Record<Slot, string> = {
   lineage: "the lineage picture",
   new: "new assets",
@@ -150,7 +151,7 @@ const SLOT_NAMES: Record<Slot, string> = {
   notCompared: "the code locations not compared",
   limitations: "the fields not compared",
 };
-const SECTION_TITLES: Record<SectionKind, string> = {
+const SECTION_TITLES: Record<AssetChangeKind, string> = {
   new: "New",
   removed: "Removed",
   modified: "Modified",
@@ -176,7 +177,7 @@ const CHANGE_TYPE_LABELS: Record<ChangeType, string> = {
   EXECUTION_TYPE: "execution type (materializable, observable)",
 };
 
-const STATUS_LABELS: Record<LocationComparison["status"], string> = {
+const STATUS_LABELS: Record<LocationStatus, string> = {
   compared: "compared",
   new: "new",
   removed: "removed",
@@ -211,8 +212,8 @@ function resolveOptions(options: MarkdownReportOptions, changeSet: ChangeSet): R
   };
 }
 
-function groupAssets(assets: AssetChange[]): Record<SectionKind, AssetChange[]> {
-  const groups: Record<SectionKind, AssetChange[]> = {
+function groupAssets(assets: AssetChange[]): Record<AssetChangeKind, AssetChange[]> {
+  const groups: Record<AssetChangeKind, AssetChange[]> = {
     new: [],
     removed: [],
     modified: [],
@@ -222,7 +223,7 @@ function groupAssets(assets: AssetChange[]): Record<SectionKind, AssetChange[]> 
   return groups;
 }
 
-function verdict(changeSet: ChangeSet, groups: Record<SectionKind, AssetChange[]>): string {
+function verdict(changeSet: ChangeSet, groups: Record<AssetChangeKind, AssetChange[]>): string {
   const { assets } = changeSet.summary;
   const notCompared = skippedLocations(changeSet.locations).length;
   const caveats = [
@@ -330,7 +331,7 @@ interface Section {
 }
 
 function assetSection(
-  kind: SectionKind,
+  kind: AssetChangeKind,
   assets: AssetChange[],
   budget: number,
   o: Resolved,
@@ -363,11 +364,11 @@ function assetSection(
 
 /** The room held back for each asset section: its frame, and its first assets up to `share`. */
 function sectionReserves(
-  groups: Record<SectionKind, AssetChange[]>,
+  groups: Record<AssetChangeKind, AssetChange[]>,
   share: number,
   o: Resolved,
-): Record<SectionKind, number> {
-  const reserve = (kind: SectionKind) => {
+): Record<AssetChangeKind, number> {
+  const reserve = (kind: AssetChangeKind) => {
     if (groups[kind].length === 0) return 0;
     let size = 0;
     for (const asset of groups[kind]) {
@@ -385,7 +386,7 @@ function sectionReserves(
   };
 }
 
-function sum(reserves: Record<SectionKind, number>): number {
+function sum(reserves: Record<AssetChangeKind, number>): number {
   return reserves.new + reserves.removed + reserves.modified + reserves.unchanged;
 }
 
@@ -411,7 +412,7 @@ function truncationNotice(omittedAssets: number, left: string[]): string | undef
   return `> [!NOTE]\n> This report is shortened to fit in a comment: ${parts.join("; ")}.`;
 }
 
-function assetEntry(asset: AssetChange, kind: SectionKind, o: Resolved): string {
+function assetEntry(asset: AssetChange, kind: AssetChangeKind, o: Resolved): string {
   const name = code(shortenKey(asset.key));
   const head = [kind === "modified" ? `**${name}**` : name];
   if (o.showLocation) head.push(locationText(asset));

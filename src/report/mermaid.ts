@@ -1,4 +1,9 @@
-import { type AssetChange, assetChangeKind, type ChangeSet } from "../diff/change-set";
+import {
+  type AssetChange,
+  type AssetChangeKind,
+  assetChangeKind,
+  type ChangeSet,
+} from "../diff/change-set";
 import { compareStrings } from "../model/key";
 import { plural } from "../text";
 
@@ -18,7 +23,7 @@ export interface LineageOptions {
 }
 
 /** How an asset in the lineage picture changed; `neighbour` is an unchanged direct neighbour. */
-export type LineageNodeKind = "new" | "removed" | "modified" | "neighbour";
+export type LineageNodeKind = Exclude<AssetChangeKind, "unchanged"> | "neighbour";
 
 /** How a link in the lineage picture changed: a dependency `added`, `removed`, or `kept`. */
 export type LineageEdgeKind = "added" | "removed" | "kept";

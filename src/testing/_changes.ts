@@ -1,9 +1,8 @@
-import type { AssetChange, ChangeSet } from "../diff/change-set";
+import { type AssetChange, allChangeTypes, type ChangeSet } from "../diff/change-set";
 import {
+  CHANGE_TYPES,
   type ChangeType,
   type ChangeTypeMode,
-  DAGSTER_CHANGE_TYPES,
-  EXTRA_CHANGE_TYPES,
   isDagsterChangeType,
   isExtraChangeType,
 } from "../diff/change-types";
@@ -150,15 +149,13 @@ export function compareChanges(
 /** Change types in the canonical order: Dagster's, then the extra ones. */
 export function canonicalOrder(types: Iterable<ChangeType>): ChangeType[] {
   const set = new Set(types);
-  return ORDER.filter((t) => set.has(t));
+  return CHANGE_TYPES.filter((t) => set.has(t));
 }
 
 // --- internal ---
 
-const ORDER: readonly ChangeType[] = [...DAGSTER_CHANGE_TYPES, ...EXTRA_CHANGE_TYPES];
-
 function typesOf(change: AssetChange): ChangeType[] {
-  return canonicalOrder([...change.changeTypes, ...(change.extraChangeTypes ?? [])]);
+  return canonicalOrder(allChangeTypes(change));
 }
 
 function sameTypes(a: readonly ChangeType[], b: readonly ChangeType[]): boolean {
@@ -174,7 +171,7 @@ function checkTypes(written: string, types: unknown, mode: ChangeTypeMode): Chan
   for (const type of types as unknown[]) {
     if (typeof type !== "string" || !(isDagsterChangeType(type) || isExtraChangeType(type))) {
       throw new UsageError(
-        `${JSON.stringify(type)} (expected for ${JSON.stringify(written)}) is not a change type; the change types are ${ORDER.join(", ")}`,
+        `${JSON.stringify(type)} (expected for ${JSON.stringify(written)}) is not a change type; the change types are ${CHANGE_TYPES.join(", ")}`,
       );
     }
     if (mode === "dagster" && !isDagsterChangeType(type)) {

@@ -1,4 +1,4 @@
-import type { ChangeSet } from "../diff/change-set";
+import type { ChangeSet, MissingLocationsMode } from "../diff/change-set";
 import type { ChangeType, ChangeTypeMode } from "../diff/change-types";
 import { type DiffOptions, diffAssetGraphs } from "../diff/diff";
 import { UsageError } from "../errors";
@@ -40,7 +40,7 @@ export interface AssetChangesOptions {
    * A code location in the base but not in the received graph: `skip` (default, as Dagster) or
    * `removed` (each of its assets is REMOVED).
    */
-  missingLocations?: "skip" | "removed";
+  missingLocations?: MissingLocationsMode;
 }
 
 /**
