@@ -51,7 +51,11 @@ const pathChange = z.object({
   value: jsonValue.exactOptional(),
 });
 
-/** Details of one asset's changes. */
+/**
+ * Details of one asset's changes.
+ *
+ * @internal Exported for the type test that pins it to the `AssetChangeDetails` type.
+ */
 export const assetChangeDetailsSchema = z.object({
   codeVersion: valueChange(z.string().nullable()).exactOptional(),
   dependencies: z
@@ -129,7 +133,11 @@ export const assetChangeDetailsSchema = z.object({
   ).exactOptional(),
 });
 
-/** One asset of a change set. */
+/**
+ * One asset of a change set.
+ *
+ * @internal Exported for the type test that pins it to the `AssetChange` type.
+ */
 export const assetChangeSchema = z.object({
   key: z.string(),
   path: z.array(z.string()),

@@ -59,7 +59,7 @@ const DETAILS_SLOTS = {
 } as const satisfies Record<SectionChangeType, keyof AssetChangeDetails>;
 
 /** The details slot of change type `T`. */
-export type DetailsSlot<T extends SectionChangeType> = (typeof DETAILS_SLOTS)[T];
+type DetailsSlot<T extends SectionChangeType> = (typeof DETAILS_SLOTS)[T];
 
 /** One compared change type: the model fields that feed it, where its details go, how it compares. */
 export interface Section<T extends SectionChangeType> {

@@ -11,7 +11,7 @@ const GITLAB_UTC = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?) UTC$/;
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
 
 /** The canonical form of a timestamp text, or `null` when it is not one (or has no zone). */
-export function canonicalTimestamp(text: string): string | null {
+function canonicalTimestamp(text: string): string | null {
   const gitlab = GITLAB_UTC.exec(text);
   const iso = gitlab ? `${gitlab[1]}T${gitlab[2]}Z` : text;
   if (!ISO_WITH_ZONE.test(iso)) return null;

@@ -135,7 +135,11 @@ export function parseBranchDeploymentState(
 const text = z.string();
 const nullableText = z.string().nullable();
 
-/** The zod schema of {@link BranchDeploymentState}. */
+/**
+ * The zod schema of {@link BranchDeploymentState}.
+ *
+ * @internal Exported for the type test that pins it to the type.
+ */
 export const branchDeploymentStateSchema = z.object({
   formatVersion: z.literal(BRANCH_DEPLOYMENT_STATE_VERSION),
   name: text,

@@ -4,7 +4,8 @@ import {
   type FetchDagsterAssetGraphOptions,
   fetchDagsterAssetGraph,
 } from "./dagster-graphql/client";
-import { looksLikeDagsterGraphql, parseDagsterGraphql } from "./dagster-graphql/parse";
+import { looksLikeDagsterGraphql } from "./dagster-graphql/envelope";
+import { parseDagsterGraphql } from "./dagster-graphql/parse";
 import { looksLikeDbtManifest, parseDbtManifest } from "./dbt/parse";
 import { looksLikeDgListDefs, parseDgListDefs } from "./dg/parse";
 import { parseJsonText } from "./json";

@@ -18,7 +18,7 @@ const keyPath = z
   .array(z.string())
   .min(1)
   .meta({ id: "KeyPath", description: 'An asset key path, e.g. ["marts", "fct_revenue"]' });
-export const tagSchema = z.object({ key: z.string(), value: z.string() }).meta({ id: "Tag" });
+const tagSchema = z.object({ key: z.string(), value: z.string() }).meta({ id: "Tag" });
 
 const tableColumn = z
   .object({

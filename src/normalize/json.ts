@@ -1,5 +1,5 @@
 /** Deepest nesting accepted inside a JSON value (metadata, opaque values). */
-export const MAX_JSON_DEPTH = 512;
+const MAX_JSON_DEPTH = 512;
 
 /**
  * Checks a value is plain JSON, and tells whether it holds objects without a prototype (which

@@ -88,18 +88,8 @@ export function normalizeValidated(graph: AssetGraph, options: NormalizeOptions 
   return result;
 }
 
-/**
- * True when `graph` is the result of {@link normalize} (and so needs no second pass).
- *
- * @example
- * isNormalized(normalize(graph)); // true
- */
-export function isNormalized(graph: AssetGraph): boolean {
-  return normalizedGraphs.has(graph);
-}
-
 /** A short human description of an asset's identity, for messages. */
-export function describeAsset(asset: Pick<Asset, "key" | "codeLocation" | "repository">): string {
+function describeAsset(asset: Pick<Asset, "key" | "codeLocation" | "repository">): string {
   const location = locationLabel(asset);
   const where = location === null ? "" : ` in ${location}`;
   return `asset ${JSON.stringify(keyToString(asset.key))}${where}`;
@@ -243,7 +233,7 @@ function normalizeMetadata(entries: readonly MetadataEntry[], report: Report): M
  * @example
  * normalizeMetadataValue({ type: "int", value: "42" }, reportIssue); // { type: "int", value: 42 }
  */
-export function normalizeMetadataValue(value: MetadataValue, report: Report): MetadataValue {
+function normalizeMetadataValue(value: MetadataValue, report: Report): MetadataValue {
   switch (value.type) {
     case "json": {
       const json = checkedJson(value.value, report);

@@ -24,7 +24,7 @@ export interface DetailStyle {
 }
 
 /** A plain-text style. */
-export const PLAIN_STYLE: DetailStyle = { value: (text) => text, maxValueLength: 80 };
+const PLAIN_STYLE: DetailStyle = { value: (text) => text, maxValueLength: 80 };
 
 type DetailRenderers = {
   [K in keyof AssetChangeDetails]-?: (

@@ -23,13 +23,13 @@ export interface LineageOptions {
 }
 
 /** How an asset in the lineage picture changed; `neighbour` is an unchanged direct neighbour. */
-export type LineageNodeKind = Exclude<AssetChangeKind, "unchanged"> | "neighbour";
+type LineageNodeKind = Exclude<AssetChangeKind, "unchanged"> | "neighbour";
 
 /** How a link in the lineage picture changed: a dependency `added`, `removed`, or `kept`. */
-export type LineageEdgeKind = "added" | "removed" | "kept";
+type LineageEdgeKind = "added" | "removed" | "kept";
 
 /** One asset of the lineage picture, with its generated Mermaid id. */
-export interface LineageNode {
+interface LineageNode {
   /** A generated, Mermaid-safe id: `n0`, `n1`, … in key order. */
   id: string;
   /** The key, `/`-joined. */
@@ -38,7 +38,7 @@ export interface LineageNode {
 }
 
 /** One link of the lineage picture, from upstream to downstream (node ids). */
-export interface LineageEdge {
+interface LineageEdge {
   from: string;
   to: string;
   kind: LineageEdgeKind;
@@ -65,7 +65,7 @@ export interface LineageGraph {
  * @example
  * LINEAGE_STYLES.new; // "fill:#dafbe1,stroke:#1a7f37,stroke-width:2px,color:#1f2328"
  */
-export const LINEAGE_STYLES: Readonly<Record<LineageNodeKind | "note", string>> = {
+const LINEAGE_STYLES: Readonly<Record<LineageNodeKind | "note", string>> = {
   new: "fill:#dafbe1,stroke:#1a7f37,stroke-width:2px,color:#1f2328",
   removed: "fill:#ffebe9,stroke:#cf222e,stroke-width:2px,stroke-dasharray:5 3,color:#1f2328",
   modified: "fill:#fff8c5,stroke:#9a6700,stroke-width:2px,color:#1f2328",
@@ -224,7 +224,7 @@ export function mermaidOfGraph(graph: LineageGraph, options: LineageOptions = {}
  * @example
  * mermaidLabel('say "hi" <b>'); // "say #quot;hi#quot; #lt;b#gt;"
  */
-export function mermaidLabel(text: string): string {
+function mermaidLabel(text: string): string {
   let out = "";
   for (const char of text) {
     const code = char.codePointAt(0) as number;

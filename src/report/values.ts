@@ -5,7 +5,7 @@ import type { MetadataValue } from "../model/metadata";
 import { plural } from "../text";
 
 /** Longest rendering of a single value before it is shortened with `…`. */
-export const MAX_VALUE_LENGTH = 80;
+const MAX_VALUE_LENGTH = 80;
 
 /**
  * Shortens text to `max` characters (code points), marking the cut with `…`.

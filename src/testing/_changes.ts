@@ -147,7 +147,7 @@ export function compareChanges(
 }
 
 /** Change types in the canonical order: Dagster's, then the extra ones. */
-export function canonicalOrder(types: Iterable<ChangeType>): ChangeType[] {
+function canonicalOrder(types: Iterable<ChangeType>): ChangeType[] {
   const set = new Set(types);
   return CHANGE_TYPES.filter((t) => set.has(t));
 }

@@ -126,7 +126,7 @@ export const arbGraph: fc.Arbitrary<AssetGraph> = fc
   .map((assets) => ({ assets }));
 
 /** A random permutation of a list, driven by fast-check's random source. */
-export function shuffled<T>(items: readonly T[], random: (n: number) => number): T[] {
+function shuffled<T>(items: readonly T[], random: (n: number) => number): T[] {
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = random(i + 1);

@@ -5,7 +5,7 @@ import { buildSchema, type GraphQLSchema } from "graphql";
 import { createHandler } from "graphql-http";
 
 /** A request the test server received. */
-export interface ReceivedRequest {
+interface ReceivedRequest {
   headers: IncomingMessage["headers"];
   body: string;
 }

@@ -58,7 +58,7 @@ export async function schemasOf(engine: SqlEngine): Promise<string[]> {
 }
 
 /** The columns of a table: name and type, in order. */
-export async function columnsOf(
+async function columnsOf(
   engine: SqlEngine,
   schema: string,
   table: string,
@@ -72,7 +72,7 @@ export async function columnsOf(
 }
 
 /** The rows of a table as JSON texts, sorted, so that two tables compare with `toEqual`. */
-export async function rowsOf(engine: SqlEngine, schema: string, table: string): Promise<string[]> {
+async function rowsOf(engine: SqlEngine, schema: string, table: string): Promise<string[]> {
   const q = `${quoteIdentifier(engine.dialect, schema)}.${quoteIdentifier(engine.dialect, table)}`;
   const rows = await engine.query(`SELECT * FROM ${q}`);
   return rows.map((row) => JSON.stringify(row)).sort();
@@ -85,7 +85,7 @@ export const PRODUCTION = "analytics";
 export const AWKWARD_TABLE = 'we"ird; table';
 
 /** Creates the production schema: typed columns, rows, a primary key, an awkward table, a view. */
-export async function createProduction(engine: SqlEngine): Promise<void> {
+async function createProduction(engine: SqlEngine): Promise<void> {
   const q = (name: string) => quoteIdentifier(engine.dialect, name);
   await runAll(engine, [
     `CREATE SCHEMA ${q(PRODUCTION)}`,

@@ -132,14 +132,6 @@ export function closed(
   return payload;
 }
 
-/** The real `reopened` example at another head and time. */
-export function reopened(head: string, at: string): GitHubPullRequestPayload {
-  const payload = githubExample("reopened");
-  payload.pull_request.head.sha = head;
-  payload.pull_request.updated_at = at;
-  return payload;
-}
-
 /**
  * An `edited` event that changed the base branch, made from the real `opened` example: `action`,
  * `changes.base` (GitHub's documented shape: `{ ref: { from }, sha: { from } }`),

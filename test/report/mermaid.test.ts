@@ -4,7 +4,7 @@ import { diffAssetGraphs } from "../../src/diff/diff";
 import { loadAssetGraph } from "../../src/load/index";
 import { withLineage } from "../../src/policies/lineage";
 import { renderMarkdown } from "../../src/report/markdown";
-import { lineageGraph, mermaidLabel, renderLineageMermaid } from "../../src/report/mermaid";
+import { lineageGraph, renderLineageMermaid } from "../../src/report/mermaid";
 import { AWKWARD_KEYS, change, changeSetOf, generatedChangeSet } from "./change-set-builders";
 import { loadMermaidParser, type MermaidParser } from "./mermaid-parser";
 
@@ -153,12 +153,19 @@ describe("renderLineageMermaid", () => {
       );
     }
     expect(labels(text).some((l) => l.endsWith(" __proto__"))).toBe(true);
-    expect(mermaidLabel('say "hi" <b>')).toBe("say #quot;hi#quot; #lt;b#gt;");
-    expect(mermaidLabel("a#b&c`d|e[f]g{h}i;j%k:l\\m")).toBe(
+  });
+
+  test.each([
+    ['say "hi" <b>', "say #quot;hi#quot; #lt;b#gt;"],
+    [
+      "a#b&c`d|e[f]g{h}i;j%k:l\\m",
       "a#35;b#38;c#96;d#124;e#91;f#93;g#123;h#125;i#59;j#37;k#58;l#92;m",
-    );
-    expect(mermaidLabel("line\nbreak\ttab")).toBe("line break tab");
-    expect(mermaidLabel("ünïcödé 日本語 🚀")).toBe("ünïcödé 日本語 🚀");
+    ],
+    ["line\nbreak\ttab", "line break tab"],
+    ["ünïcödé 日本語 🚀", "ünïcödé 日本語 🚀"],
+  ])("writes the key %j as the label %j", (key, label) => {
+    const text = renderLineageMermaid(changeSetOf([change(key, ["TAGS"], { path: [key] })]));
+    expect(labels(text)).toEqual([`~ ${label}`]);
   });
 
   test("shortens long labels, keeping the end of the key", () => {

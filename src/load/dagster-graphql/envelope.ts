@@ -19,7 +19,7 @@ import type { IssueReport } from "./metadata";
 import type { LocatedNode } from "./node";
 
 /** The GraphQL root fields asset-diff reads asset nodes from. */
-export const DAGSTER_GRAPHQL_ROOT_FIELDS = [
+const DAGSTER_GRAPHQL_ROOT_FIELDS = [
   "workspaceOrError",
   "repositoriesOrError",
   "repositoryOrError",

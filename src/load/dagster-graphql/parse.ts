@@ -12,8 +12,6 @@ import { locateAssetNodes } from "./envelope";
 import type { IssueReport } from "./metadata";
 import { assetFromNode } from "./node";
 
-export { DAGSTER_GRAPHQL_ROOT_FIELDS, looksLikeDagsterGraphql } from "./envelope";
-
 /** Options of {@link parseDagsterGraphql}. */
 export interface ParseDagsterGraphqlOptions {
   /** Names the input in error messages, e.g. a file name. */

@@ -42,7 +42,7 @@ export const gqlTableSchema = z.object({
  * the fields of their own `__typename` only ({@link gqlMetadataEntryOf}), which keeps large
  * responses fast.
  */
-export const gqlMetadataEntry = z.looseObject({
+const gqlMetadataEntry = z.looseObject({
   __typename: str.exactOptional(),
   label: str,
   description: nullableStr.exactOptional(),
@@ -115,7 +115,7 @@ export function gqlMetadataEntryOf(
 const partitionMapping = z.object({ className: str, description: str });
 
 /** `PartitionDefinition`, kept loose so that newer fields survive into opaque values. */
-export const gqlPartitionDefinition = z.looseObject({
+const gqlPartitionDefinition = z.looseObject({
   type: str.exactOptional(),
   description: str.exactOptional(),
   name: nullableStr.exactOptional(),
@@ -223,7 +223,7 @@ export const gqlAssetNode = z.object({
 export type GqlAssetNode = z.output<typeof gqlAssetNode>;
 
 /** A `PythonError`-like union member. */
-export const gqlErrorMember = z.looseObject({
+const gqlErrorMember = z.looseObject({
   __typename: str.exactOptional(),
   message: str.exactOptional(),
   className: nullableStr.exactOptional(),

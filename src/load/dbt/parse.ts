@@ -52,7 +52,7 @@ export interface ParseDbtManifestOptions {
  * @example
  * parseDbtManifest(manifest).source?.format === DBT_MANIFEST_FORMAT; // true
  */
-export const DBT_MANIFEST_FORMAT = "dbt-manifest";
+const DBT_MANIFEST_FORMAT = "dbt-manifest";
 
 /**
  * Reads a dbt `manifest.json` (schema v7 to v12; older ones where they agree) into the asset graph

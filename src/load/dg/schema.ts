@@ -24,18 +24,18 @@ const str = z.string();
 const nullableStr = z.string().nullable();
 
 /** A tag: a `"key"="value"` string (2025), a `{key, value}` object (newest), or a `[key, value]` pair. */
-export const dgTagSchema = z.union([str, z.object({ key: str, value: str }), z.tuple([str, str])], {
+const dgTagSchema = z.union([str, z.object({ key: str, value: str }), z.tuple([str, str])], {
   error: 'expected a "key"="value" string or a {key, value} object',
 });
 
 /** An owner: an email or `team:name` string (2025), or an `{email}` / `{team}` object (newest). */
-export const dgOwnerSchema = z.union(
+const dgOwnerSchema = z.union(
   [str, z.looseObject({ email: str.exactOptional(), team: str.exactOptional() })],
   { error: "expected an email or team:name string, or an {email} or {team} object" },
 );
 
 /** An automation condition: its label (2025), or `{label, expanded_label}` (newest); null for none. */
-export const dgAutomationConditionSchema = z
+const dgAutomationConditionSchema = z
   .union(
     [
       str,

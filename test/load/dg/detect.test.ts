@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { looksLikeDagsterGraphql } from "../../../src/load/dagster-graphql/parse";
+import { looksLikeDagsterGraphql } from "../../../src/load/dagster-graphql/envelope";
 import { looksLikeDgListDefs } from "../../../src/load/dg/parse";
 import { looksLikeSnapshot } from "../../../src/load/snapshot/snapshot";
 
