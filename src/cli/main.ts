@@ -1,8 +1,6 @@
 import { parseArgs } from "node:util";
 import packageJson from "../../package.json" with { type: "json" };
-import { MISSING_LOCATIONS_MODES } from "../diff/change-set";
 import {
-  CHANGE_TYPE_MODES,
   CHANGE_TYPES,
   type ChangeType,
   type ChangeTypeMode,
@@ -11,12 +9,7 @@ import {
 } from "../diff/change-types";
 import { diffAssetGraphs } from "../diff/diff";
 import { isAssetDiffError, OutputWriteError, UsageError } from "../errors";
-import {
-  INPUT_FORMATS,
-  type InputFormat,
-  type LoadAssetGraphOptions,
-  loadAssetGraph,
-} from "../load/index";
+import { type LoadAssetGraphOptions, loadAssetGraph } from "../load/index";
 import { serializeSnapshot } from "../load/snapshot/snapshot";
 import type { AssetGraph } from "../model/asset";
 import { DEFAULT_REPOSITORY } from "../model/key";
@@ -26,8 +19,21 @@ import { renderJson } from "../report/json";
 import { renderMarkdown } from "../report/markdown";
 import { renderText } from "../report/text";
 import { plural } from "../text";
+import { EXIT_CODES } from "./exit-codes";
 import { publishToGithub } from "./github";
+import { commandHelp, globalHelp } from "./help";
+import {
+  COMMANDS,
+  type CommandName,
+  DIFF_OPTIONS,
+  isCommandName,
+  parseSpec,
+  SHARED_OPTIONS,
+  SNAPSHOT_OPTIONS,
+} from "./options";
 import { writeFileAtomic } from "./write-file";
+
+export { EXIT_CODES };
 
 /** What the CLI reads from and writes to; injectable for tests. */
 export interface CliIo {
@@ -39,63 +45,8 @@ export interface CliIo {
   fetch?: typeof globalThis.fetch;
 }
 
-/** Exit codes of the CLI. */
-export const EXIT_CODES = {
-  /** Success. */
-  ok: 0,
-  /** A `--fail-on` policy failed (the report was still written). */
-  policy: 1,
-  /** Bad usage or bad input. */
-  usage: 2,
-  /** A bug in asset-diff. */
-  internal: 70,
-} as const;
-
-const OUTPUT_FORMATS = ["text", "json", "markdown"] as const;
-type OutputFormat = (typeof OUTPUT_FORMATS)[number];
-
-/** The CLI's help text. */
-export const USAGE = `asset-diff ${packageJson.version}: compare Dagster-style asset graphs between production and a branch
-
-Usage:
-  asset-diff diff <base> <branch> [options]   report what the branch changes
-  asset-diff snapshot <source> [options]      write a source as an asset-diff snapshot
-
-  <base>, <branch>, <source>: a file (Dagster GraphQL response, asset-diff snapshot,
-  dg list defs --json output), - for stdin, or the URL of a Dagster GraphQL endpoint
-  (http://localhost:3000/graphql, https://ORG.dagster.cloud/DEPLOYMENT/graphql; the
-  Dagster+ token is read from DAGSTER_CLOUD_API_TOKEN).
-
-Options of diff:
-  --format text|json|markdown   output format (default: text); markdown is a pull-request comment
-  --code-location NAME          compare only this code location, as Dagster's differ does
-  --change-types dagster|all    Dagster's seven change types only, or also the extra ones (default: all)
-  --include-unchanged           list unchanged assets too
-  --missing-locations skip|removed
-                                a code location only in the base: list it as not compared
-                                (default, as Dagster) or report its assets as REMOVED
-  --fail-on TYPES               exit 1 (after writing the report) when an asset has one of these
-                                change types, e.g. REMOVED,PARTITIONS_DEFINITION
-  --report-id ID                names the Markdown report's marker comment (one comment per ID)
-
-Under GitHub Actions (GITHUB_ACTIONS=true), diff also appends the Markdown report to the job
-summary, sets step outputs (has-changes, new, removed, modified, unchanged, change-types,
-summary, failed) and annotates changed assets at their definitions.
-
-Options of both:
-  --input-format FORMAT         auto (default), ${Object.keys(INPUT_FORMATS).join(", ")}
-  --default-location NAME       code location of assets whose input names none (dg, dbt)
-  --default-repository NAME     their repository (default ${DEFAULT_REPOSITORY} with --default-location)
-  --timeout SECONDS             per request to a URL (default 60)
-  --retries N                   retries of a URL after network errors and HTTP 5xx (default 3)
-  --output FILE, -o FILE        write to FILE (atomically) instead of stdout
-  --help, -h                    show this help
-  --version, -v                 show the version
-
-Colours: on a terminal, unless NO_COLOR is set; FORCE_COLOR=1 forces them, FORCE_COLOR=0 turns them off.
-
-Exit codes: 0 success, 1 a --fail-on policy failed, 2 bad usage or input, 70 internal error.
-`;
+/** The global help (`asset-diff --help`), generated from the commands' option tables. */
+export const USAGE = globalHelp();
 
 /**
  * Runs the CLI with the given arguments (without `node` and the script) and returns the exit
@@ -128,58 +79,68 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
 
 async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+  if (command === undefined) {
     io.stdout.write(USAGE);
-    return command === undefined ? EXIT_CODES.usage : EXIT_CODES.ok;
+    return EXIT_CODES.usage;
   }
-  if (command === "--version" || command === "-v") {
-    io.stdout.write(`${packageJson.version}\n`);
+  if (command === "--help" || command === "-h" || command === "help") {
+    const [name] = rest;
+    if (name === undefined) io.stdout.write(USAGE);
+    else if (isCommandName(name)) io.stdout.write(commandHelp(name));
+    else throw unknownCommand(name);
     return EXIT_CODES.ok;
   }
+  if (command === "--version" || command === "-v") return version(io);
   if (command === "diff") return diffCommand(rest, io);
   if (command === "snapshot") return snapshotCommand(rest, io);
-  throw new UsageError(
-    `unknown command ${JSON.stringify(command)}; the commands are diff and snapshot`,
-  );
+  throw unknownCommand(command);
 }
 
-/** Options every command that reads sources takes. */
-const SOURCE_OPTIONS = {
-  "input-format": { type: "string" },
-  "default-location": { type: "string" },
-  "default-repository": { type: "string" },
-  timeout: { type: "string" },
-  retries: { type: "string" },
-  output: { type: "string", short: "o" },
-  help: { type: "boolean", short: "h" },
-} as const;
+function unknownCommand(name: string): UsageError {
+  const names = Object.keys(COMMANDS).join(" and ");
+  return new UsageError(`unknown command ${JSON.stringify(name)}; the commands are ${names}`);
+}
 
-async function diffCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, {
-    ...SOURCE_OPTIONS,
-    format: { type: "string" },
-    "code-location": { type: "string" },
-    "change-types": { type: "string" },
-    "include-unchanged": { type: "boolean" },
-    "missing-locations": { type: "string" },
-    "fail-on": { type: "string" },
-    "report-id": { type: "string" },
-  });
+function version(io: CliIo): number {
+  io.stdout.write(`${packageJson.version}\n`);
+  return EXIT_CODES.ok;
+}
+
+/** `--help` and `--version`, which every command takes: the exit code when one was given. */
+function helpOrVersion(
+  command: CommandName,
+  values: { help?: boolean | undefined; version?: boolean | undefined },
+  io: CliIo,
+): number | undefined {
   if (values.help) {
-    io.stdout.write(USAGE);
+    io.stdout.write(commandHelp(command));
     return EXIT_CODES.ok;
   }
+  if (values.version) return version(io);
+  return undefined;
+}
+
+async function diffCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, parseSpec(DIFF_OPTIONS));
+  const early = helpOrVersion("diff", values, io);
+  if (early !== undefined) return early;
   if (positionals.length !== 2) {
     throw new UsageError(`diff takes two inputs, <base> and <branch>; got ${positionals.length}`);
   }
   const [basePath, branchPath] = positionals as [string, string];
   if (basePath === "-" && branchPath === "-")
     throw new UsageError("only one of <base> and <branch> can be - (stdin)");
-  const format = oneOf<OutputFormat>("--format", values.format, OUTPUT_FORMATS) ?? "text";
-  const changeTypes =
-    oneOf<ChangeTypeMode>("--change-types", values["change-types"], CHANGE_TYPE_MODES) ?? "all";
-  const missingLocations =
-    oneOf("--missing-locations", values["missing-locations"], MISSING_LOCATIONS_MODES) ?? "skip";
+  const format = oneOf("--format", values.format, DIFF_OPTIONS.format.choices);
+  const changeTypes = oneOf(
+    "--change-types",
+    values["change-types"],
+    DIFF_OPTIONS["change-types"].choices,
+  );
+  const missingLocations = oneOf(
+    "--missing-locations",
+    values["missing-locations"],
+    DIFF_OPTIONS["missing-locations"].choices,
+  );
   const codeLocation = values["code-location"];
   if (codeLocation !== undefined && codeLocation === "")
     throw new UsageError("--code-location needs a name");
@@ -271,11 +232,9 @@ export function useColor(io: Pick<CliIo, "stdout" | "env">): boolean {
 }
 
 async function snapshotCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, SOURCE_OPTIONS);
-  if (values.help) {
-    io.stdout.write(USAGE);
-    return EXIT_CODES.ok;
-  }
+  const { values, positionals } = parse(args, parseSpec(SNAPSHOT_OPTIONS));
+  const early = helpOrVersion("snapshot", values, io);
+  if (early !== undefined) return early;
   if (positionals.length !== 1)
     throw new UsageError(`snapshot takes one <source>; got ${positionals.length}`);
   const graph = await loadAssetGraph(positionals[0] as string, {
@@ -287,7 +246,7 @@ async function snapshotCommand(args: readonly string[], io: CliIo): Promise<numb
 }
 
 type SourceValues = {
-  "input-format"?: string | undefined;
+  "input-format": string;
   "default-location"?: string | undefined;
   "default-repository"?: string | undefined;
   timeout?: string | undefined;
@@ -295,9 +254,8 @@ type SourceValues = {
 };
 
 function sourceOptions(values: SourceValues, io: CliIo): LoadAssetGraphOptions {
-  const formats = ["auto", ...Object.keys(INPUT_FORMATS)] as (InputFormat | "auto")[];
   const options: LoadAssetGraphOptions = {
-    format: oneOf("--input-format", values["input-format"], formats) ?? "auto",
+    format: oneOf("--input-format", values["input-format"], SHARED_OPTIONS["input-format"].choices),
     stdin: io.stdin,
     env: io.env,
   };
@@ -335,7 +293,10 @@ async function emit(io: CliIo, output: string | undefined, text: string): Promis
   }
 }
 
-type OptionSpec = Record<string, { type: "string" | "boolean"; short?: string }>;
+type OptionSpec = Record<
+  string,
+  { readonly type: "string" | "boolean"; readonly short?: string; readonly default?: string }
+>;
 
 function parse<T extends OptionSpec>(args: readonly string[], options: T) {
   try {
@@ -348,12 +309,7 @@ function parse<T extends OptionSpec>(args: readonly string[], options: T) {
   }
 }
 
-function oneOf<T extends string>(
-  flag: string,
-  value: string | undefined,
-  allowed: readonly T[],
-): T | undefined {
-  if (value === undefined) return undefined;
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new UsageError(
     `${flag} must be one of ${allowed.join(", ")}; got ${JSON.stringify(value)}`,

@@ -1,0 +1,137 @@
+import packageJson from "../../package.json" with { type: "json" };
+import { INPUT_FORMATS } from "../load/index";
+import { EXIT_CODE_MEANINGS, EXIT_CODES } from "./exit-codes";
+import { COMMANDS, type CommandName, type OptionTable, optionFlags } from "./options";
+
+/** The width the help keeps within. */
+const WIDTH = 100;
+/** Where an option's help starts. */
+const OPTION_COLUMN = 32;
+/** Where a command's summary starts in the global help. */
+const COMMAND_COLUMN = 46;
+/** Joins words that the help must not break apart; a space once wrapped. */
+const GLUE = "\u00a0";
+
+/** `asset-diff --help`: the commands, and what they share (inputs, colours, exit codes). */
+export function globalHelp(): string {
+  const commands = Object.entries(COMMANDS).map(
+    ([name, command]) => [usageLine(name, command.inputs), command.summary] as const,
+  );
+  const inputs = [...new Set(Object.values(COMMANDS).flatMap((c) => c.inputs))];
+  const exitCodes = (Object.keys(EXIT_CODES) as (keyof typeof EXIT_CODES)[])
+    .map((name) => `${EXIT_CODES[name]} ${EXIT_CODE_MEANINGS[name]}`)
+    .join(", ");
+  return [
+    `asset-diff ${packageJson.version}: compare Dagster-style asset graphs between production and a branch`,
+    "",
+    "Usage:",
+    ...columns(
+      [
+        ...commands,
+        [
+          "asset-diff help [<command>]",
+          "show this help, or the command's usage and options (also --help, -h, <command> --help)",
+        ],
+        ["asset-diff --version, -v", "show the version"],
+      ],
+      COMMAND_COLUMN,
+    ),
+    "",
+    ...paragraph(inputsNote(inputs), "  "),
+    "",
+    ...paragraph(
+      "Colours: on a terminal, unless NO_COLOR is set; FORCE_COLOR=1 forces them on, FORCE_COLOR=0 off.",
+    ),
+    "",
+    ...paragraph(`Exit codes: ${exitCodes}.`),
+    "",
+  ].join("\n");
+}
+
+/** `asset-diff <command> --help`: its usage line and every option of its table. */
+export function commandHelp(name: CommandName): string {
+  const command = COMMANDS[name];
+  const notes = COMMAND_NOTES[name];
+  return [
+    `asset-diff ${name}: ${command.summary}`,
+    "",
+    `Usage: ${usageLine(name, command.inputs)}`,
+    "",
+    ...paragraph(inputsNote(command.inputs), "  "),
+    "",
+    "Options:",
+    ...optionLines(command.options),
+    "",
+    ...notes.flatMap((note) => [...paragraph(note), ""]),
+  ].join("\n");
+}
+
+// --- internal ---
+
+/** What the help of a command says after its options. */
+const COMMAND_NOTES: Record<CommandName, readonly string[]> = {
+  diff: [
+    "Under GitHub Actions (GITHUB_ACTIONS=true), diff also appends the Markdown report to the job summary, sets step outputs (has-changes, new, removed, modified, unchanged, change-types, summary, failed) and annotates changed assets at their definitions.",
+  ],
+  snapshot: [],
+};
+
+function usageLine(name: string, inputs: readonly string[]): string {
+  return `asset-diff ${name} ${inputs.join(" ")} [options]`;
+}
+
+function inputsNote(inputs: readonly string[]): string {
+  const formats = Object.values(INPUT_FORMATS)
+    .map((f) => f.label.replaceAll(" ", GLUE))
+    .join(", ");
+  return `${inputs.join(", ")}: a file (${formats}), - for stdin, or the URL of a Dagster GraphQL endpoint (http://localhost:3000/graphql, https://ORG.dagster.cloud/DEPLOYMENT/graphql; the Dagster+ token is read from DAGSTER_CLOUD_API_TOKEN).`;
+}
+
+function optionLines(table: OptionTable): string[] {
+  return columns(
+    Object.entries(table).map(([name, option]) => {
+      const shownDefault =
+        "default" in option && option.default !== undefined
+          ? ` (default:${GLUE}${option.default})`
+          : "";
+      return [optionFlags(name, option), `${option.help}${shownDefault}`] as const;
+    }),
+    OPTION_COLUMN,
+  );
+}
+
+/** Two columns, indented by two; a left side too wide for the column gets a line of its own. */
+function columns(rows: readonly (readonly [string, string])[], column: number): string[] {
+  return rows.flatMap(([left, right]) => {
+    const head = `  ${left}`;
+    const [first = "", ...rest] = wrap(right, WIDTH - column);
+    const indent = " ".repeat(column);
+    const body = rest.map((line) => indent + line);
+    return head.length + 2 <= column
+      ? [head.padEnd(column) + first, ...body]
+      : [head, indent + first, ...body];
+  });
+}
+
+function paragraph(text: string, indent = ""): string[] {
+  return wrap(text, WIDTH - indent.length).map((line) => indent + line);
+}
+
+/**
+ * Greedy word wrap at spaces (not at {@link GLUE}); a word longer than the width gets a line of
+ * its own.
+ */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/ +/).filter((w) => w !== "")) {
+    if (line === "") line = word;
+    else if (line.length + 1 + word.length <= width) line += ` ${word}`;
+    else {
+      lines.push(line);
+      line = word;
+    }
+  }
+  if (line !== "") lines.push(line);
+  return lines.map((l) => l.replaceAll(GLUE, " "));
+}

@@ -1,0 +1,174 @@
+import { MISSING_LOCATIONS_MODES } from "../diff/change-set";
+import { CHANGE_TYPE_MODES } from "../diff/change-types";
+import { INPUT_FORMATS, type InputFormat } from "../load/index";
+import { DEFAULT_REPOSITORY } from "../model/key";
+
+interface OptionBase {
+  /** The one-letter alias, without the dash. */
+  readonly short?: string;
+  /** One line (wrapped if long) for the help. */
+  readonly help: string;
+}
+
+/**
+ * One command-line option. The help text and the `parseArgs` spec are both derived from it, so
+ * the help cannot promise an option the parser refuses. A string option names its value either
+ * with a placeholder (`FILE`) or with its closed set of values, shown as `a|b|c`; its default is
+ * given by the parser and shown as `(default: …)`.
+ */
+export type CliOption =
+  | (OptionBase & { readonly type: "boolean" })
+  | (OptionBase & { readonly type: "string"; readonly value: string; readonly default?: string })
+  | (OptionBase & {
+      readonly type: "string";
+      readonly choices: readonly string[];
+      readonly default?: string;
+    });
+
+/** A command's options by long name (without the dashes). */
+export type OptionTable = Readonly<Record<string, CliOption>>;
+
+/** Formats of the `diff` report. */
+export const OUTPUT_FORMATS = ["text", "json", "markdown"] as const;
+/** See {@link OUTPUT_FORMATS}. */
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** Values of `--input-format`: detection, or one of the formats asset-diff reads. */
+export const INPUT_FORMAT_CHOICES = [
+  "auto",
+  ...(Object.keys(INPUT_FORMATS) as InputFormat[]),
+] as const;
+
+/** Options of every command: how sources are read, where the output goes, help and version. */
+export const SHARED_OPTIONS = {
+  "input-format": {
+    type: "string",
+    choices: INPUT_FORMAT_CHOICES,
+    default: "auto",
+    help: "the format of the inputs, instead of detecting it",
+  },
+  "default-location": {
+    type: "string",
+    value: "NAME",
+    help: "code location of assets whose input names none (dg, dbt)",
+  },
+  "default-repository": {
+    type: "string",
+    value: "NAME",
+    help: `their repository (default ${DEFAULT_REPOSITORY} with --default-location)`,
+  },
+  timeout: {
+    type: "string",
+    value: "SECONDS",
+    default: "60",
+    help: "per request to a URL",
+  },
+  retries: {
+    type: "string",
+    value: "N",
+    default: "3",
+    help: "retries of a URL after network errors and HTTP 5xx",
+  },
+  output: {
+    type: "string",
+    short: "o",
+    value: "FILE",
+    help: "write to FILE (atomically) instead of stdout",
+  },
+  help: { type: "boolean", short: "h", help: "show this help" },
+  version: { type: "boolean", short: "v", help: "show the version" },
+} as const satisfies OptionTable;
+
+/** Options of `asset-diff diff`. */
+export const DIFF_OPTIONS = {
+  format: {
+    type: "string",
+    choices: OUTPUT_FORMATS,
+    default: "text",
+    help: "output format; markdown is a pull-request comment",
+  },
+  "code-location": {
+    type: "string",
+    value: "NAME",
+    help: "compare only this code location, as Dagster's differ does",
+  },
+  "change-types": {
+    type: "string",
+    choices: CHANGE_TYPE_MODES,
+    default: "all",
+    help: "Dagster's seven change types only, or also the extra ones",
+  },
+  "include-unchanged": { type: "boolean", help: "list unchanged assets too" },
+  "missing-locations": {
+    type: "string",
+    choices: MISSING_LOCATIONS_MODES,
+    default: "skip",
+    help: "a code location only in the base: skip lists it as not compared (as Dagster does), removed reports its assets as REMOVED",
+  },
+  "fail-on": {
+    type: "string",
+    value: "TYPES",
+    help: "exit 1 (after writing the report) when an asset has one of these change types, e.g. REMOVED,PARTITIONS_DEFINITION",
+  },
+  "report-id": {
+    type: "string",
+    value: "ID",
+    help: "names the Markdown report's marker comment (one comment per ID)",
+  },
+  ...SHARED_OPTIONS,
+} as const satisfies OptionTable;
+
+/** Options of `asset-diff snapshot`. */
+export const SNAPSHOT_OPTIONS = { ...SHARED_OPTIONS } as const satisfies OptionTable;
+
+/** The commands: their inputs, what they do, and their options. */
+export const COMMANDS = {
+  diff: {
+    inputs: ["<base>", "<branch>"],
+    summary: "report what the branch changes",
+    options: DIFF_OPTIONS,
+  },
+  snapshot: {
+    inputs: ["<source>"],
+    summary: "write a source as an asset-diff snapshot",
+    options: SNAPSHOT_OPTIONS,
+  },
+} as const satisfies Record<
+  string,
+  { inputs: readonly string[]; summary: string; options: OptionTable }
+>;
+
+/** A command's name. */
+export type CommandName = keyof typeof COMMANDS;
+
+/** True for the name of a command. */
+export function isCommandName(name: string): name is CommandName {
+  return Object.hasOwn(COMMANDS, name);
+}
+
+/** The `parseArgs` spec of an option table: each option's type, alias and default. */
+export type ParseSpec<T extends OptionTable> = {
+  [K in keyof T]: Pick<T[K], Extract<keyof T[K], "type" | "short" | "default">>;
+};
+
+/** Derives the `parseArgs` options from a command's option table. */
+export function parseSpec<T extends OptionTable>(table: T): ParseSpec<T> {
+  const spec: Record<string, { type: "string" | "boolean"; short?: string; default?: string }> = {};
+  for (const [name, option] of Object.entries(table)) {
+    spec[name] = {
+      type: option.type,
+      ...(option.short === undefined ? {} : { short: option.short }),
+      ...("default" in option && option.default !== undefined ? { default: option.default } : {}),
+    };
+  }
+  return spec as ParseSpec<T>;
+}
+
+/** How the help writes an option's flags, e.g. `--output FILE, -o FILE` or `--help, -h`. */
+export function optionFlags(name: string, option: CliOption): string {
+  const value =
+    option.type === "boolean"
+      ? ""
+      : ` ${"choices" in option ? option.choices.join("|") : option.value}`;
+  return `--${name}${value}${option.short === undefined ? "" : `, -${option.short}${value}`}`;
+}
