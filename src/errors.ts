@@ -47,7 +47,12 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
  */
 const BRAND = Symbol.for("asset-diff.error");
 
-/** Base class of every error asset-diff throws on purpose. */
+/**
+ * Base class of every error asset-diff throws on purpose; `code` is one of {@link ERROR_CODES}.
+ *
+ * @example
+ * try { diffAssetGraphs(base, branch, { codeLocation: "x" }); } catch (e) { if (e instanceof AssetDiffError) e.code; } // "USAGE"
+ */
 export class AssetDiffError extends Error {
   override name = "AssetDiffError";
   readonly code: ErrorCode;
@@ -83,7 +88,12 @@ export class InputError extends AssetDiffError {
   }
 }
 
-/** The input could not be read: missing, a directory, too large. */
+/**
+ * The input could not be read: missing, a directory, too large.
+ *
+ * @example
+ * await loadAssetGraph("missing.json").catch((e) => e instanceof InputReadError); // true
+ */
 export class InputReadError extends InputError {
   override name = "InputReadError" as const;
 
@@ -92,7 +102,12 @@ export class InputReadError extends InputError {
   }
 }
 
-/** The input is not valid JSON; `line` and `column` are 1-based. */
+/**
+ * The input is not valid JSON; `line` and `column` are 1-based.
+ *
+ * @example
+ * await loadAssetGraph("truncated.json").catch((e) => e instanceof JsonSyntaxError && e.line);
+ */
 export class JsonSyntaxError extends InputError {
   override name = "JsonSyntaxError" as const;
   readonly line: number | undefined;
@@ -114,7 +129,12 @@ export class JsonSyntaxError extends InputError {
   }
 }
 
-/** The input is JSON of the wrong shape; `issues` lists each problem with its JSON path. */
+/**
+ * The input is JSON of the wrong shape; `issues` lists each problem with its JSON path.
+ *
+ * @example
+ * try { parseSnapshot({ formatVersion: 1, assets: [{}] }); } catch (e) { if (e instanceof ValidationError) e.issues[0]?.path; } // ["assets", 0, "key"]
+ */
 export class ValidationError extends InputError {
   override name = "ValidationError" as const;
 
@@ -127,7 +147,12 @@ export class ValidationError extends InputError {
   }
 }
 
-/** The input's format could not be recognised, or is not the format that was asked for. */
+/**
+ * The input's format could not be recognised, or is not the format that was asked for.
+ *
+ * @example
+ * try { parseAssetGraph({ hello: 1 }); } catch (e) { e instanceof UnknownFormatError; } // true
+ */
 export class UnknownFormatError extends InputError {
   override name = "UnknownFormatError" as const;
 
@@ -136,7 +161,12 @@ export class UnknownFormatError extends InputError {
   }
 }
 
-/** A GraphQL response that carries `errors` (or an error union member) instead of data. */
+/**
+ * A GraphQL response that carries `errors` (or an error union member) instead of data.
+ *
+ * @example
+ * try { parseDagsterGraphql({ errors: [{ message: "boom" }] }); } catch (e) { e instanceof GraphQLResponseError; } // true
+ */
 export class GraphQLResponseError extends InputError {
   override name = "GraphQLResponseError" as const;
 }
@@ -145,6 +175,9 @@ export class GraphQLResponseError extends InputError {
  * A remote source (a Dagster GraphQL endpoint) could not be read: refused credentials, an HTTP
  * error, a network failure or timeout after the allowed retries, a body that is not JSON or is
  * too large. `url` never holds credentials; no message ever holds a token.
+ *
+ * @example
+ * await fetchDagsterAssetGraph(url).catch((e) => e instanceof SourceError && e.code); // "SOURCE_AUTH"
  */
 export class SourceError extends AssetDiffError {
   override name = "SourceError" as const;
@@ -182,7 +215,12 @@ export function isSourceError(error: unknown): error is SourceError {
   return isAssetDiffError(error) && error.code.startsWith("SOURCE_");
 }
 
-/** An output file could not be written. */
+/**
+ * An output file could not be written (the CLI's `--output`).
+ *
+ * @example
+ * new OutputWriteError("out/report.md", "cannot be written (ENOENT)").code; // "OUTPUT_WRITE"
+ */
 export class OutputWriteError extends AssetDiffError {
   override name = "OutputWriteError" as const;
   readonly path: string;
@@ -193,7 +231,12 @@ export class OutputWriteError extends AssetDiffError {
   }
 }
 
-/** A caller passed options that cannot work, e.g. a code location the branch does not have. */
+/**
+ * A caller passed options that cannot work, e.g. a code location the branch does not have.
+ *
+ * @example
+ * try { diffAssetGraphs(base, branch, { codeLocation: "nope" }); } catch (e) { isUsageError(e); } // true
+ */
 export class UsageError extends AssetDiffError {
   override name = "UsageError" as const;
 
@@ -202,7 +245,12 @@ export class UsageError extends AssetDiffError {
   }
 }
 
-/** An invariant broke inside asset-diff: a bug to report, not a problem with the input. */
+/**
+ * An invariant broke inside asset-diff: a bug to report, not a problem with the input.
+ *
+ * @example
+ * if (isAssetDiffError(e) && e.code === "INTERNAL") console.error("please report:", e.message);
+ */
 export class InternalError extends AssetDiffError {
   override name = "InternalError" as const;
 

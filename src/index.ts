@@ -35,11 +35,17 @@ export type {
 export {
   ASSET_CHANGE_KINDS,
   type AssetChangeKind,
+  allChangeTypes,
   assetChangeKind,
   CHANGE_SET_FORMAT_VERSION,
+  LOCATION_STATUSES,
+  type LocationStatus,
+  MISSING_LOCATIONS_MODES,
+  type MissingLocationsMode,
 } from "./diff/change-set";
 export {
   CHANGE_TYPE_MODES,
+  CHANGE_TYPES,
   type ChangeType,
   type ChangeTypeMode,
   DAGSTER_CHANGE_TYPES,
@@ -53,9 +59,9 @@ export { createDiffer, type Differ, type DiffOptions, diffAssetGraphs } from "./
 // --- errors ---
 export {
   AssetDiffError,
+  ERROR_CODES,
   type ErrorCode,
   formatInputIssues,
-  formatJsonPath,
   GraphQLResponseError,
   InputError,
   type InputIssue,
@@ -87,18 +93,14 @@ export {
 export { type ParseDbtManifestOptions, parseDbtManifest } from "./load/dbt/parse";
 export { type ParseDgListDefsOptions, parseDgListDefs } from "./load/dg/parse";
 export {
-  detectFormat,
   type FormatParseOptions,
-  INPUT_FORMATS,
   type InputFormat,
-  isUrl,
   type LoadAssetGraphOptions,
   loadAssetGraph,
   type ParseAssetGraphOptions,
   parseAssetGraph,
 } from "./load/index";
-export { parseJsonText } from "./load/json";
-export { DEFAULT_MAX_INPUT_BYTES, type ReadInputOptions, readInputText } from "./load/read";
+export type { ReadInputOptions } from "./load/read";
 export { SNAPSHOT_FORMAT_VERSION } from "./load/snapshot/schema";
 export {
   type ParseSnapshotOptions,
@@ -126,7 +128,7 @@ export type {
 } from "./model/asset";
 export { PARTITIONS_DEFINITION_CLASS_NAMES } from "./model/asset";
 export type { JsonObject, JsonValue } from "./model/json";
-export { compareKeys, keyToString } from "./model/key";
+export { compareKeys, DEFAULT_REPOSITORY, keyToString } from "./model/key";
 export type {
   CodeReference,
   KnownMetadataType,
@@ -158,4 +160,4 @@ export { renderJson } from "./report/json";
 export { type MarkdownReportOptions, renderMarkdown } from "./report/markdown";
 export { markdownMarker } from "./report/marker";
 export { type LineageOptions, renderLineageMermaid } from "./report/mermaid";
-export { describeLimitation, renderText, summaryLine, type TextReportOptions } from "./report/text";
+export { renderText, summaryLine, type TextReportOptions } from "./report/text";

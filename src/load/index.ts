@@ -97,7 +97,7 @@ export function parseAssetGraph(json: unknown, options: ParseAssetGraphOptions =
  * @example
  * detectFormat({ data: { assetNodes: [] } }); // "dagster-graphql"
  */
-export function detectFormat(json: unknown, source?: string): InputFormat {
+function detectFormat(json: unknown, source?: string): InputFormat {
   for (const [name, format] of Object.entries(INPUT_FORMATS) as [
     InputFormat,
     (typeof INPUT_FORMATS)[InputFormat],
@@ -154,6 +154,6 @@ export async function loadAssetGraph(
  * @example
  * isUrl("http://localhost:3000/graphql"); // true
  */
-export function isUrl(location: string): boolean {
+function isUrl(location: string): boolean {
   return /^https?:\/\//i.test(location);
 }

@@ -104,7 +104,7 @@ export function summaryLine(changeSet: ChangeSet): string {
  * describeLimitation({ changeType: "CODE_VERSION", field: "codeVersion", side: "both", assets: 8 });
  * // "CODE_VERSION: codeVersion is not in either input (8 assets)"
  */
-export function describeLimitation(limitation: Limitation): string {
+function describeLimitation(limitation: Limitation): string {
   const where = limitation.side === "both" ? "either input" : `the ${limitation.side} input`;
   const count = plural(limitation.assets, "asset");
   return `${limitation.changeType}: ${limitation.field} is not in ${where} (${count})`;

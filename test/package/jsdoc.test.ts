@@ -3,8 +3,8 @@ import ts from "typescript";
 import { expect, test } from "vitest";
 import { libraryEntries } from "../../tsup.config";
 
-// Every public export of every entry point carries JSDoc: a sentence at least, and functions an
-// @example too.
+// Every public export of every entry point carries JSDoc: a sentence at least, and functions and
+// classes an @example too.
 test.each(Object.entries(libraryEntries))(
   "every export of the %s entry point is documented",
   (_name, path) => {
@@ -28,8 +28,10 @@ test.each(Object.entries(libraryEntries))(
         exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
       const docs = ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim();
       if (docs.length < 10) undocumented.push(exported.name);
-      const isFunction = symbol.declarations?.some((d) => ts.isFunctionDeclaration(d));
-      if (isFunction && !symbol.getJsDocTags(checker).some((tag) => tag.name === "example"))
+      const needsExample = symbol.declarations?.some(
+        (d) => ts.isFunctionDeclaration(d) || ts.isClassDeclaration(d),
+      );
+      if (needsExample && !symbol.getJsDocTags(checker).some((tag) => tag.name === "example"))
         withoutExample.push(exported.name);
     }
     expect(exports.length).toBeGreaterThan(5);

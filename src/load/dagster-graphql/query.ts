@@ -3,7 +3,12 @@
  * webserver (`/graphql`) and save the JSON response: every loader accepts it as it is.
  */
 
-/** The `AssetNode` selection asset-diff understands; sections left out are reported as unknown. */
+/**
+ * The `AssetNode` selection asset-diff understands; sections left out are reported as unknown.
+ *
+ * @example
+ * const query = `query Assets { assetNodes { ...AssetDiffAssetNode } } ${ASSET_NODE_FIELDS_FRAGMENT}`;
+ */
 export const ASSET_NODE_FIELDS_FRAGMENT = /* GraphQL */ `
 fragment AssetDiffAssetNode on AssetNode {
   assetKey { path }

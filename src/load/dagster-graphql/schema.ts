@@ -221,10 +221,3 @@ export const gqlAssetNode = z.object({
 
 /** One `AssetNode` as read. */
 export type GqlAssetNode = z.output<typeof gqlAssetNode>;
-
-/** A `PythonError`-like union member. */
-const gqlErrorMember = z.looseObject({
-  __typename: str.exactOptional(),
-  message: str.exactOptional(),
-  className: nullableStr.exactOptional(),
-});
