@@ -22,3 +22,14 @@ export type JsonObject = { [key: string]: JsonValue };
 export function canonicalJson(value: JsonValue): string {
   return stableStringify(value);
 }
+
+/**
+ * True for a JSON object (not `null`, not an array): a value whose members can be read by name.
+ *
+ * @example
+ * isJsonObject({ a: 1 }); // true
+ * isJsonObject([1]); // false
+ */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -15,6 +15,7 @@ import {
   ValidationError,
 } from "../../errors";
 import type { CodeLocation } from "../../model/asset";
+import { isJsonObject } from "../../model/json";
 import type { IssueReport } from "./metadata";
 import type { LocatedNode } from "./node";
 
@@ -31,10 +32,11 @@ const DAGSTER_GRAPHQL_ROOT_FIELDS = [
  * {@link parseDagsterGraphql} reads).
  */
 export function looksLikeDagsterGraphql(json: unknown): boolean {
-  if (Array.isArray(json)) return json.length === 0 || (isObject(json[0]) && "assetKey" in json[0]);
-  if (!isObject(json)) return false;
+  if (Array.isArray(json))
+    return json.length === 0 || (isJsonObject(json[0]) && "assetKey" in json[0]);
+  if (!isJsonObject(json)) return false;
   if ("errors" in json && !("formatVersion" in json)) return true;
-  const data = "data" in json && isObject(json.data) ? json.data : json;
+  const data = "data" in json && isJsonObject(json.data) ? json.data : json;
   return DAGSTER_GRAPHQL_ROOT_FIELDS.some((field) => field in data);
 }
 
@@ -61,7 +63,7 @@ class Envelope {
 
   collect(json: unknown): { nodes: LocatedNode[]; codeLocations?: CodeLocation[] } {
     if (Array.isArray(json)) return { nodes: this.list(json, [], null, null) };
-    if (!isObject(json)) {
+    if (!isJsonObject(json)) {
       throw new UnknownFormatError(
         this.source,
         "expected a Dagster GraphQL response object or a list of asset nodes",
@@ -71,7 +73,7 @@ class Envelope {
     let base: JsonPath = [];
     if ("data" in json || "errors" in json) {
       this.checkErrors(json);
-      if (!isObject(json.data)) {
+      if (!isJsonObject(json.data)) {
         throw new ValidationError(this.source, [
           { path: ["data"], message: "expected an object with the query's data" },
         ]);
@@ -126,7 +128,7 @@ class Envelope {
     if (errors.length === 0) return;
     const issues = errors.map((error, i): InputIssue => {
       const message =
-        isObject(error) && typeof error.message === "string"
+        isJsonObject(error) && typeof error.message === "string"
           ? error.message
           : "unnamed GraphQL error";
       return { path: ["errors", i], message: `GraphQL error: ${message}` };
@@ -136,7 +138,7 @@ class Envelope {
 
   /** Resolves an `XOrError` union: the expected member, or a typed error naming the error member. */
   private unwrapUnion(value: unknown, path: JsonPath, expected: string): Record<string, unknown> {
-    if (!isObject(value)) {
+    if (!isJsonObject(value)) {
       throw new ValidationError(this.source, [{ path, message: `expected a ${expected} object` }]);
     }
     const typename = value.__typename;
@@ -169,7 +171,7 @@ class Envelope {
     const codeLocations: CodeLocation[] = [];
     entries.forEach((entry, i) => {
       const entryPath = [...path, "locationEntries", i];
-      if (!isObject(entry) || typeof entry.name !== "string") {
+      if (!isJsonObject(entry) || typeof entry.name !== "string") {
         this.issue(entryPath, "expected a location entry with a name");
         return;
       }
@@ -181,7 +183,7 @@ class Envelope {
         codeLocations.push({ name, status: entry.loadStatus === "LOADED" ? "failed" : "loading" });
         return;
       }
-      if (!isObject(location)) {
+      if (!isJsonObject(location)) {
         this.issue(locationPath, "expected a RepositoryLocation or PythonError object");
         return;
       }
@@ -216,14 +218,14 @@ class Envelope {
   }
 
   private repository(value: unknown, path: JsonPath, locationName: string | null): LocatedNode[] {
-    if (!isObject(value)) {
+    if (!isJsonObject(value)) {
       this.issue(path, "expected a Repository object");
       return [];
     }
     const repoName = typeof value.name === "string" ? value.name : null;
     const location =
       locationName ??
-      (isObject(value.location) && typeof value.location.name === "string"
+      (isJsonObject(value.location) && typeof value.location.name === "string"
         ? value.location.name
         : null);
     if (!("assetNodes" in value)) {
@@ -258,8 +260,4 @@ class Envelope {
     );
     return [];
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

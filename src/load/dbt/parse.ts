@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { type InputIssue, type JsonPath, ValidationError, zodIssues } from "../../errors";
 import type { Asset, AssetGraph } from "../../model/asset";
+import { isJsonObject } from "../../model/json";
 import { keyId, keyToString } from "../../model/key";
 import { normalizeValidated } from "../../normalize/normalize";
 import {
@@ -108,7 +109,7 @@ export function parseDbtManifest(json: unknown, options: ParseDbtManifestOptions
  * looksLikeDbtManifest({ metadata: { dbt_schema_version: "https://schemas.getdbt.com/dbt/manifest/v12.json" }, nodes: {} }); // true
  */
 export function looksLikeDbtManifest(json: unknown): boolean {
-  if (!isObject(json) || !("nodes" in json) || !isObject(json.metadata)) return false;
+  if (!isJsonObject(json) || !("nodes" in json) || !isJsonObject(json.metadata)) return false;
   const version = json.metadata.dbt_schema_version;
   return typeof version === "string" && MANIFEST_SCHEMA.test(version);
 }
@@ -176,7 +177,7 @@ class ManifestReader {
     private readonly options: ParseDbtManifestOptions,
   ) {
     this.source = options.source;
-    if (!isObject(json)) {
+    if (!isJsonObject(json)) {
       throw new ValidationError(this.source, [
         {
           path: [],
@@ -189,7 +190,7 @@ class ManifestReader {
       json.metadata === undefined || json.metadata === null
         ? {}
         : (this.validate(dbtManifestMetadata, json.metadata, ["metadata"]) ?? {});
-    if (!isObject(json.nodes)) {
+    if (!isJsonObject(json.nodes)) {
       throw new ValidationError(this.source, [
         {
           path: ["nodes"],
@@ -368,7 +369,7 @@ class ManifestReader {
     if (known !== undefined) return known;
     for (const name of PASS_THROUGH_MAPS) {
       const map = this.manifest[name];
-      if (!isObject(map) || !Object.hasOwn(map, id)) continue;
+      if (!isJsonObject(map) || !Object.hasOwn(map, id)) continue;
       const raw = this.validate(dbtPassThroughEntry, map[id], [name, id]);
       const entry: Entry = {
         asset: false,
@@ -439,10 +440,10 @@ class ManifestReader {
   ): void {
     const metaPath = [...path, "meta"];
     const meta = this.metaObject(raw.meta, metaPath);
-    const config = isObject(raw.config) ? raw.config : undefined;
+    const config = isJsonObject(raw.config) ? raw.config : undefined;
     // dagster-dbt reads the key from `config.meta` when that is non-empty, else from `meta`.
     const keyMeta =
-      config !== undefined && isObject(config.meta) && Object.keys(config.meta).length > 0
+      config !== undefined && isJsonObject(config.meta) && Object.keys(config.meta).length > 0
         ? {
             meta: this.metaObject(config.meta, [...path, "config", "meta"]),
             path: [...path, "config", "meta"],
@@ -465,7 +466,7 @@ class ManifestReader {
 
   private columns(value: unknown, path: JsonPath): DbtResourceProps["columns"] {
     if (value === undefined || value === null) return [];
-    if (!isObject(value)) {
+    if (!isJsonObject(value)) {
       this.issue(path, `expected an object of columns by name, got ${describeValue(value)}`);
       return [];
     }
@@ -495,7 +496,7 @@ class ManifestReader {
   /** A `meta` block; dbt writes `{}` when there is none, older files sometimes `null`. */
   private metaObject(value: unknown, path: JsonPath): Record<string, unknown> | undefined {
     if (value === undefined || value === null) return undefined;
-    if (isObject(value)) return value;
+    if (isJsonObject(value)) return value;
     this.issue(path, `expected an object, got ${describeValue(value)}`);
     return undefined;
   }
@@ -507,7 +508,7 @@ class ManifestReader {
     const dagster =
       meta === undefined ? undefined : Object.hasOwn(meta, "dagster") ? meta.dagster : undefined;
     if (dagster === undefined || dagster === null) return undefined;
-    if (isObject(dagster)) return dagster;
+    if (isJsonObject(dagster)) return dagster;
     this.issue(
       [...metaPath, "dagster"],
       `expected an object of Dagster settings, got ${describeValue(dagster)}`,
@@ -539,7 +540,7 @@ class ManifestReader {
   /** A top-level map keyed by unique_id; absent or `null` reads as empty. */
   private map(value: unknown, path: JsonPath, what: string): Record<string, unknown> {
     if (value === undefined || value === null) return {};
-    if (isObject(value)) return value;
+    if (isJsonObject(value)) return value;
     this.issue(
       path,
       `expected an object of ${what} keyed by unique_id, got ${describeValue(value)}`,
@@ -601,8 +602,4 @@ function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

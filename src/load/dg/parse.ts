@@ -7,7 +7,7 @@ import {
   zodIssues,
 } from "../../errors";
 import type { Asset, AssetGraph, AssetOwner, AutomationCondition } from "../../model/asset";
-import type { JsonValue } from "../../model/json";
+import { isJsonObject, type JsonValue } from "../../model/json";
 import { keyId, keyToString } from "../../model/key";
 import type { Tag } from "../../model/metadata";
 import { normalizeValidated } from "../../normalize/normalize";
@@ -129,7 +129,7 @@ export function looksLikeDgListDefs(json: unknown): boolean {
   if (Array.isArray(json)) {
     return (
       json.length > 0 &&
-      json.every((item) => isObject(item) && !("assetKey" in item)) &&
+      json.every((item) => isJsonObject(item) && !("assetKey" in item)) &&
       json.some(
         (item) =>
           isAssetItem(item as Record<string, unknown>) ||
@@ -137,7 +137,7 @@ export function looksLikeDgListDefs(json: unknown): boolean {
       )
     );
   }
-  if (!isObject(json) || "formatVersion" in json) return false;
+  if (!isJsonObject(json) || "formatVersion" in json) return false;
   return Array.isArray(json.assets) && DG_LIST_DEFS_SECTIONS.some((section) => section in json);
 }
 
@@ -187,7 +187,7 @@ class Reader {
     if (Array.isArray(json)) {
       const items: CollectedItem[] = [];
       json.forEach((item, i) => {
-        if (!isObject(item)) {
+        if (!isJsonObject(item)) {
           items.push({
             raw: item,
             path: [i],
@@ -200,7 +200,7 @@ class Reader {
       });
       return items;
     }
-    if (!isObject(json)) {
+    if (!isJsonObject(json)) {
       throw new UnknownFormatError(
         this.source,
         "expected the output of dg list defs --json: an object with an assets list, or a list of definitions",
@@ -336,8 +336,4 @@ function automationCondition(
 function isAssetItem(item: Record<string, unknown>): boolean {
   if ("type" in item) return item.type === "asset";
   return !("additional_deps" in item) && ("deps" in item || "dependency_keys" in item);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
