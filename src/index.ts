@@ -126,11 +126,12 @@ export type {
   PartitionsDefinitionType,
   PartitionsDimension,
 } from "./model/asset";
-export { PARTITIONS_DEFINITION_CLASS_NAMES } from "./model/asset";
+export { CODE_LOCATION_STATUSES, PARTITIONS_DEFINITION_CLASS_NAMES } from "./model/asset";
 export type { JsonObject, JsonValue } from "./model/json";
 export { compareKeys, DEFAULT_REPOSITORY, keyToString } from "./model/key";
 export type {
   CodeReference,
+  FloatValue,
   KnownMetadataType,
   MetadataEntry,
   MetadataType,

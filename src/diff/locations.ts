@@ -1,7 +1,12 @@
 import { UsageError } from "../errors";
 import type { Asset, AssetGraph, CodeLocation } from "../model/asset";
 import { compareNullableStrings } from "../model/key";
-import type { LocationComparison, LocationStatus, MissingLocationsMode } from "./change-set";
+import type {
+  LIMITATION_SIDES,
+  LocationComparison,
+  LocationStatus,
+  MissingLocationsMode,
+} from "./change-set";
 
 /**
  * Location bookkeeping: which code locations of the two graphs are compared, which assets each
@@ -10,7 +15,7 @@ import type { LocationComparison, LocationStatus, MissingLocationsMode } from ".
  */
 
 /** One side of a comparison. */
-export type Side = "base" | "branch";
+export type Side = Exclude<(typeof LIMITATION_SIDES)[number], "both">;
 
 /** What the differ compares, decided from the code locations of both graphs. */
 export interface LocationPlan {

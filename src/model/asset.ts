@@ -131,10 +131,13 @@ export interface Asset {
   isAutoCreatedStub?: boolean;
 }
 
+/** The load states of a code location; the single source for `CodeLocation["status"]`. */
+export const CODE_LOCATION_STATUSES = ["loaded", "loading", "failed"] as const;
+
 /** Load state of a code location; assets of a location that is not `loaded` are unknown. */
 export interface CodeLocation {
   name: string;
-  status: "loaded" | "loading" | "failed";
+  status: (typeof CODE_LOCATION_STATUSES)[number];
   /** The load error of a failed location. */
   error?: { message: string; className: string | null };
 }

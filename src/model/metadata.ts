@@ -67,6 +67,12 @@ export type CodeReference =
   | { type: "url"; url: string; label: string | null }
   | { type: "unknown"; typename: string; raw: JsonValue };
 
+/** The floats JSON cannot carry, as a metadata value writes them. */
+export const NON_FINITE_FLOATS = ["NaN", "Infinity", "-Infinity"] as const;
+
+/** A float metadata value: a number, one of {@link NON_FINITE_FLOATS}, or `null` (no value). */
+export type FloatValue = number | (typeof NON_FINITE_FLOATS)[number] | null;
+
 /**
  * A typed metadata value. Integers that do not fit a double exactly are kept as decimal strings;
  * floats that JSON cannot carry are `"NaN"`, `"Infinity"` or `"-Infinity"`. A value of a kind this
@@ -83,7 +89,7 @@ export type MetadataValue =
   | { type: "json"; value: JsonValue }
   | { type: "bool"; value: boolean | null }
   | { type: "int"; value: number | string | null }
-  | { type: "float"; value: number | "NaN" | "Infinity" | "-Infinity" | null }
+  | { type: "float"; value: FloatValue }
   | { type: "timestamp"; timestamp: number }
   | { type: "pythonArtifact"; module: string; name: string }
   | { type: "asset"; assetKey: string[] }

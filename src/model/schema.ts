@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { CODE_LOCATION_STATUSES } from "./asset";
 import type { JsonValue } from "./json";
+import { NON_FINITE_FLOATS } from "./metadata";
 
 /**
  * zod schemas of the model: they validate snapshots and graphs built in code, and mirror the
@@ -72,7 +74,7 @@ export const metadataValueSchema = z
     }),
     z.object({
       type: z.literal("float"),
-      value: z.union([z.number(), z.enum(["NaN", "Infinity", "-Infinity"]), z.null()]),
+      value: z.union([z.number(), z.enum(NON_FINITE_FLOATS), z.null()]),
     }),
     z.object({ type: z.literal("timestamp"), timestamp: z.number() }),
     z.object({ type: z.literal("pythonArtifact"), module: z.string(), name: z.string() }),
@@ -242,7 +244,7 @@ export const assetSchema = z
 export const codeLocationSchema = z
   .object({
     name: z.string(),
-    status: z.enum(["loaded", "loading", "failed"]),
+    status: z.enum(CODE_LOCATION_STATUSES),
     error: z.object({ message: z.string(), className: z.string().nullable() }).exactOptional(),
   })
   .meta({ id: "CodeLocation" });

@@ -20,7 +20,7 @@ import {
   locationLabel,
   ownerKey,
 } from "../model/key";
-import type { MetadataEntry, MetadataValue, TableSchema, Tag } from "../model/metadata";
+import type { FloatValue, MetadataEntry, MetadataValue, TableSchema, Tag } from "../model/metadata";
 import { assetGraphSchema } from "../model/schema";
 import { inspectJson } from "./json";
 
@@ -302,9 +302,7 @@ function normalizeInt(value: number | string | null, report: Report): number | s
   return Number.isSafeInteger(asNumber) ? asNumber : big.toString();
 }
 
-function normalizeFloat(
-  value: number | "NaN" | "Infinity" | "-Infinity" | null,
-): number | "NaN" | "Infinity" | "-Infinity" | null {
+function normalizeFloat(value: FloatValue): FloatValue {
   if (typeof value !== "number") return value;
   if (Number.isNaN(value)) return "NaN";
   if (value === Number.POSITIVE_INFINITY) return "Infinity";

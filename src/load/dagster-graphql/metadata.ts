@@ -11,6 +11,7 @@ import { type JsonPath, zodIssues } from "../../errors";
 import type { JsonValue } from "../../model/json";
 import type {
   CodeReference,
+  FloatValue,
   MetadataTypename,
   MetadataValue,
   TableSchema,
@@ -194,7 +195,7 @@ function parseEmbeddedJson(
   }
 }
 
-function floatFromRepr(repr: string): number | "NaN" | "Infinity" | "-Infinity" | null {
+function floatFromRepr(repr: string): FloatValue {
   const text = repr.trim().toLowerCase();
   if (text === "nan" || text === "-nan") return "NaN";
   if (text === "inf" || text === "+inf" || text === "infinity") return "Infinity";
