@@ -33,8 +33,6 @@ import {
 } from "./options";
 import { writeFileAtomic } from "./write-file";
 
-export { EXIT_CODES };
-
 /** What the CLI reads from and writes to; injectable for tests. */
 export interface CliIo {
   stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -46,7 +44,7 @@ export interface CliIo {
 }
 
 /** The global help (`asset-diff --help`), generated from the commands' option tables. */
-export const USAGE = globalHelp();
+const USAGE = globalHelp();
 
 /**
  * Runs the CLI with the given arguments (without `node` and the script) and returns the exit
@@ -223,6 +221,8 @@ function parseFailOn(value: string | undefined, mode: ChangeTypeMode): ChangeTyp
 /**
  * Colours for a terminal: on a TTY unless NO_COLOR is set (non-empty); FORCE_COLOR forces them
  * on (or off with 0 or false).
+ *
+ * @internal Exported for the table test of every environment combination.
  */
 export function useColor(io: Pick<CliIo, "stdout" | "env">): boolean {
   const force = io.env.FORCE_COLOR;

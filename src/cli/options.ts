@@ -1,5 +1,6 @@
 import { MISSING_LOCATIONS_MODES } from "../diff/change-set";
 import { CHANGE_TYPE_MODES } from "../diff/change-types";
+import { DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS } from "../load/dagster-graphql/client";
 import { INPUT_FORMATS, type InputFormat } from "../load/index";
 import { DEFAULT_REPOSITORY } from "../model/key";
 
@@ -28,16 +29,15 @@ export type CliOption =
 /** A command's options by long name (without the dashes). */
 export type OptionTable = Readonly<Record<string, CliOption>>;
 
-/** Formats of the `diff` report. */
+/**
+ * Formats of the `diff` report; the single source for `--format`'s values and help.
+ *
+ * @internal Exported for the test that holds the help to it.
+ */
 export const OUTPUT_FORMATS = ["text", "json", "markdown"] as const;
-/** See {@link OUTPUT_FORMATS}. */
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** Values of `--input-format`: detection, or one of the formats asset-diff reads. */
-export const INPUT_FORMAT_CHOICES = [
-  "auto",
-  ...(Object.keys(INPUT_FORMATS) as InputFormat[]),
-] as const;
+const INPUT_FORMAT_CHOICES = ["auto", ...(Object.keys(INPUT_FORMATS) as InputFormat[])] as const;
 
 /** Options of every command: how sources are read, where the output goes, help and version. */
 export const SHARED_OPTIONS = {
@@ -60,13 +60,13 @@ export const SHARED_OPTIONS = {
   timeout: {
     type: "string",
     value: "SECONDS",
-    default: "60",
+    default: String(DEFAULT_TIMEOUT_MS / 1000),
     help: "per request to a URL",
   },
   retries: {
     type: "string",
     value: "N",
-    default: "3",
+    default: String(DEFAULT_RETRIES),
     help: "retries of a URL after network errors and HTTP 5xx",
   },
   output: {

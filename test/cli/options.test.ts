@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import packageJson from "../../package.json" with { type: "json" };
-import { EXIT_CODES } from "../../src/cli/main";
+import { EXIT_CODES } from "../../src/cli/exit-codes";
 import { type CliOption, COMMANDS, type CommandName, OUTPUT_FORMATS } from "../../src/cli/options";
 import { MISSING_LOCATIONS_MODES } from "../../src/diff/change-set";
 import { CHANGE_TYPE_MODES, CHANGE_TYPES } from "../../src/diff/change-types";

@@ -58,11 +58,7 @@ export async function schemasOf(engine: SqlEngine): Promise<string[]> {
 }
 
 /** The columns of a table: name and type, in order. */
-async function columnsOf(
-  engine: SqlEngine,
-  schema: string,
-  table: string,
-): Promise<string[]> {
+async function columnsOf(engine: SqlEngine, schema: string, table: string): Promise<string[]> {
   const rows = await engine.query(
     "SELECT column_name, data_type FROM information_schema.columns " +
       "WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position",

@@ -7,6 +7,12 @@ import { DEFAULT_MAX_INPUT_BYTES } from "../read";
 import { parseDagsterGraphql } from "./parse";
 import { WORKSPACE_ASSET_NODES_QUERY } from "./query";
 
+/** How long one request may take before it is abandoned (and retried), by default. */
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** How many times a transient failure is retried, by default. */
+export const DEFAULT_RETRIES = 3;
+
 /** Options of {@link fetchDagsterAssetGraph}. */
 export interface FetchDagsterAssetGraphOptions {
   /**
@@ -62,8 +68,8 @@ export async function fetchDagsterAssetGraph(
       : undefined);
   const transport = new Transport(display, {
     fetch: options.fetch ?? globalThis.fetch,
-    timeoutMs: options.timeoutMs ?? 60_000,
-    retries: options.retries ?? 3,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    retries: options.retries ?? DEFAULT_RETRIES,
     retryDelayMs: options.retryDelayMs ?? 500,
     maxBytes: options.maxBytes ?? DEFAULT_MAX_INPUT_BYTES,
   });
