@@ -2,7 +2,15 @@ import { appendFile } from "node:fs/promises";
 import type { ChangeSet } from "../diff/change-set";
 import { OutputWriteError } from "../errors";
 import type { AssetGraph } from "../model/asset";
-import { formatGithubOutputs, githubOutputs, renderGithubAnnotations } from "../report/github";
+import {
+  formatGithubOutputs,
+  GITHUB_OUTPUT_NAMES,
+  githubOutputs,
+  renderGithubAnnotations,
+} from "../report/github";
+
+/** The step outputs the CLI sets: the report's, and whether a `--fail-on` policy failed. */
+export const CLI_GITHUB_OUTPUT_NAMES = [...GITHUB_OUTPUT_NAMES, "failed"] as const;
 
 /** What the CLI publishes when it runs under GitHub Actions (`GITHUB_ACTIONS=true`). */
 export interface GithubPublication {
@@ -25,7 +33,10 @@ export async function publishToGithub(publication: GithubPublication): Promise<v
   const { env } = publication;
   if (env.GITHUB_STEP_SUMMARY) await append(env.GITHUB_STEP_SUMMARY, `${publication.markdown}\n`);
   if (env.GITHUB_OUTPUT) {
-    const outputs = { ...githubOutputs(publication.changeSet), failed: String(publication.failed) };
+    const outputs: Record<(typeof CLI_GITHUB_OUTPUT_NAMES)[number], string> = {
+      ...githubOutputs(publication.changeSet),
+      failed: String(publication.failed),
+    };
     await append(env.GITHUB_OUTPUT, formatGithubOutputs(outputs));
   }
   const options = env.GITHUB_WORKSPACE

@@ -1,6 +1,7 @@
 import packageJson from "../../package.json" with { type: "json" };
 import { INPUT_FORMATS } from "../load/index";
 import { EXIT_CODE_MEANINGS, EXIT_CODES } from "./exit-codes";
+import { CLI_GITHUB_OUTPUT_NAMES } from "./github";
 import { COMMANDS, type CommandName, type OptionTable, optionFlags } from "./options";
 
 /** The width the help keeps within. */
@@ -71,7 +72,7 @@ export function commandHelp(name: CommandName): string {
 /** What the help of a command says after its options. */
 const COMMAND_NOTES: Record<CommandName, readonly string[]> = {
   diff: [
-    "Under GitHub Actions (GITHUB_ACTIONS=true), diff also appends the Markdown report to the job summary, sets step outputs (has-changes, new, removed, modified, unchanged, change-types, summary, failed) and annotates changed assets at their definitions.",
+    `Under GitHub Actions (GITHUB_ACTIONS=true), diff also appends the Markdown report to the job summary, sets step outputs (${CLI_GITHUB_OUTPUT_NAMES.join(", ")}) and annotates changed assets at their definitions.`,
   ],
   snapshot: [],
 };

@@ -68,14 +68,27 @@ export function renderGithubAnnotations(
   return lines;
 }
 
+/** The step outputs {@link githubOutputs} sets; the single source for their names. */
+export const GITHUB_OUTPUT_NAMES = [
+  "has-changes",
+  "new",
+  "removed",
+  "modified",
+  "unchanged",
+  "change-types",
+  "summary",
+] as const;
+
 /**
  * Step outputs for GitHub Actions: `has-changes`, the counts, the change types present and a
- * one-line summary.
+ * one-line summary (see {@link GITHUB_OUTPUT_NAMES}).
  *
  * @example
  * githubOutputs(changeSet)["has-changes"]; // "true"
  */
-export function githubOutputs(changeSet: ChangeSet): Record<string, string> {
+export function githubOutputs(
+  changeSet: ChangeSet,
+): Record<(typeof GITHUB_OUTPUT_NAMES)[number], string> {
   const { assets, changeTypes, extraChangeTypes } = changeSet.summary;
   const present = [...Object.entries(changeTypes), ...Object.entries(extraChangeTypes ?? {})]
     .filter(([, count]) => count > 0)

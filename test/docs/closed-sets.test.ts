@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import { CLI_GITHUB_OUTPUT_NAMES } from "../../src/cli/github";
 import {
   LIMITATION_SIDES,
   LOCATION_STATUSES,
@@ -16,16 +17,16 @@ import { SECTIONS } from "../../src/diff/sections";
 
 // The prose docs list closed sets by hand; these tests hold them to the one list each set has.
 
-const changeSetDoc = readFileSync(
-  join(import.meta.dirname, "..", "..", "docs", "change-set.md"),
-  "utf8",
-);
+const doc = (name: string) =>
+  readFileSync(join(import.meta.dirname, "..", "..", "docs", name), "utf8");
+const changeSetDoc = doc("change-set.md");
 
 /** Every Markdown table in `text`: its rows (header first, rule left out) as trimmed cells. */
 function tables(text: string): string[][][] {
   const found: string[][][] = [];
   let current: string[][] | undefined;
-  for (const line of text.split("\n")) {
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
     if (!line.startsWith("|")) {
       current = undefined;
       continue;
@@ -51,9 +52,9 @@ function codes(cell: string): string[] {
 }
 
 /** The body rows of every table whose first header cell is `header`. */
-function rowsUnder(header: string): string[][] {
-  const matching = tables(changeSetDoc).filter((t) => t[0]?.[0] === header);
-  if (matching.length === 0) throw new Error(`docs/change-set.md has no table headed ${header}`);
+function rowsUnder(header: string, text = changeSetDoc): string[][] {
+  const matching = tables(text).filter((t) => t[0]?.[0] === header);
+  if (matching.length === 0) throw new Error(`no table headed ${header}`);
   return matching.flatMap((t) => t.slice(1));
 }
 
@@ -95,4 +96,11 @@ describe("docs/change-set.md lists each closed set as its list has it", () => {
     }
     expect(documented.get("NEW")).toBe("none");
   });
+});
+
+test("docs/github-actions.md lists exactly the step outputs the CLI sets", () => {
+  const documented = rowsUnder("output", doc("github-actions.md")).flatMap((r) =>
+    codes(r[0] ?? ""),
+  );
+  expect(documented.sort()).toEqual([...CLI_GITHUB_OUTPUT_NAMES].sort());
 });
