@@ -331,10 +331,28 @@ export function validate<S extends z.ZodType>(
   schema: S,
   value: unknown,
   source: string | undefined,
+  options: { showValues?: boolean } = {},
 ): z.output<S> {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new ValidationError(source, zodIssues(parsed.error));
-  return parsed.data;
+  if (parsed.success) return parsed.data;
+  const issues = zodIssues(parsed.error);
+  // Only for documents a person wrote (a configuration): responses may carry secrets.
+  throw new ValidationError(source, options.showValues ? withValues(issues, value) : issues);
+}
+
+/** Each issue at a scalar value, with that value (shortened) after its message. */
+function withValues(issues: readonly InputIssue[], document: unknown): InputIssue[] {
+  return issues.map((issue) => {
+    let at: unknown = document;
+    for (const part of issue.path) {
+      if (typeof at !== "object" || at === null || !Object.hasOwn(at, part)) return issue;
+      at = (at as Record<string | number, unknown>)[part];
+    }
+    if (typeof at === "object" && at !== null) return issue;
+    const text = JSON.stringify(at) ?? String(at);
+    const shown = text.length > 60 ? `${text.slice(0, 59)}…` : text;
+    return { ...issue, message: `${issue.message}; got ${shown}` };
+  });
 }
 
 /** Most issues a message lists before summarising the rest. */

@@ -20,6 +20,7 @@ import {
   PATH_CHANGE_TYPES,
 } from "./change-set";
 import { CHANGE_TYPE_MODES, DAGSTER_CHANGE_TYPES, EXTRA_CHANGE_TYPES } from "./change-types";
+import { SEVERITIES, SEVERITY_REASONS, type SeverityReason } from "./verdicts";
 
 /**
  * zod schema of the change set, the source of `docs/change-set.schema.json`. A type test keeps it
@@ -28,6 +29,15 @@ import { CHANGE_TYPE_MODES, DAGSTER_CHANGE_TYPES, EXTRA_CHANGE_TYPES } from "./c
 
 const dagsterChangeType = z.enum(DAGSTER_CHANGE_TYPES);
 const extraChangeType = z.enum(EXTRA_CHANGE_TYPES);
+const changeType = z.union([dagsterChangeType, extraChangeType]);
+const severity = z.enum(SEVERITIES);
+const approvalMark = z.object({ by: z.string().nullable(), reason: z.string().nullable() });
+const identity = {
+  key: z.string(),
+  path: z.array(z.string()),
+  codeLocation: z.string().nullable(),
+  repository: z.string().nullable(),
+};
 const sortedStrings = z.array(z.string());
 
 const valueChange = <T extends z.ZodType>(value: T) => z.object({ old: value, new: value });
@@ -139,13 +149,23 @@ export const assetChangeDetailsSchema = z.object({
  * @internal Exported for the type test that pins it to the `AssetChange` type.
  */
 export const assetChangeSchema = z.object({
-  key: z.string(),
-  path: z.array(z.string()),
-  codeLocation: z.string().nullable(),
-  repository: z.string().nullable(),
+  ...identity,
   changeTypes: z.array(dagsterChangeType),
   extraChangeTypes: z.array(extraChangeType).exactOptional(),
   details: assetChangeDetailsSchema,
+  severity: severity.exactOptional(),
+  reasons: z
+    .array(
+      z.object({
+        changeType,
+        id: z.string(),
+        severity,
+        reason: z.enum(Object.keys(SEVERITY_REASONS) as [SeverityReason, ...SeverityReason[]]),
+        message: z.string(),
+        approved: approvalMark.exactOptional(),
+      }),
+    )
+    .exactOptional(),
   lineage: z.object({ upstream: sortedStrings, downstream: sortedStrings }).exactOptional(),
 });
 
@@ -183,6 +203,9 @@ export const changeSetSchema = z
       }),
       changeTypes: counts(DAGSTER_CHANGE_TYPES),
       extraChangeTypes: counts(EXTRA_CHANGE_TYPES).exactOptional(),
+      suppressed: z.number().int().nonnegative(),
+      severity: counts(SEVERITIES).exactOptional(),
+      approved: z.number().int().nonnegative().exactOptional(),
     }),
     locations: z.array(
       z.object({
@@ -195,13 +218,36 @@ export const changeSetSchema = z
     ),
     limitations: z.array(
       z.object({
-        changeType: z.union([dagsterChangeType, extraChangeType]),
+        changeType,
         field: z.string(),
         side: z.enum(LIMITATION_SIDES),
         assets: z.number().int().positive(),
       }),
     ),
     assets: z.array(assetChangeSchema),
+    suppressed: z.array(
+      z.object({
+        ...identity,
+        changeType,
+        keys: sortedStrings,
+        rule: z.string(),
+        reason: z.string(),
+      }),
+    ),
+    staleApprovals: z
+      .array(
+        z.object({
+          id: z.string(),
+          currentId: z.string(),
+          key: z.string(),
+          codeLocation: z.string().nullable(),
+          repository: z.string().nullable(),
+          changeType,
+          by: z.string().nullable(),
+          reason: z.string().nullable(),
+        }),
+      )
+      .exactOptional(),
   })
   .meta({
     title: "asset-diff change set",

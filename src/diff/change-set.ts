@@ -17,9 +17,13 @@ import type {
   DagsterChangeType,
   ExtraChangeType,
 } from "./change-types";
+import type { Severity, SeverityReason } from "./verdicts";
 
-/** The change-set format version this release writes. */
-export const CHANGE_SET_FORMAT_VERSION = 1 as const;
+/**
+ * The change-set format version this release writes. Version 2 added what the policy steps
+ * decide: `severity` and `reasons` per asset, `suppressed`, `staleApprovals` and their counts.
+ */
+export const CHANGE_SET_FORMAT_VERSION = 2 as const;
 
 /** Old and new value of a changed field (Dagster's `ValueDiff`). */
 export interface ValueChange<T> {
@@ -161,8 +165,72 @@ export interface AssetChange {
   /** asset-diff's extra change types, sorted; present only in `all` mode. */
   extraChangeTypes?: ExtraChangeType[];
   details: AssetChangeDetails;
+  /** The worst severity of its changes; present once the severity policy ran. */
+  severity?: Severity;
+  /**
+   * What the policies decided about each change type present (Dagster's, then the extra ones, in
+   * `CHANGE_TYPES` order); present once the severity policy ran.
+   */
+  reasons?: ChangeVerdict[];
   /** Direct neighbours, added by the `withLineage` policy (reports that draw lineage use it). */
   lineage?: AssetLineage;
+}
+
+/** An approval that matched a change: who approved it and why, as the approvals file says. */
+export interface ApprovalMark {
+  by: string | null;
+  reason: string | null;
+}
+
+/** What the policies decided about one change type of an asset. */
+export interface ChangeVerdict {
+  changeType: ChangeType;
+  /**
+   * The change's stable id: a fingerprint of the asset's identity, the change type and its old
+   * and new values, so the same change has the same id on every run and machine.
+   */
+  id: string;
+  severity: Severity;
+  /** Why it has that severity. */
+  reason: SeverityReason;
+  /** The reason as text: the reason's own, or a configuration rule's `reason`. */
+  message: string;
+  /** Present when an approval matches `id`; an approved change does not trip `--fail-on`. */
+  approved?: ApprovalMark;
+}
+
+/**
+ * A change a rule suppressed: kept here, never lost, instead of in `assets`. `keys` names the tag
+ * or metadata keys concerned; it is empty when the whole change type was suppressed.
+ */
+export interface SuppressedChange {
+  key: string;
+  path: string[];
+  codeLocation: string | null;
+  repository: string | null;
+  changeType: ChangeType;
+  keys: string[];
+  /** The rule: a default rule's id (see `DEFAULT_RULES`), `substitutions`, or an ignore rule's id. */
+  rule: string;
+  /** Why the rule suppresses it. */
+  reason: string;
+}
+
+/**
+ * An approval whose asset and change type still change, but with other values than were
+ * approved: it no longer applies, and the report says so.
+ */
+export interface StaleApproval {
+  /** The approved id, from the approvals file. */
+  id: string;
+  /** The id of the change as it is now. */
+  currentId: string;
+  key: string;
+  codeLocation: string | null;
+  repository: string | null;
+  changeType: ChangeType;
+  by: string | null;
+  reason: string | null;
 }
 
 /** An asset's direct neighbours: keys (`/`-joined, sorted) it depends on and that depend on it. */
@@ -232,6 +300,12 @@ export interface ChangeSummary {
   changeTypes: Record<DagsterChangeType, number>;
   /** Present only in `all` mode. */
   extraChangeTypes?: Record<ExtraChangeType, number>;
+  /** Changes in `suppressed`. */
+  suppressed: number;
+  /** Listed assets by their worst severity; present once the severity policy ran. */
+  severity?: Record<Severity, number>;
+  /** Changes an approval matched; present once approvals were applied. */
+  approved?: number;
 }
 
 /** One side of a comparison. */
@@ -263,6 +337,10 @@ export interface ChangeSet {
   limitations: Limitation[];
   /** Changed assets (all compared assets with `includeUnchanged`), sorted by key, location, repository. */
   assets: AssetChange[];
+  /** Changes rules suppressed, sorted like `assets`, then by change type. */
+  suppressed: SuppressedChange[];
+  /** Approvals that no longer match their change; present once approvals were applied. */
+  staleApprovals?: StaleApproval[];
 }
 
 /**

@@ -6,7 +6,6 @@ import { normalize } from "../normalize/normalize";
 import {
   type AssetChange,
   type AssetChangeDetails,
-  assetChangeKind,
   CHANGE_SET_FORMAT_VERSION,
   type ChangeSet,
   type ChangeSetInput,
@@ -16,15 +15,14 @@ import {
 import {
   CHANGE_TYPE_MODES,
   type ChangeTypeMode,
-  DAGSTER_CHANGE_TYPES,
   type DagsterChangeType,
-  EXTRA_CHANGE_TYPES,
   type ExtraChangeType,
   isDagsterChangeType,
 } from "./change-types";
 import { LimitationCounter } from "./limitations";
 import { planLocations, type Side } from "./locations";
 import { compareSection, SECTION_CHANGE_TYPES, SECTIONS } from "./sections";
+import { countChanges } from "./summary";
 
 /** Options of {@link diffAssetGraphs} and {@link createDiffer}. */
 export interface DiffOptions {
@@ -137,10 +135,16 @@ function computeChangeSet(
     },
     base: inputSummary(base),
     branch: inputSummary(branch),
-    summary: summarize(changes, unchanged, mode),
+    // Unchanged assets are listed only on request; the count covers them either way.
+    summary: countChanges(
+      changes,
+      changes.length + (options.includeUnchanged ? 0 : unchanged),
+      mode,
+    ),
     locations: plan.locations,
     limitations: limitations.list(mode),
     assets: changes,
+    suppressed: [],
   };
 }
 
@@ -231,33 +235,6 @@ function indexBy(
 
 function inputSummary(graph: AssetGraph): ChangeSetInput {
   return { source: graph.source ?? null, assets: graph.assets.length };
-}
-
-function summarize(
-  changes: readonly AssetChange[],
-  unchanged: number,
-  mode: ChangeTypeMode,
-): ChangeSet["summary"] {
-  const changeTypes = Object.fromEntries(DAGSTER_CHANGE_TYPES.map((t) => [t, 0])) as Record<
-    DagsterChangeType,
-    number
-  >;
-  const extra = Object.fromEntries(EXTRA_CHANGE_TYPES.map((t) => [t, 0])) as Record<
-    ExtraChangeType,
-    number
-  >;
-  const assets = { new: 0, removed: 0, modified: 0, unchanged };
-  for (const change of changes) {
-    for (const t of change.changeTypes) changeTypes[t]++;
-    for (const t of change.extraChangeTypes ?? []) extra[t]++;
-    const kind = assetChangeKind(change);
-    if (kind === "new") assets.new++;
-    else if (kind === "removed") assets.removed++;
-    else if (kind === "modified") assets.modified++;
-  }
-  const summary: ChangeSet["summary"] = { assets, changeTypes };
-  if (mode === "all") summary.extraChangeTypes = extra;
-  return summary;
 }
 
 function compareAssetChanges(a: AssetChange, b: AssetChange): number {

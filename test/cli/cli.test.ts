@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, test } from "vitest";
+import { CHANGE_SET_FORMAT_VERSION } from "../../src/diff/change-set";
 import { changeSetSchema } from "../../src/diff/change-set-schema";
 import { gqlNode, gqlWorkspace } from "../helpers/builders";
 import { cli } from "../helpers/cli";
@@ -106,7 +107,7 @@ describe("asset-diff diff", () => {
     const { code, stdout } = await cli(["diff", base, branch, "--format", "json", "--output", out]);
     expect(code).toBe(0);
     expect(stdout).toBe("");
-    expect(JSON.parse(readFileSync(out, "utf8")).formatVersion).toBe(1);
+    expect(JSON.parse(readFileSync(out, "utf8")).formatVersion).toBe(CHANGE_SET_FORMAT_VERSION);
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 

@@ -1,10 +1,6 @@
 import type { AssetChange, AssetChangeDetails, ChangeSet } from "../../src/diff/change-set";
-import {
-  type ChangeType,
-  DAGSTER_CHANGE_TYPES,
-  EXTRA_CHANGE_TYPES,
-  isDagsterChangeType,
-} from "../../src/diff/change-types";
+import { type ChangeType, isDagsterChangeType } from "../../src/diff/change-types";
+import { countChanges } from "../../src/diff/summary";
 
 /** A changed asset in location `loc` with the given change types (Dagster's and extra). */
 export function change(
@@ -27,25 +23,8 @@ export function change(
 
 /** A change set in `all` mode listing the given assets, with its summary counted from them. */
 export function changeSetOf(assets: AssetChange[], overrides: Partial<ChangeSet> = {}): ChangeSet {
-  const changeTypes = Object.fromEntries(DAGSTER_CHANGE_TYPES.map((t) => [t, 0])) as Record<
-    (typeof DAGSTER_CHANGE_TYPES)[number],
-    number
-  >;
-  const extraChangeTypes = Object.fromEntries(EXTRA_CHANGE_TYPES.map((t) => [t, 0])) as Record<
-    (typeof EXTRA_CHANGE_TYPES)[number],
-    number
-  >;
-  const counts = { new: 0, removed: 0, modified: 0, unchanged: 0 };
-  for (const a of assets) {
-    for (const t of a.changeTypes) changeTypes[t]++;
-    for (const t of a.extraChangeTypes ?? []) extraChangeTypes[t]++;
-    if (a.changeTypes.includes("NEW")) counts.new++;
-    else if (a.changeTypes.includes("REMOVED")) counts.removed++;
-    else if (a.changeTypes.length + (a.extraChangeTypes?.length ?? 0) > 0) counts.modified++;
-    else counts.unchanged++;
-  }
   return {
-    formatVersion: 1,
+    formatVersion: 2,
     options: {
       changeTypes: "all",
       codeLocation: null,
@@ -54,10 +33,11 @@ export function changeSetOf(assets: AssetChange[], overrides: Partial<ChangeSet>
     },
     base: { source: { format: "snapshot", name: "base.json" }, assets: assets.length },
     branch: { source: { format: "snapshot", name: "branch.json" }, assets: assets.length },
-    summary: { assets: counts, changeTypes, extraChangeTypes },
+    summary: countChanges(assets, assets.length, "all"),
     locations: [{ codeLocation: "loc", status: "compared", baseAssets: 1, branchAssets: 1 }],
     limitations: [],
     assets,
+    suppressed: [],
     ...overrides,
   };
 }

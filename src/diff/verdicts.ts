@@ -1,0 +1,88 @@
+/**
+ * The vocabulary of what the policy steps decide about a change, as the change set records it:
+ * severities, the reasons a severity was given, and the ids of the built-in suppression rules.
+ * The raw differ writes none of these; they are part of the change-set format, so they are
+ * defined here, below the policies that use them.
+ */
+
+/**
+ * How much a change can hurt, worst first; the single source for {@link Severity}.
+ * `breaking`: consumers of the asset can fail or read wrong data; `risky`: behaviour may change
+ * and deserves a look; `safe`: descriptive only.
+ */
+export const SEVERITIES = ["breaking", "risky", "safe"] as const;
+
+/** See {@link SEVERITIES}. */
+export type Severity = (typeof SEVERITIES)[number];
+
+/**
+ * Why a change got its severity: a stable constant and the text reports show. The single source
+ * for {@link SeverityReason}; `CONFIGURED` is a rule of the configuration, whose own reason text
+ * is then shown.
+ */
+export const SEVERITY_REASONS = {
+  REMOVED_WITH_DEPENDENTS: "removed while other assets depend on it",
+  REMOVED_WITHOUT_DEPENDENTS: "removed; no asset depends on it",
+  PARTITIONS_CHANGED: "the partitions definition changed",
+  COLUMN_REMOVED: "a column was removed from the table schema",
+  COLUMN_TYPE_CHANGED: "a column's type changed in the table schema",
+  DEPENDENCY_REMOVED: "an upstream dependency was removed",
+  PARTITION_MAPPING_CHANGED: "a partition mapping changed",
+  CODE_VERSION_CHANGED: "the code version changed",
+  BEHAVIOUR_SETTING_CHANGED:
+    "a setting that decides when or how the asset runs changed (automation, freshness, backfill or execution type)",
+  NEW_ASSET: "a new asset",
+  DEPENDENCY_ADDED: "only upstream dependencies were added",
+  DESCRIPTIVE_CHANGE: "descriptive only (tags, metadata, description, owners, group, kinds)",
+  CONFIGURED: "set by the configuration",
+} as const;
+
+/** See {@link SEVERITY_REASONS}. */
+export type SeverityReason = keyof typeof SEVERITY_REASONS;
+
+/**
+ * The built-in rules that suppress environment differences (on by default in `all` mode); the
+ * single source for {@link DefaultRuleId}. Rules of the configuration are named
+ * `substitutions` or by their own `id` (else `ignore[N]`).
+ */
+export const DEFAULT_RULES = {
+  "environment-table-name":
+    "dagster/table_name or dagster/relation_identifier names the same table in another database or schema",
+  "environment-code-references":
+    "dagster/code_references only moved line numbers, in the same files and URLs",
+} as const;
+
+/** See {@link DEFAULT_RULES}. */
+export type DefaultRuleId = keyof typeof DEFAULT_RULES;
+
+/**
+ * Orders severities worst first, for sorting.
+ *
+ * @example
+ * (["safe", "breaking", "risky"] as Severity[]).sort(compareSeverities); // ["breaking", "risky", "safe"]
+ */
+export function compareSeverities(a: Severity, b: Severity): number {
+  return SEVERITIES.indexOf(a) - SEVERITIES.indexOf(b);
+}
+
+/**
+ * The worst of some severities, or `undefined` when there are none.
+ *
+ * @example
+ * worstSeverity(["safe", "risky"]); // "risky"
+ */
+export function worstSeverity(severities: Iterable<Severity>): Severity | undefined {
+  let worst: Severity | undefined;
+  for (const s of severities) if (worst === undefined || compareSeverities(s, worst) < 0) worst = s;
+  return worst;
+}
+
+/**
+ * True when `severity` is at least as bad as `threshold`: what `--fail-on risky` fails on.
+ *
+ * @example
+ * atLeast("breaking", "risky"); // true
+ */
+export function atLeast(severity: Severity, threshold: Severity): boolean {
+  return compareSeverities(severity, threshold) <= 0;
+}
