@@ -1,23 +1,28 @@
 import { z } from "zod";
 import { changeSetSchema } from "./diff/change-set-schema";
 import { snapshotSchema } from "./load/snapshot/schema";
+import { configSchema } from "./policies/config";
 
 /**
- * The JSON Schemas (draft 2020-12) of asset-diff's files, generated from the zod schemas that
- * validate them; committed as `docs/snapshot.schema.json` and `docs/change-set.schema.json`.
+ * The JSON Schemas (draft 2020-12) of asset-diff's files, by the `docs/` file each is committed
+ * as, generated from the zod schemas that validate them (`npm run schemas` writes them).
  *
  * @example
- * writeFileSync("snapshot.schema.json", JSON.stringify(jsonSchemas().snapshot, null, 2));
+ * for (const [file, schema] of Object.entries(jsonSchemas())) writeFileSync(file, JSON.stringify(schema));
  */
-export function jsonSchemas(): { snapshot: object; changeSet: object } {
+export function jsonSchemas(): Record<string, object> {
   return {
-    snapshot: z.toJSONSchema(snapshotSchema, {
+    "docs/snapshot.schema.json": z.toJSONSchema(snapshotSchema, {
       target: "draft-2020-12",
       io: "input",
     }),
-    changeSet: z.toJSONSchema(changeSetSchema, {
+    "docs/change-set.schema.json": z.toJSONSchema(changeSetSchema, {
       target: "draft-2020-12",
       io: "output",
+    }),
+    "docs/config.schema.json": z.toJSONSchema(configSchema, {
+      target: "draft-2020-12",
+      io: "input",
     }),
   };
 }
