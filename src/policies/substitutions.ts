@@ -72,11 +72,10 @@ interface CompiledSubstitution {
 /** `{name}`: a placeholder; anything else in braces (`{{ ref('x') }}`, `{ }`) is literal text. */
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
-/** How a caller provides each well-known placeholder. */
-const HOW_TO_PROVIDE: Readonly<Record<string, string>> = {
-  branch:
-    "pass --branch <name> (in CI it is read from the environment, e.g. GITHUB_HEAD_REF or CI_COMMIT_REF_NAME)",
-  pr: "pass --pr <number> (in CI it is read from the environment, e.g. the GitHub pull request or CI_MERGE_REQUEST_IID)",
+/** How a CLI user provides each well-known placeholder, besides the library's `variables`. */
+const CLI_OPTION: Readonly<Record<string, string>> = {
+  branch: "--branch <name>",
+  pr: "--pr <number>",
 };
 
 function compile(
@@ -95,7 +94,11 @@ function fill(text: string, where: string, variables: Readonly<Record<string, st
   return text.replace(PLACEHOLDER, (_match, name: string) => {
     const value = Object.hasOwn(variables, name) ? variables[name] : undefined;
     if (value !== undefined && value !== "") return value;
-    const how = HOW_TO_PROVIDE[name] ?? `give the variable "${name}" a value`;
+    const option = CLI_OPTION[name];
+    const how =
+      option === undefined
+        ? `give the variable "${name}" a value`
+        : `pass ${option} (in CI it is read from the environment) or give the variable "${name}" a value`;
     throw new UsageError(
       `${where}: the placeholder {${name}} has no value; ${how}, or remove it from the rule`,
     );
