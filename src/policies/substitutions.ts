@@ -94,7 +94,7 @@ function fill(text: string, where: string, variables: Readonly<Record<string, st
   return text.replace(PLACEHOLDER, (_match, name: string) => {
     const value = Object.hasOwn(variables, name) ? variables[name] : undefined;
     if (value !== undefined && value !== "") return value;
-    const option = CLI_OPTION[name];
+    const option = Object.hasOwn(CLI_OPTION, name) ? CLI_OPTION[name] : undefined;
     const how =
       option === undefined
         ? `give the variable "${name}" a value`

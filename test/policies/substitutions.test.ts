@@ -142,9 +142,12 @@ describe("substitutionRules: placeholders", () => {
     );
   });
 
-  test("a variable inherited from Object.prototype is no value", () => {
+  test("the whole message; a name inherited from Object.prototype is no variable", () => {
     expect(() => substitutionRules([{ from: "{constructor}", to: "" }], {})).toThrow(
-      /\{constructor\}/,
+      'substitutions[0].from: the placeholder {constructor} has no value; give the variable "constructor" a value, or remove it from the rule',
+    );
+    expect(() => substitutionRules([{ from: "x_{pr}", to: "" }], {})).toThrow(
+      'substitutions[0].from: the placeholder {pr} has no value; pass --pr <number> (in CI it is read from the environment) or give the variable "pr" a value, or remove it from the rule',
     );
   });
 });
