@@ -2,11 +2,12 @@
  * asset-diff: load asset-graph snapshots from production and a branch, normalize them, and compute
  * typed change sets with Dagster's change-tracking semantics, then render them for people.
  *
- * Pipeline: load → normalize → diff → report.
+ * Pipeline: load → normalize → diff → policies → report.
  */
 
 // --- diff ---
 export type {
+  ApprovalMark,
   AssetChange,
   AssetChangeDetails,
   AssetLineage,
@@ -15,6 +16,7 @@ export type {
   ChangeSetInput,
   ChangeSetOptions,
   ChangeSummary,
+  ChangeVerdict,
   ColumnChanges,
   DependenciesDetails,
   ExecutionFlags,
@@ -28,6 +30,8 @@ export type {
   PartitionMappingChange,
   PartitionsDefinitionDetails,
   PathChange,
+  StaleApproval,
+  SuppressedChange,
   TagsDetails,
   TagValueChange,
   ValueChange,
@@ -56,6 +60,16 @@ export {
   isExtraChangeType,
 } from "./diff/change-types";
 export { createDiffer, type Differ, type DiffOptions, diffAssetGraphs } from "./diff/diff";
+export { summarizeChangeSet } from "./diff/summary";
+export {
+  DEFAULT_RULES,
+  type DefaultRuleId,
+  isSeverity,
+  SEVERITIES,
+  SEVERITY_REASONS,
+  type Severity,
+  type SeverityReason,
+} from "./diff/verdicts";
 // --- errors ---
 export {
   AssetDiffError,
@@ -147,8 +161,38 @@ export { METADATA_TYPES } from "./model/metadata";
 // --- normalize ---
 export { type NormalizeOptions, normalize } from "./normalize/normalize";
 // --- policies ---
-export { assetsWithChangeTypes } from "./policies/fail-on";
+export {
+  type ApprovalsFile,
+  approvalRules,
+  approveChanges,
+  parseApprovals,
+  serializeApprovals,
+} from "./policies/approvals";
+export {
+  type AssetDiffConfig,
+  CONFIG_FILE_NAME,
+  type IgnoreRule,
+  parseConfig,
+  type SeverityRule,
+  type Substitution,
+} from "./policies/config";
+export { environmentRules } from "./policies/environment";
+export { assetsFailing, type FailOnRule } from "./policies/fail-on";
+export { changeId } from "./policies/fingerprint";
+export { ignoreRules } from "./policies/ignore";
 export { type LineageGraphs, withLineage } from "./policies/lineage";
+export {
+  applyPolicies,
+  createPolicyContext,
+  type Policy,
+  type PolicyContext,
+  type PolicyGraphs,
+} from "./policies/policy";
+export { createPolicies, type ReviewOptions, reviewChanges } from "./policies/review";
+export { type AssetMatcher, type AssetSelection, selectAssets } from "./policies/select";
+export { severityRules } from "./policies/severity";
+export { substitutionRules } from "./policies/substitutions";
+export { type Suppression, suppress } from "./policies/suppress";
 
 // --- report ---
 export {

@@ -13,7 +13,7 @@ import { type LoadAssetGraphOptions, loadAssetGraph } from "../load/index";
 import { serializeSnapshot } from "../load/snapshot/snapshot";
 import type { AssetGraph } from "../model/asset";
 import { DEFAULT_REPOSITORY } from "../model/key";
-import { assetsWithChangeTypes } from "../policies/fail-on";
+import { assetsFailing } from "../policies/fail-on";
 import { withLineage } from "../policies/lineage";
 import { renderJson } from "../report/json";
 import { renderMarkdown } from "../report/markdown";
@@ -170,7 +170,7 @@ async function diffCommand(args: readonly string[], io: CliIo): Promise<number> 
         : renderText(changeSet, { color });
   await emit(io, values.output, report);
 
-  const violations = failOn.length > 0 ? assetsWithChangeTypes(changeSet, failOn) : [];
+  const violations = failOn.length > 0 ? assetsFailing(changeSet, failOn) : [];
   if (io.env.GITHUB_ACTIONS === "true") {
     await publishToGithub({
       changeSet,

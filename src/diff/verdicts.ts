@@ -56,6 +56,16 @@ export const DEFAULT_RULES = {
 export type DefaultRuleId = keyof typeof DEFAULT_RULES;
 
 /**
+ * True for a severity name, e.g. as `--fail-on` accepts it.
+ *
+ * @example
+ * isSeverity("risky"); // true
+ */
+export function isSeverity(value: string): value is Severity {
+  return (SEVERITIES as readonly string[]).includes(value);
+}
+
+/**
  * Orders severities worst first, for sorting.
  *
  * @example
