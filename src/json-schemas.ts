@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { changeSetSchema } from "./diff/change-set-schema";
 import { snapshotSchema } from "./load/snapshot/schema";
+import { approvalsSchema } from "./policies/approvals";
 import { configSchema } from "./policies/config";
 
 /**
@@ -21,6 +22,10 @@ export function jsonSchemas(): Record<string, object> {
       io: "output",
     }),
     "docs/config.schema.json": z.toJSONSchema(configSchema, {
+      target: "draft-2020-12",
+      io: "input",
+    }),
+    "docs/approvals.schema.json": z.toJSONSchema(approvalsSchema, {
       target: "draft-2020-12",
       io: "input",
     }),
