@@ -73,7 +73,8 @@ const LINE_ANCHOR = /^(?:L\d+(?:C\d+)?(?:-L?\d+(?:C\d+)?)?|lines-\d+(?::\d+)?)$/
 /**
  * Splits a relation name into its dotted parts, keeping dots inside `"…"`, `` `…` `` and `[…]`
  * (a doubled closing character inside is an escape); `undefined` when a quote is not closed.
- * `'"my.db".schema."tbl"'` → `['"my.db"', "schema", '"tbl"']`.
+ * `'"my.db".schema."tbl"'` → `['"my.db"', "schema", '"tbl"']`. A path quoted whole in backticks,
+ * as BigQuery writes them, is split inside when it is the whole name: `` `proj.ds.tbl` `` → `["proj", "ds", "tbl"]`.
  */
 function splitRelationName(name: string): string[] | undefined {
   const parts: string[] = [];
@@ -98,7 +99,12 @@ function splitRelationName(name: string): string[] | undefined {
   }
   if (closing !== undefined) return undefined;
   parts.push(current);
-  return parts;
+  // BigQuery quotes a whole path in one pair of backticks: `project.dataset.table`. Elsewhere a
+  // backticked part with a dot is one name (MySQL's `a.orders`), so only a whole name is split.
+  const [only] = parts;
+  return parts.length === 1 && only !== undefined && /^`[^`]*\.[^`]*`$/.test(only)
+    ? only.slice(1, -1).split(".")
+    : parts;
 }
 
 /** True when two URLs are equal once a line anchor is removed from each one's fragment. */

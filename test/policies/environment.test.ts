@@ -220,6 +220,13 @@ describe("environment-table-name", () => {
     ["a doubled quote inside a quoted name", 'prod."a"".b"', 'dev."a"".b"', true],
     ["backticks", "`prod`.`orders`", "`dev`.`orders`", true],
     ["a backticked table with a dot, renamed", "db.`a.orders`", "db.`b.orders`", false],
+    [
+      "a BigQuery path in one pair of backticks",
+      "`prod-proj.ds.orders`",
+      "`pr-42.ds.orders`",
+      true,
+    ],
+    ["a BigQuery path whose table changed", "`proj.ds.orders`", "`proj.ds.orders_v2`", false],
     ["square brackets", "[prod].[dbo].[orders]", "[dev].[dbo].[orders]", true],
     ["an escaped ] inside brackets", "db.[x]].t]", "db.[y]].t]", false],
     ["an unbalanced quote", '"prod.orders', '"dev.orders', false],
