@@ -4,10 +4,13 @@ import {
   assetChangeKind,
   type ChangeSet,
 } from "../diff/change-set";
+import { SEVERITIES, type Severity } from "../diff/verdicts";
 import type { Asset, AssetGraph } from "../model/asset";
 import { assetId, locationLabel } from "../model/key";
 import type { CodeReference } from "../model/metadata";
+import { formatCount, plural } from "../text";
 import { summaryLine } from "./text";
+import { bySeverity, describeVerdict, hasSeverity, shownVerdicts } from "./verdicts";
 
 /** Options of {@link renderGithubAnnotations}. */
 export interface GithubAnnotationOptions {
@@ -25,7 +28,9 @@ export interface GithubAnnotationOptions {
 /**
  * GitHub Actions workflow commands (`::warning file=…,line=…::…`) annotating each changed asset,
  * at its definition when the asset has code-reference metadata (`dagster/code_references`):
- * a local file (relative, or under the workspace) or a GitHub blob URL. REMOVED and
+ * a local file (relative, or under the workspace) or a GitHub blob URL. Once the severity policy
+ * ran, the level follows the severity (breaking: error, risky: warning, safe: notice), worst
+ * first, within GitHub's 10 annotations per step and level; otherwise REMOVED and
  * PARTITIONS_DEFINITION changes are warnings, the rest notices.
  *
  * @example
@@ -38,9 +43,13 @@ export function renderGithubAnnotations(
   const limit = options.limit ?? 50;
   const base = options.graphs ? byIdentity(options.graphs.base) : undefined;
   const branch = options.graphs ? byIdentity(options.graphs.branch) : undefined;
+  const severities = hasSeverity(changeSet);
+  const changed = bySeverity(changeSet.assets.filter((a) => assetChangeKind(a) !== "unchanged"));
+  const { shown, left } = severities
+    ? withinStepLimits(changed, limit)
+    : { shown: changed.slice(0, limit), left: changed.slice(limit) };
   const lines: string[] = [];
-  const changed = changeSet.assets.filter((a) => assetChangeKind(a) !== "unchanged");
-  for (const change of changed.slice(0, limit)) {
+  for (const change of shown) {
     const removed = change.changeTypes.includes("REMOVED");
     const asset = (removed ? base : branch)?.get(
       assetId({
@@ -50,20 +59,20 @@ export function renderGithubAnnotations(
       }),
     );
     const where = asset ? sourcePosition(asset, options.workspace) : undefined;
-    const level =
-      removed || change.changeTypes.includes("PARTITIONS_DEFINITION") ? "warning" : "notice";
     const properties: string[] = [];
     if (where) {
       properties.push(`file=${escapeProperty(where.file)}`);
       if (where.line !== null) properties.push(`line=${where.line}`);
     }
     properties.push(`title=${escapeProperty(`asset-diff: ${change.key}`)}`);
-    lines.push(`::${level} ${properties.join(",")}::${escapeData(describe(change))}\n`);
+    lines.push(`::${levelOf(change)} ${properties.join(",")}::${escapeData(describe(change))}\n`);
   }
-  if (changed.length > limit) {
-    lines.push(
-      `::notice title=asset-diff::${escapeData(`${changed.length - limit} more changed assets are not annotated`)}\n`,
-    );
+  if (left.length > 0) {
+    const counts = severityCounts(left);
+    const message = severities
+      ? `${plural(left.length, "more changed asset")} not annotated${counts === "" ? "" : `: ${counts}`}`
+      : `${left.length} more changed assets are not annotated`;
+    lines.push(`::notice title=asset-diff::${escapeData(message)}\n`);
   }
   return lines;
 }
@@ -126,11 +135,64 @@ export function formatGithubOutputs(
 
 // --- internal ---
 
+/** GitHub shows at most this many annotations of each level per step. */
+const PER_STEP = 10;
+
+type Level = "error" | "warning" | "notice";
+
+const SEVERITY_LEVELS: Record<Severity, Level> = {
+  breaking: "error",
+  risky: "warning",
+  safe: "notice",
+};
+
+function levelOf(change: AssetChange): Level {
+  if (change.severity !== undefined) return SEVERITY_LEVELS[change.severity];
+  const removed = change.changeTypes.includes("REMOVED");
+  return removed || change.changeTypes.includes("PARTITIONS_DEFINITION") ? "warning" : "notice";
+}
+
+/**
+ * The assets annotated (in order, at most `limit` and {@link PER_STEP} per level) and those left
+ * for the closing notice, which is a notice too: it takes the last notice's place when needed.
+ */
+function withinStepLimits(
+  changes: AssetChange[],
+  limit: number,
+): { shown: AssetChange[]; left: AssetChange[] } {
+  const written: Record<Level, number> = { error: 0, warning: 0, notice: 0 };
+  const shown: AssetChange[] = [];
+  const left: AssetChange[] = [];
+  for (const change of changes) {
+    const level = levelOf(change);
+    if (shown.length >= limit || written[level] >= PER_STEP) left.push(change);
+    else {
+      shown.push(change);
+      written[level]++;
+    }
+  }
+  if (left.length > 0 && written.notice >= PER_STEP) {
+    const last = shown.findLastIndex((c) => levelOf(c) === "notice");
+    left.unshift(...shown.splice(last, 1));
+  }
+  return { shown, left };
+}
+
+/** How many of `changes` have each severity, worst first, e.g. `2 breaking, 11 risky`. */
+function severityCounts(changes: AssetChange[]): string {
+  const counts: Record<Severity, number> = { breaking: 0, risky: 0, safe: 0 };
+  for (const change of changes) if (change.severity !== undefined) counts[change.severity]++;
+  return SEVERITIES.filter((s) => counts[s] > 0)
+    .map((s) => `${formatCount(counts[s])} ${s}`)
+    .join(", ");
+}
+
 function describe(change: AssetChange): string {
   const types = allChangeTypes(change).join(", ");
   const location = locationLabel(change);
   const where = location ? ` (${location})` : "";
-  return `${change.key}${where}: ${types}`;
+  const verdicts = shownVerdicts(change).map((v) => `\n${describeVerdict(v)}`);
+  return `${change.key}${where}: ${types}${verdicts.join("")}`;
 }
 
 function byIdentity(graph: AssetGraph): Map<string, Asset> {

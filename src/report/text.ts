@@ -6,9 +6,18 @@ import {
   type ChangeSet,
   type Limitation,
 } from "../diff/change-set";
+import { SEVERITIES, type Severity } from "../diff/verdicts";
 import { locationLabel } from "../model/key";
 import { plural } from "../text";
 import { describeDetails } from "./details";
+import {
+  bySeverity,
+  describeStaleApproval,
+  describeVerdict,
+  hasSeverity,
+  shownVerdicts,
+  suppressedText,
+} from "./verdicts";
 
 /** Options of {@link renderText}. */
 export interface TextReportOptions {
@@ -42,7 +51,7 @@ export function renderText(changeSet: ChangeSet, options: TextReportOptions = {}
   out.push(c.bold(summaryLine(changeSet)));
 
   const byKind = (kind: AssetChangeKind) =>
-    changeSet.assets.filter((a) => assetChangeKind(a) === kind);
+    bySeverity(changeSet.assets.filter((a) => assetChangeKind(a) === kind));
   const groups: [string, string, AssetChange[], (text: string) => string][] = [
     ["New", "+", byKind("new"), c.green],
     ["Removed", "-", byKind("removed"), c.red],
@@ -50,6 +59,18 @@ export function renderText(changeSet: ChangeSet, options: TextReportOptions = {}
     ["Unchanged", "=", byKind("unchanged"), c.dim],
   ];
   const showLocation = changeSet.assets.some((a) => a.codeLocation !== null);
+  const severities = hasSeverity(changeSet);
+  const severityColors: Record<Severity, (text: string) => string> = {
+    breaking: c.red,
+    risky: c.yellow,
+    safe: c.dim,
+  };
+  // Once policies ran, every asset line has a badge column (blank for an asset without one).
+  const badge = (severity: Severity | undefined) => {
+    if (!severities) return "";
+    if (severity === undefined) return " ".repeat(BADGE_WIDTH + 1);
+    return `${severityColors[severity](`[${severity}]`)}${" ".repeat(BADGE_WIDTH - severity.length - 2)} `;
+  };
   for (const [title, mark, assets, paint] of groups) {
     if (assets.length === 0) continue;
     out.push("", c.bold(paint(`${title} (${assets.length})`)));
@@ -63,9 +84,24 @@ export function renderText(changeSet: ChangeSet, options: TextReportOptions = {}
       // Pad before colouring: escape codes have no width.
       const padded = types.length > 0 ? name.padEnd(keyWidth) : name;
       const badges = types.length > 0 ? `  ${c.cyan(types.join(" "))}` : "";
-      out.push(`  ${paint(mark)} ${padded}${badges}`.trimEnd());
+      out.push(`  ${paint(mark)} ${badge(asset.severity)}${padded}${badges}`.trimEnd());
+      for (const verdict of shownVerdicts(asset)) {
+        const paintVerdict = verdict.approved ? c.green : severityColors[verdict.severity];
+        out.push(`      ${paintVerdict(describeVerdict(verdict))}`);
+      }
       for (const line of describeDetails(asset.details, style)) out.push(`      ${c.dim(line)}`);
     }
+  }
+  if (changeSet.summary.suppressed > 0) {
+    out.push(
+      "",
+      c.dim(`${suppressedText(changeSet.summary.suppressed)} (run with --format json to see them)`),
+    );
+  }
+  const stale = changeSet.staleApprovals ?? [];
+  if (stale.length > 0) {
+    out.push("", c.bold(c.yellow(`Stale approvals (${stale.length})`)));
+    for (const s of stale) out.push(`  ${c.yellow("!")} ${describeStaleApproval(s)}`);
   }
 
   const skipped = changeSet.locations.filter(
@@ -91,10 +127,13 @@ export function renderText(changeSet: ChangeSet, options: TextReportOptions = {}
  * summaryLine(changeSet); // "2 new, 1 removed, 7 modified, 25 unchanged"
  */
 export function summaryLine(changeSet: ChangeSet): string {
-  const { assets } = changeSet.summary;
+  const { assets, severity } = changeSet.summary;
   if (assets.new + assets.removed + assets.modified === 0)
     return `No changes (${assets.unchanged} unchanged).`;
-  return `${assets.new} new, ${assets.removed} removed, ${assets.modified} modified, ${assets.unchanged} unchanged`;
+  const counts = `${assets.new} new, ${assets.removed} removed, ${assets.modified} modified, ${assets.unchanged} unchanged`;
+  return severity === undefined
+    ? counts
+    : `${counts}; ${severity.breaking} breaking, ${severity.risky} risky`;
 }
 
 /**
@@ -111,6 +150,9 @@ function describeLimitation(limitation: Limitation): string {
 }
 
 // --- internal ---
+
+/** The width of the widest severity badge, `[breaking]`, so keys line up. */
+const BADGE_WIDTH = Math.max(...SEVERITIES.map((s) => s.length)) + 2;
 
 function label(asset: AssetChange, showLocation: boolean): string {
   const location = showLocation ? locationLabel(asset) : null;

@@ -1,6 +1,20 @@
-import type { AssetChange, AssetChangeDetails, ChangeSet } from "../../src/diff/change-set";
+import type {
+  AssetChange,
+  AssetChangeDetails,
+  ChangeSet,
+  ChangeVerdict,
+  StaleApproval,
+  SuppressedChange,
+} from "../../src/diff/change-set";
 import { type ChangeType, isDagsterChangeType } from "../../src/diff/change-types";
-import { countChanges } from "../../src/diff/summary";
+import { countChanges, summarizeChangeSet } from "../../src/diff/summary";
+import {
+  DEFAULT_RULES,
+  SEVERITY_REASONS,
+  type Severity,
+  type SeverityReason,
+  worstSeverity,
+} from "../../src/diff/verdicts";
 
 /** A changed asset in location `loc` with the given change types (Dagster's and extra). */
 export function change(
@@ -40,6 +54,92 @@ export function changeSetOf(assets: AssetChange[], overrides: Partial<ChangeSet>
     suppressed: [],
     ...overrides,
   };
+}
+
+/**
+ * What a policy decided about one change type: `reason`'s own message unless `overrides` sets
+ * one; the id is made up from the change type.
+ */
+export function verdict(
+  changeType: ChangeType,
+  severity: Severity,
+  reason: SeverityReason,
+  overrides: Partial<ChangeVerdict> = {},
+): ChangeVerdict {
+  return {
+    changeType,
+    id: `${changeType.toLowerCase()}-0001`,
+    severity,
+    reason,
+    message: SEVERITY_REASONS[reason],
+    ...overrides,
+  };
+}
+
+/** A changed asset as the severity policy leaves it: `reasons` set, `severity` the worst of them. */
+export function rated(
+  key: string,
+  reasons: ChangeVerdict[],
+  overrides: Partial<AssetChange> = {},
+  details: AssetChangeDetails = {},
+): AssetChange {
+  const types = reasons.map((r) => r.changeType);
+  const severity = worstSeverity(reasons.map((r) => r.severity));
+  return change(
+    key,
+    types,
+    { ...(severity === undefined ? {} : { severity }), reasons, ...overrides },
+    details,
+  );
+}
+
+/** A change a rule suppressed (by default the table-name rule, on METADATA). */
+export function suppressedChange(
+  key: string,
+  overrides: Partial<SuppressedChange> = {},
+): SuppressedChange {
+  return {
+    key,
+    path: key.split("/"),
+    codeLocation: "loc",
+    repository: "__repository__",
+    changeType: "METADATA",
+    keys: ["dagster/table_name"],
+    rule: "environment-table-name",
+    reason: DEFAULT_RULES["environment-table-name"],
+    ...overrides,
+  };
+}
+
+/** An approval of `key`'s change that no longer matches it. */
+export function staleApproval(
+  key: string,
+  changeType: ChangeType,
+  overrides: Partial<StaleApproval> = {},
+): StaleApproval {
+  return {
+    id: "approved-0001",
+    currentId: "current-0002",
+    key,
+    codeLocation: "loc",
+    repository: "__repository__",
+    changeType,
+    by: null,
+    reason: null,
+    ...overrides,
+  };
+}
+
+/**
+ * {@link changeSetOf} after policies ran: its summary recomputed as `applyPolicies` does, so
+ * severity, suppressed and approved counts follow the assets, `suppressed` and approvals.
+ */
+export function reviewedSetOf(
+  assets: AssetChange[],
+  overrides: Partial<ChangeSet> = {},
+): ChangeSet {
+  const changeSet = changeSetOf(assets, overrides);
+  return { ...changeSet, summary: summarizeChangeSet(changeSet) };
 }
 
 /**

@@ -1,11 +1,14 @@
 import { describe, expect, test } from "vitest";
 import { diffAssetGraphs } from "../../src/diff/diff";
+import type { Severity } from "../../src/diff/verdicts";
 import {
   formatGithubOutputs,
+  GITHUB_OUTPUT_NAMES,
   githubOutputs,
   renderGithubAnnotations,
 } from "../../src/report/github";
 import { asset, graph } from "../helpers/builders";
+import { change, rated, reviewedSetOf, verdict } from "./change-set-builders";
 
 const refs = (...codeReferences: unknown[]) => [
   {
@@ -92,6 +95,94 @@ describe("GitHub Actions annotations", () => {
     });
     expect(formatGithubOutputs({ a: "1", b: "two\nlines" })).toBe(
       "a=1\nb<<ASSET_DIFF_EOF\ntwo\nlines\nASSET_DIFF_EOF\n",
+    );
+  });
+});
+
+describe("GitHub Actions annotations of a reviewed change set", () => {
+  const reviewed = reviewedSetOf([
+    rated("a", [verdict("TAGS", "safe", "DESCRIPTIVE_CHANGE")]),
+    rated("b", [
+      verdict("CODE_VERSION", "risky", "CODE_VERSION_CHANGED"),
+      verdict("METADATA", "breaking", "COLUMN_REMOVED"),
+    ]),
+    rated("c", [
+      verdict("CODE_VERSION", "risky", "CODE_VERSION_CHANGED", {
+        approved: { by: "alice", reason: "planned, 100%" },
+      }),
+    ]),
+    // Without the severity policy this would be a warning (PARTITIONS_DEFINITION).
+    rated("d", [verdict("PARTITIONS_DEFINITION", "safe", "CONFIGURED", { message: "test data" })]),
+  ]);
+
+  test("the level follows the severity, worst first, with the reasons in the message", () => {
+    expect(renderGithubAnnotations(reviewed)).toEqual([
+      "::error title=asset-diff%3A b::b (loc): CODE_VERSION, METADATA%0Abreaking: a column was removed from the table schema%0Arisky: the code version changed\n",
+      "::warning title=asset-diff%3A c::c (loc): CODE_VERSION%0Arisky: the code version changed (approved by alice: planned, 100%25)\n",
+      "::notice title=asset-diff%3A a::a (loc): TAGS\n",
+      "::notice title=asset-diff%3A d::d (loc): PARTITIONS_DEFINITION\n",
+    ]);
+  });
+
+  const many = (severity: Severity, count: number) =>
+    Array.from({ length: count }, (_, i) =>
+      rated(`${severity}_${String(i).padStart(2, "0")}`, [
+        verdict("CODE_VERSION", severity, "CONFIGURED", { message: "rated by hand" }),
+      ]),
+    );
+  const levels = (lines: string[]) => lines.map((l) => /^::(\w+)/.exec(l)?.[1]);
+  const count = (lines: string[], level: string) => levels(lines).filter((l) => l === level).length;
+
+  test("at most 10 per level and step, the rest counted in one closing notice", () => {
+    // Keys sort safe before risky before breaking: the order comes from the severity alone.
+    const changeSet = reviewedSetOf([
+      ...many("safe", 15),
+      ...many("risky", 15),
+      ...many("breaking", 15),
+    ]);
+    const lines = renderGithubAnnotations(changeSet);
+    expect(count(lines, "error")).toBe(10);
+    expect(count(lines, "warning")).toBe(10);
+    // The closing notice is a notice too: with it, ten notices.
+    expect(count(lines, "notice")).toBe(10);
+    expect(levels(lines)).toEqual([
+      ...Array(10).fill("error"),
+      ...Array(10).fill("warning"),
+      ...Array(10).fill("notice"),
+    ]);
+    expect(lines[0]).toContain("title=asset-diff%3A breaking_00::");
+    expect(lines[9]).toContain("title=asset-diff%3A breaking_09::");
+    expect(lines[28]).toContain("title=asset-diff%3A safe_08::");
+    expect(lines.at(-1)).toBe(
+      "::notice title=asset-diff::16 more changed assets not annotated: 5 breaking, 5 risky, 6 safe\n",
+    );
+  });
+
+  test("keeps ten notices when nothing is left over, and honours limit", () => {
+    const changeSet = reviewedSetOf([...many("breaking", 12), ...many("safe", 10)]);
+    const lines = renderGithubAnnotations(changeSet);
+    expect(count(lines, "error")).toBe(10);
+    expect(count(lines, "notice")).toBe(10);
+    expect(lines.at(-1)).toBe(
+      "::notice title=asset-diff::3 more changed assets not annotated: 2 breaking, 1 safe\n",
+    );
+    expect(renderGithubAnnotations(reviewedSetOf(many("safe", 10)))).toHaveLength(10);
+    const limited = renderGithubAnnotations(changeSet, { limit: 3 });
+    expect(levels(limited)).toEqual(["error", "error", "error", "notice"]);
+    expect(limited.at(-1)).toBe(
+      "::notice title=asset-diff::19 more changed assets not annotated: 9 breaking, 10 safe\n",
+    );
+    expect(renderGithubAnnotations(reviewedSetOf(many("risky", 11)))).toContain(
+      "::notice title=asset-diff::1 more changed asset not annotated: 1 risky\n",
+    );
+  });
+
+  test("step outputs keep their names; the summary gains the severity counts", () => {
+    const outputs = githubOutputs(reviewed);
+    expect(Object.keys(outputs)).toEqual([...GITHUB_OUTPUT_NAMES]);
+    expect(outputs.summary).toBe("0 new, 0 removed, 4 modified, 0 unchanged; 1 breaking, 1 risky");
+    expect(githubOutputs(reviewedSetOf([change("a", ["TAGS"])])).summary).toBe(
+      "0 new, 0 removed, 1 modified, 0 unchanged",
     );
   });
 });
