@@ -1,4 +1,5 @@
 import {
+  ASSET_CHANGE_KINDS,
   type AssetChange,
   type AssetChangeKind,
   assetChangeKind,
@@ -7,14 +8,25 @@ import {
   type Limitation,
   type LocationComparison,
   type LocationStatus,
+  type StaleApproval,
+  type SuppressedChange,
 } from "../diff/change-set";
 import { type ChangeType, DAGSTER_CHANGE_TYPES, EXTRA_CHANGE_TYPES } from "../diff/change-types";
+import { SEVERITIES, type Severity } from "../diff/verdicts";
 import { shownRepository } from "../model/key";
 import { formatCount, plural } from "../text";
 import { type DetailStyle, describeDetails } from "./details";
 import { markdownMarker } from "./marker";
 import { type LineageOptions, lineageGraph, mermaidOfGraph } from "./mermaid";
 import { truncate } from "./values";
+import {
+  bySeverity,
+  describeStaleApproval,
+  describeVerdict,
+  hasSeverity,
+  shownVerdicts,
+  suppressedText,
+} from "./verdicts";
 
 /** Options of {@link renderMarkdown}. */
 export interface MarkdownReportOptions {
@@ -58,6 +70,8 @@ export function renderMarkdown(changeSet: ChangeSet, options: MarkdownReportOpti
   const o = resolveOptions(options, changeSet);
   const groups = groupAssets(changeSet.assets);
   const changed = groups.new.length + groups.removed.length + groups.modified.length;
+  const severities = hasSeverity(changeSet);
+  const stale = changeSet.staleApprovals ?? [];
 
   const essentials = [
     markdownMarker(options.id),
@@ -67,15 +81,24 @@ export function renderMarkdown(changeSet: ChangeSet, options: MarkdownReportOpti
   ];
   const counts = changed > 0 ? countsTable(changeSet) : undefined;
   if (counts !== undefined) essentials.push(counts);
+  if (severities && changed > 0) essentials.push(SEVERITY_LEGEND);
 
-  // Blocks are filled in priority order (what could not be compared, the lineage picture, then
-  // removed, new, modified and unchanged assets) but shown in reading order.
+  // Blocks are filled in priority order (what could not be compared, the stale approvals, the
+  // lineage picture, then removed, new, modified and unchanged assets, then the suppressed
+  // changes) but shown in reading order.
   const slots: Partial<Record<Slot, string>> = {};
   let remaining = o.maxLength - sizeOf(essentials) - NOTICE_RESERVE - 1;
   // Each asset section holds back a small share for every later one, so that a flood of removed
   // assets cannot hide all modified ones; without room for that, only their frames are held back.
   let reserves = sectionReserves(groups, Math.floor(o.maxLength * SECTION_SHARE), o);
-  if (sum(reserves) > remaining) reserves = sectionReserves(groups, 0, o);
+  // The stale approvals and the suppressed changes are filled out of order, but their frames
+  // (heading and "not shown" note) are always kept.
+  const frames = {
+    staleApprovals: stale.length > 0 ? SECTION_RESERVE : 0,
+    suppressed: changeSet.suppressed.length > 0 ? SECTION_RESERVE : 0,
+  };
+  const held = () => sum(reserves) + frames.staleApprovals + frames.suppressed;
+  if (held() > remaining) reserves = sectionReserves(groups, 0, o);
   const left: string[] = [];
   const place = (slot: Slot, text: string | undefined, budget: number) => {
     if (text === undefined) return;
@@ -84,23 +107,42 @@ export function renderMarkdown(changeSet: ChangeSet, options: MarkdownReportOpti
       remaining -= text.length + 2;
     } else left.push(SLOT_NAMES[slot]);
   };
-  place("notCompared", notComparedSection(changeSet.locations), remaining - sum(reserves));
-  place("limitations", limitationsSection(changeSet.limitations), remaining - sum(reserves));
+  const fill = (slot: Slot, section: Section) => {
+    slots[slot] = section.text;
+    remaining -= section.text.length + 2;
+    return section.omitted;
+  };
+  place("notCompared", notComparedSection(changeSet.locations), remaining - held());
+  place("limitations", limitationsSection(changeSet.limitations), remaining - held());
+  let omittedStale = 0;
+  if (stale.length > 0) {
+    const share = SECTION_RESERVE + Math.floor(o.maxLength * STALE_SHARE);
+    frames.staleApprovals = 0;
+    omittedStale = fill("staleApprovals", staleSection(stale, Math.min(remaining - held(), share)));
+  }
   if (o.lineage !== false && changed > 0 && changeSet.assets.some((a) => a.lineage !== undefined)) {
-    const budget = Math.min(remaining - sum(reserves), Math.floor(o.maxLength * LINEAGE_SHARE));
+    const budget = Math.min(remaining - held(), Math.floor(o.maxLength * LINEAGE_SHARE));
     place("lineage", lineageSection(changeSet, o.lineage, o.foldAfter, budget), budget);
   }
   let omittedAssets = 0;
   for (const kind of SECTION_PRIORITY) {
     reserves[kind] = 0;
     if (groups[kind].length === 0) continue;
-    const section = assetSection(kind, groups[kind], remaining - sum(reserves), o);
-    slots[kind] = section.text;
-    remaining -= section.text.length + 2;
-    omittedAssets += section.omitted;
+    omittedAssets += fill(kind, assetSection(kind, groups[kind], remaining - held(), o));
+  }
+  let omittedSuppressed = 0;
+  if (changeSet.suppressed.length > 0) {
+    frames.suppressed = 0;
+    omittedSuppressed = fill(
+      "suppressed",
+      suppressedSection(changeSet.suppressed, remaining - held()),
+    );
   }
 
-  const notice = truncationNotice(omittedAssets, left);
+  const notice = truncationNotice(
+    { assets: omittedAssets, suppressed: omittedSuppressed, staleApprovals: omittedStale },
+    left,
+  );
   if (notice !== undefined) essentials.splice(4, 0, notice);
   const blocks = [...essentials, ...SLOT_ORDER.flatMap((slot) => slots[slot] ?? [])];
   return `${blocks.join("\n\n")}\n`;
@@ -128,9 +170,21 @@ const SECTION_RESERVE = 400;
 const SECTION_SHARE = 0.05;
 /** Most of `maxLength` the lineage picture may take. */
 const LINEAGE_SHARE = 0.25;
+/** Most of `maxLength` the stale approvals may take beyond their frame. */
+const STALE_SHARE = 0.05;
+/** Most breaking assets the verdict names. */
+const MAX_NAMED_BREAKING = 3;
+/** Longest reason shown in the verdict for a breaking asset. */
+const MAX_NAMED_REASON_LENGTH = 100;
 const FULL_REPORT_HINT = "run `asset-diff diff` with `--format json` for the full change set";
 
-type Slot = "lineage" | AssetChangeKind | "notCompared" | "limitations";
+type Slot =
+  | "lineage"
+  | AssetChangeKind
+  | "staleApprovals"
+  | "suppressed"
+  | "notCompared"
+  | "limitations";
 
 const SLOT_ORDER: Slot[] = [
   "lineage",
@@ -138,6 +192,8 @@ const SLOT_ORDER: Slot[] = [
   "removed",
   "modified",
   "unchanged",
+  "staleApprovals",
+  "suppressed",
   "notCompared",
   "limitations",
 ];
@@ -148,6 +204,8 @@ const SLOT_NAMES: Record<Slot, string> = {
   removed: "removed assets",
   modified: "modified assets",
   unchanged: "unchanged assets",
+  staleApprovals: "the stale approvals",
+  suppressed: "the suppressed changes",
   notCompared: "the code locations not compared",
   limitations: "the fields not compared",
 };
@@ -189,6 +247,15 @@ const STATUS_LABELS: Record<LocationStatus, string> = {
 const LEGEND =
   "🟩 new · 🟥 removed (dashed) · 🟨 modified · ⬜ unchanged neighbour · thick link: dependency added · dotted link: dependency removed";
 
+/** Each severity's marker: a shape apart from the lineage legend's squares, always with its word. */
+const SEVERITY_MARKERS: Record<Severity, string> = {
+  breaking: "🔴",
+  risky: "🟠",
+  safe: "⚪",
+};
+const APPROVED_MARKER = "✅";
+const SEVERITY_LEGEND = `<sub>${SEVERITY_MARKERS.breaking} breaking: consumers can fail or read wrong data · ${SEVERITY_MARKERS.risky} risky: behaviour may change · ${SEVERITY_MARKERS.safe} safe: descriptive only · ${APPROVED_MARKER} approved</sub>`;
+
 interface Resolved {
   title: string;
   lineage: false | LineageOptions;
@@ -220,6 +287,7 @@ function groupAssets(assets: AssetChange[]): Record<AssetChangeKind, AssetChange
     unchanged: [],
   };
   for (const asset of assets) groups[assetChangeKind(asset)].push(asset);
+  for (const kind of ASSET_CHANGE_KINDS) groups[kind] = bySeverity(groups[kind]);
   return groups;
 }
 
@@ -257,7 +325,39 @@ function verdict(changeSet: ChangeSet, groups: Record<AssetChangeKind, AssetChan
         ? ` in code location ${code(truncate(first, MAX_NAME_LENGTH))}`
         : "";
   const unchanged = assets.unchanged > 0 ? ` (${formatCount(assets.unchanged)} unchanged)` : "";
-  return `**${parts.join(", ")}** asset${total === 1 ? "" : "s"}${where}${unchanged}.${caveats}`;
+  const severity = hasSeverity(changeSet) ? `${severitySentence(changeSet)} ` : "";
+  return `${severity}**${parts.join(", ")}** asset${total === 1 ? "" : "s"}${where}${unchanged}.${caveats}`;
+}
+
+/**
+ * The severity part of the verdict: the breaking assets first, by name and reason (a few), then
+ * the other counts.
+ */
+function severitySentence(changeSet: ChangeSet): string {
+  const listed = changeSet.assets.filter((a) => assetChangeKind(a) !== "unchanged");
+  const counts = changeSet.summary.severity ?? {
+    breaking: listed.filter((a) => a.severity === "breaking").length,
+    risky: listed.filter((a) => a.severity === "risky").length,
+    safe: listed.filter((a) => a.severity === "safe").length,
+  };
+  const others = SEVERITIES.filter((s) => s !== "breaking")
+    .map((s) => `${formatCount(counts[s])} ${s}`)
+    .join(", ");
+  if (counts.breaking === 0) return `No breaking changes; ${others}.`;
+  const breaking = listed.filter((a) => a.severity === "breaking");
+  const named = breaking.slice(0, MAX_NAMED_BREAKING).map((a) => {
+    const verdicts = (a.reasons ?? []).filter((v) => v.severity === "breaking");
+    const reasons = [...new Set(verdicts.map((v) => v.message))].join("; ");
+    const approved = verdicts.length > 0 && verdicts.every((v) => v.approved !== undefined);
+    const why = [
+      reasons === "" ? undefined : escapeText(truncate(reasons, MAX_NAMED_REASON_LENGTH)),
+      approved ? `${APPROVED_MARKER} approved` : undefined,
+    ].filter((p) => p !== undefined);
+    return `${code(shortenKey(a.key))}${why.length > 0 ? ` (${why.join(", ")})` : ""}`;
+  });
+  const more = counts.breaking - named.length;
+  const names = more > 0 ? `${named.join(", ")} and ${formatCount(more)} more` : named.join(", ");
+  return `**${formatCount(counts.breaking)} breaking** asset${counts.breaking === 1 ? "" : "s"}: ${names}; ${others}.`;
 }
 
 function compared(changeSet: ChangeSet): string {
@@ -337,25 +437,80 @@ function assetSection(
   o: Resolved,
 ): Section {
   const noun = `${SECTION_TITLES[kind].toLowerCase()} asset`;
-  const heading = `### ${SECTION_TITLES[kind]} (${formatCount(assets.length)})`;
-  const folded = kind === "unchanged" || assets.length > o.foldAfter;
-  const summary = plural(assets.length, noun);
-  const longestNote = omittedNote(assets.length, assets.length, noun).length;
+  return cappedList(
+    {
+      heading: `### ${SECTION_TITLES[kind]} (${formatCount(assets.length)})`,
+      summary: plural(assets.length, noun),
+      folded: kind === "unchanged" || assets.length > o.foldAfter,
+      noun,
+      items: assets,
+      entry: (asset) => assetEntry(asset, kind, o),
+    },
+    budget,
+  );
+}
+
+function suppressedSection(suppressed: SuppressedChange[], budget: number): Section {
+  const showLocation = suppressed.some((s) => s.codeLocation !== null);
+  return cappedList(
+    {
+      heading: `### Suppressed by rules (${formatCount(suppressed.length)})`,
+      summary: suppressedText(suppressed.length),
+      folded: true,
+      noun: "suppressed change",
+      items: suppressed,
+      entry: (s) => suppressedEntry(s, showLocation),
+    },
+    budget,
+  );
+}
+
+function staleSection(stale: StaleApproval[], budget: number): Section {
+  return cappedList(
+    {
+      heading: `### Stale approvals (${formatCount(stale.length)})`,
+      summary: `${plural(stale.length, "approval")} no longer ${stale.length === 1 ? "matches its" : "match their"} change`,
+      folded: true,
+      noun: "stale approval",
+      items: stale,
+      entry: (s) => `- ${describeStaleApproval(s, (value) => code(shortenKey(value)), plainText)}`,
+    },
+    budget,
+  );
+}
+
+interface CappedList<T> {
+  heading: string;
+  /** The `<details>` summary, when folded. */
+  summary: string;
+  folded: boolean;
+  /** What an item is, for the "not shown" note. */
+  noun: string;
+  items: readonly T[];
+  entry: (item: T) => string;
+}
+
+/**
+ * A section of whole entries within `budget`, ending with a note that counts the entries that
+ * did not fit; only its heading and note when none fits (the callers hold room for those).
+ */
+function cappedList<T>(list: CappedList<T>, budget: number): Section {
+  const { heading, summary, folded, noun, items } = list;
+  const longestNote = omittedNote(items.length, items.length, noun).length;
   const wrapper = folded ? fold(summary, "").length : 0;
   const room = budget - heading.length - 2 - wrapper - longestNote - 4;
   const entries: string[] = [];
   let used = 0;
-  for (const asset of assets) {
-    const entry = assetEntry(asset, kind, o);
+  for (const item of items) {
+    const entry = list.entry(item);
     if (used + entry.length + 1 > room) break;
     entries.push(entry);
     used += entry.length + 1;
   }
-  const omitted = assets.length - entries.length;
-  const note = omitted > 0 ? omittedNote(omitted, assets.length, noun) : undefined;
+  const omitted = items.length - entries.length;
+  const note = omitted > 0 ? omittedNote(omitted, items.length, noun) : undefined;
   if (entries.length === 0) return { text: `${heading}\n\n${note}`, omitted };
-  const list = entries.join("\n");
-  const body = folded ? fold(summary, list) : list;
+  const body = folded ? fold(summary, entries.join("\n")) : entries.join("\n");
   return {
     text: note === undefined ? `${heading}\n\n${body}` : `${heading}\n\n${body}\n\n${note}`,
     omitted,
@@ -403,9 +558,18 @@ function omittedNote(omitted: number, total: number, noun: string): string {
   return `_${what} to keep this comment within GitHub's size limit; ${FULL_REPORT_HINT}._`;
 }
 
-function truncationNotice(omittedAssets: number, left: string[]): string | undefined {
+function truncationNotice(
+  omitted: { assets: number; suppressed: number; staleApprovals: number },
+  left: string[],
+): string | undefined {
   const parts = [
-    omittedAssets > 0 ? `${plural(omittedAssets, "asset")} not listed` : undefined,
+    omitted.assets > 0 ? `${plural(omitted.assets, "asset")} not listed` : undefined,
+    omitted.staleApprovals > 0
+      ? `${plural(omitted.staleApprovals, "stale approval")} not listed`
+      : undefined,
+    omitted.suppressed > 0
+      ? `${plural(omitted.suppressed, "suppressed change")} not listed`
+      : undefined,
     left.length > 0 ? `${left.join(", ")} left out` : undefined,
   ].filter((p) => p !== undefined);
   if (parts.length === 0) return undefined;
@@ -415,6 +579,8 @@ function truncationNotice(omittedAssets: number, left: string[]): string | undef
 function assetEntry(asset: AssetChange, kind: AssetChangeKind, o: Resolved): string {
   const name = code(shortenKey(asset.key));
   const head = [kind === "modified" ? `**${name}**` : name];
+  if (asset.severity !== undefined)
+    head.unshift(`${SEVERITY_MARKERS[asset.severity]} ${asset.severity}`);
   if (o.showLocation) head.push(locationText(asset));
   if (kind === "modified") {
     const types = asset.changeTypes.map((t) => `\`${t}\``).join(" ");
@@ -434,6 +600,10 @@ function assetEntry(asset: AssetChange, kind: AssetChangeKind, o: Resolved): str
     head.push(`${kind === "new" ? "depends on" : "used by"} ${listed.join(", ")}${more}`);
   }
   const lines = [`- ${head.join(" · ")}`];
+  for (const verdict of shownVerdicts(asset)) {
+    const marker = verdict.approved ? APPROVED_MARKER : SEVERITY_MARKERS[verdict.severity];
+    lines.push(`  - ${marker} ${describeVerdict(verdict, nameCode, plainText)}`);
+  }
   if (kind === "modified" || kind === "new" || kind === "removed") {
     const details = markdownDetails(asset, o.maxValueLength);
     for (const line of details.slice(0, o.maxDetailsPerAsset)) lines.push(line);
@@ -443,7 +613,21 @@ function assetEntry(asset: AssetChange, kind: AssetChangeKind, o: Resolved): str
   return lines.join("\n");
 }
 
-function locationText(asset: AssetChange): string {
+function suppressedEntry(s: SuppressedChange, showLocation: boolean): string {
+  const head = [code(shortenKey(s.key))];
+  if (showLocation) head.push(locationText(s));
+  const keys = s.keys.slice(0, MAX_NEIGHBOURS).map((k) => code(shortenKey(k)));
+  const more =
+    s.keys.length > MAX_NEIGHBOURS
+      ? ` and ${formatCount(s.keys.length - MAX_NEIGHBOURS)} more`
+      : "";
+  head.push(`\`${s.changeType}\`${keys.length > 0 ? ` ${keys.join(" ")}${more}` : ""}`);
+  const rule = `rule ${nameCode(s.rule)}`;
+  const reason = s.reason === "" ? "" : `: ${plainText(s.reason)}`;
+  return `- ${head.join(" · ")} · ${rule}${reason}`;
+}
+
+function locationText(asset: Pick<AssetChange, "codeLocation" | "repository">): string {
   if (asset.codeLocation === null) return "_(no code location)_";
   const location = code(truncate(asset.codeLocation, MAX_NAME_LENGTH));
   const repository = shownRepository(asset.repository);
@@ -542,6 +726,16 @@ function skippedLocations(locations: LocationComparison[]): LocationComparison[]
 /** A `<details>` block; GitHub reads Markdown inside it only after a blank line. */
 function fold(summary: string, body: string): string {
   return `<details>\n<summary>${summary}</summary>\n\n${body}\n\n</details>`;
+}
+
+/** A name (an approver, a rule) as a code span, shortened. */
+function nameCode(name: string): string {
+  return code(truncate(name, MAX_NAME_LENGTH));
+}
+
+/** User text outside code spans: shortened and escaped. */
+function plainText(text: string): string {
+  return escapeText(truncate(text, MAX_TEXT_LENGTH));
 }
 
 function shortenKey(key: string): string {

@@ -5,7 +5,17 @@ import { loadAssetGraph } from "../../src/load/index";
 import { withLineage } from "../../src/policies/lineage";
 import { renderMarkdown } from "../../src/report/markdown";
 import { markdownMarker } from "../../src/report/marker";
-import { AWKWARD_KEYS, change, changeSetOf, generatedChangeSet } from "./change-set-builders";
+import {
+  AWKWARD_KEYS,
+  change,
+  changeSetOf,
+  generatedChangeSet,
+  rated,
+  reviewedSetOf,
+  staleApproval,
+  suppressedChange,
+  verdict,
+} from "./change-set-builders";
 
 const base = await loadAssetGraph("fixtures/example/base.json");
 const branch = await loadAssetGraph("fixtures/example/branch.json");
@@ -420,5 +430,237 @@ describe("renderMarkdown", () => {
     const markdown = renderMarkdown(changeSet);
     expect(markdown.length).toBeLessThan(3_000);
     expectWellFormed(markdown);
+  });
+});
+
+describe("renderMarkdown of a reviewed change set", () => {
+  const reviewed = reviewedSetOf([
+    rated("a_safe", [verdict("TAGS", "safe", "DESCRIPTIVE_CHANGE")]),
+    rated("b_breaking", [
+      verdict("CODE_VERSION", "risky", "CODE_VERSION_CHANGED"),
+      verdict("METADATA", "breaking", "COLUMN_REMOVED"),
+    ]),
+    rated("c_risky", [
+      verdict("CODE_VERSION", "risky", "CODE_VERSION_CHANGED", {
+        approved: { by: "alice", reason: "planned rewrite" },
+      }),
+    ]),
+    rated("d_gone", [verdict("REMOVED", "breaking", "REMOVED_WITH_DEPENDENTS")]),
+    rated("e_new", [verdict("NEW", "safe", "NEW_ASSET")]),
+  ]);
+  const verdictOf = (markdown: string) => markdown.split("\n\n")[2];
+
+  test("the verdict names the breaking assets and why, then the other counts", () => {
+    expect(verdictOf(renderMarkdown(reviewed))).toBe(
+      "**2 breaking** assets: `b_breaking` (a column was removed from the table schema), " +
+        "`d_gone` (removed while other assets depend on it); 1 risky, 2 safe. " +
+        "**1 new, 1 removed, 3 modified** assets in code location `loc`.",
+    );
+    const calm = reviewedSetOf([
+      rated("a", [verdict("TAGS", "safe", "DESCRIPTIVE_CHANGE")]),
+      rated("b", [verdict("CODE_VERSION", "risky", "CODE_VERSION_CHANGED")]),
+    ]);
+    expect(verdictOf(renderMarkdown(calm))).toBe(
+      "No breaking changes; 1 risky, 1 safe. **2 modified** assets in code location `loc`.",
+    );
+  });
+
+  test("the verdict names a few breaking assets, marks approved ones and counts the rest", () => {
+    const assets = ["a", "b", "c", "d", "e"].map((key) =>
+      rated(key, [
+        verdict("METADATA", "breaking", "COLUMN_REMOVED"),
+        verdict("DEPENDENCIES", "breaking", "DEPENDENCY_REMOVED", {
+          ...(key === "a" ? { approved: { by: null, reason: null } } : {}),
+        }),
+      ]),
+    );
+    expect(verdictOf(renderMarkdown(reviewedSetOf(assets)))).toBe(
+      "**5 breaking** assets: `a` (a column was removed from the table schema; an upstream dependency was removed), " +
+        "`b` (a column was removed from the table schema; an upstream dependency was removed), " +
+        "`c` (a column was removed from the table schema; an upstream dependency was removed) and 2 more; " +
+        "0 risky, 0 safe. **5 modified** assets in code location `loc`.",
+    );
+    const approved = reviewedSetOf([
+      rated("a", [
+        verdict("METADATA", "breaking", "COLUMN_REMOVED", { approved: { by: "x", reason: null } }),
+      ]),
+    ]);
+    expect(verdictOf(renderMarkdown(approved))).toContain(
+      "**1 breaking** asset: `a` (a column was removed from the table schema, ✅ approved); 0 risky, 0 safe.",
+    );
+  });
+
+  test("lists assets worst first with a severity marker, the reasons and the approvals", () => {
+    const markdown = renderMarkdown(reviewed);
+    expect(listed(markdown, "Modified")).toEqual([
+      "- 🔴 breaking · **`b_breaking`** · `loc` · `CODE_VERSION` `METADATA`",
+      "- 🟠 risky · **`c_risky`** · `loc` · `CODE_VERSION`",
+      "- ⚪ safe · **`a_safe`** · `loc` · `TAGS`",
+    ]);
+    expect(markdown).toContain(
+      "- 🔴 breaking · **`b_breaking`** · `loc` · `CODE_VERSION` `METADATA`\n" +
+        "  - 🔴 breaking: a column was removed from the table schema\n" +
+        "  - 🟠 risky: the code version changed\n" +
+        "- 🟠 risky · **`c_risky`** · `loc` · `CODE_VERSION`\n" +
+        "  - ✅ risky: the code version changed (approved by `alice`: planned rewrite)\n" +
+        "- ⚪ safe · **`a_safe`** · `loc` · `TAGS`\n",
+    );
+    expect(markdown).toContain(
+      "### Removed (1)\n\n- 🔴 breaking · `d_gone` · `loc`\n  - 🔴 breaking: removed while other assets depend on it",
+    );
+    expect(markdown).toContain("### New (1)\n\n- ⚪ safe · `e_new` · `loc`\n\n");
+    expect(markdown).toContain(
+      "\n\n<sub>🔴 breaking: consumers can fail or read wrong data · 🟠 risky: behaviour may change · ⚪ safe: descriptive only · ✅ approved</sub>\n\n",
+    );
+    expectWellFormed(markdown);
+    // Without the policies' fields, none of this.
+    const raw = renderMarkdown(changeSetOf([change("a", ["TAGS"])]));
+    for (const marker of ["🔴", "🟠", "⚪", "✅", "breaking", "Suppressed", "Stale"])
+      expect(raw).not.toContain(marker);
+  });
+
+  test("folds the suppressed changes: asset, change type, keys, rule and reason", () => {
+    const keys = Array.from({ length: 7 }, (_, i) => `k${i}`);
+    const changeSet = reviewedSetOf([], {
+      suppressed: [
+        suppressedChange("raw/orders"),
+        suppressedChange("raw/users", {
+          changeType: "CODE_VERSION",
+          keys: [],
+          rule: "ignore[0]",
+          reason: "",
+        }),
+        suppressedChange("raw/wide", { keys, rule: "wide", reason: "many keys" }),
+      ],
+    });
+    const markdown = renderMarkdown(changeSet);
+    expect(markdown).toContain(
+      "### Suppressed by rules (3)\n\n<details>\n<summary>3 changes suppressed by rules</summary>\n\n" +
+        "- `raw/orders` · `loc` · `METADATA` `dagster/table_name` · rule `environment-table-name`: " +
+        "dagster/table\\_name or dagster/relation\\_identifier names the same table in another database or schema\n" +
+        "- `raw/users` · `loc` · `CODE_VERSION` · rule `ignore[0]`\n" +
+        "- `raw/wide` · `loc` · `METADATA` `k0` `k1` `k2` `k3` `k4` and 2 more · rule `wide`: many keys\n\n" +
+        "</details>",
+    );
+    expectWellFormed(markdown);
+  });
+
+  test("folds the stale approvals", () => {
+    const changeSet = reviewedSetOf([], {
+      staleApprovals: [
+        staleApproval("raw/orders", "CODE_VERSION", { id: "3f2a", currentId: "9c1d" }),
+        staleApproval("raw/users", "TAGS", { by: "@sam", reason: "pii *tag*" }),
+      ],
+    });
+    const markdown = renderMarkdown(changeSet);
+    expect(markdown).toContain(
+      "### Stale approvals (2)\n\n<details>\n<summary>2 approvals no longer match their change</summary>\n\n" +
+        "- `raw/orders` `CODE_VERSION`: approved id `3f2a` no longer matches (now `9c1d`)\n" +
+        "- `raw/users` `TAGS`: approved id `approved-0001` no longer matches (now `current-0002`) — approved by `@sam`: pii \\*tag\\*\n\n" +
+        "</details>",
+    );
+    expect(
+      renderMarkdown(reviewedSetOf([], { staleApprovals: [staleApproval("a", "TAGS")] })),
+    ).toContain("<summary>1 approval no longer matches its change</summary>");
+    expectWellFormed(markdown);
+  });
+
+  test("stays within maxLength with 10,000 suppressed changes, saying how many are not shown", () => {
+    const suppressed = Array.from({ length: 10_000 }, (_, i) =>
+      suppressedChange(`group/asset_${String(i).padStart(5, "0")}`),
+    );
+    for (const maxLength of [6_000, 20_000, 60_000]) {
+      const markdown = renderMarkdown(reviewedSetOf([], { suppressed }), { maxLength });
+      expect(markdown.length).toBeLessThanOrEqual(maxLength);
+      expectWellFormed(markdown);
+      const shown = listed(markdown, "Suppressed by rules").length;
+      expect(shown).toBeGreaterThan(0);
+      const omitted = (10_000 - shown).toLocaleString("en-US");
+      expect(markdown).toContain(
+        `_… and ${omitted} more suppressed changes not shown to keep this comment within GitHub's size limit;`,
+      );
+      expect(markdown).toContain(
+        `> This report is shortened to fit in a comment: ${omitted} suppressed changes not listed.`,
+      );
+    }
+  });
+
+  test("keeps every section's frame when assets, suppressed changes and stale approvals all flood", () => {
+    const flood = generatedChangeSet(20_000);
+    const assets = flood.assets.map((a, i) =>
+      rated(a.key, [verdict("CODE_VERSION", i % 3 === 0 ? "breaking" : "safe", "CONFIGURED")], {
+        lineage: a.lineage ?? { upstream: [], downstream: [] },
+      }),
+    );
+    const changeSet = reviewedSetOf(assets, {
+      suppressed: Array.from({ length: 10_000 }, (_, i) => suppressedChange(`s${i}`)),
+      staleApprovals: Array.from({ length: 5_000 }, (_, i) => staleApproval(`t${i}`, "TAGS")),
+    });
+    for (const maxLength of [6_000, 60_000]) {
+      const markdown = renderMarkdown(changeSet, { maxLength });
+      expect(markdown.length).toBeLessThanOrEqual(maxLength);
+      expectWellFormed(markdown);
+      for (const heading of [
+        "### Modified (",
+        "### Stale approvals (5,000)",
+        "### Suppressed by rules (10,000)",
+      ])
+        expect(markdown).toContain(heading);
+      expect(markdown).toMatch(/stale approvals? not listed/);
+      expect(markdown).toMatch(/suppressed changes? not listed/);
+    }
+    // Worst first: the breaking assets fill the Modified section before any safe one.
+    const modified = listed(renderMarkdown(changeSet), "Modified");
+    expect(modified.length).toBeGreaterThan(0);
+    expect(modified.every((l) => l.startsWith("- 🔴 breaking"))).toBe(true);
+  });
+
+  test("escapes hostile keys, rules, reasons and approvers: shown, never interpreted", () => {
+    const keys = [...AWKWARD_KEYS].sort();
+    const hostileOf = (i: number) => keys[(i + 1) % keys.length] as string;
+    const assets = keys.map((key, i) =>
+      rated(key, [
+        verdict("METADATA", "breaking", "CONFIGURED", { message: hostileOf(i) }),
+        verdict("TAGS", "risky", "CONFIGURED", {
+          message: `${hostileOf(i)}\n</details>`,
+          approved: { by: hostileOf(i + 1), reason: hostileOf(i + 2) },
+        }),
+      ]),
+    );
+    const changeSet = reviewedSetOf(assets, {
+      suppressed: keys.map((key, i) =>
+        suppressedChange(key, {
+          codeLocation: hostileOf(i),
+          keys: [hostileOf(i), hostileOf(i + 1)],
+          rule: hostileOf(i + 2),
+          reason: hostileOf(i + 3),
+        }),
+      ),
+      staleApprovals: keys.map((key, i) =>
+        staleApproval(key, "TAGS", {
+          id: hostileOf(i),
+          currentId: hostileOf(i + 1),
+          by: hostileOf(i + 2),
+          reason: hostileOf(i + 3),
+        }),
+      ),
+    });
+    const markdown = renderMarkdown(changeSet);
+    expectWellFormed(markdown);
+    expect(markdown.length).toBeLessThanOrEqual(60_000);
+    // Every line of a list is an item: a line break in user data never starts a new block.
+    for (const section of ["Modified", "Stale approvals", "Suppressed by rules"]) {
+      const start = markdown.indexOf(`### ${section} (`);
+      const end = markdown.indexOf("\n### ", start + 1);
+      const body = markdown.slice(start, end === -1 ? undefined : end);
+      for (const line of body.split("\n").slice(1)) {
+        expect(line).toMatch(/^(|- .*| {2}- .*| {4}- .*|<details>|<summary>.*|<\/details>|_.*_)$/);
+      }
+    }
+    expect(markdown).toContain("  - 🔴 breaking: \\<script\\>alert(1)\\</script\\>\n");
+    expect(markdown).toContain("(approved by `@someone`: ");
+    expect(markdown).toContain("↵\\</details\\>");
+    expect(markdown).toContain("rule `` `tick` ``");
+    expect(markdown).not.toContain("<script>alert(1)</script>\n");
   });
 });
