@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { changeSetSchema } from "../../src/diff/change-set-schema";
 import { diffAssetGraphs } from "../../src/diff/diff";
 import { loadAssetGraph } from "../../src/load/index";
 import {
@@ -8,6 +9,7 @@ import {
 } from "../../src/report/github";
 import { renderJson } from "../../src/report/json";
 import { renderText } from "../../src/report/text";
+import { reviewedChangeSet } from "./reviewed-change-set";
 
 // The README's example: a realistic pull request against two code locations.
 const base = await loadAssetGraph("fixtures/example/base.json");
@@ -44,6 +46,25 @@ describe("golden GitHub Actions output of the bundled example", () => {
     await expect(`${annotations.join("")}\n${outputs}`).toMatchFileSnapshot(
       "../golden/example.github.txt",
     );
+  });
+});
+
+describe("golden reports of a reviewed change set (severities, approvals, suppressions)", () => {
+  test("text", async () => {
+    await expect(renderText(reviewedChangeSet)).toMatchFileSnapshot("../golden/reviewed.txt");
+  });
+
+  test("annotations and step outputs", async () => {
+    const annotations = renderGithubAnnotations(reviewedChangeSet);
+    const outputs = formatGithubOutputs(githubOutputs(reviewedChangeSet));
+    await expect(`${annotations.join("")}\n${outputs}`).toMatchFileSnapshot(
+      "../golden/reviewed.github.txt",
+    );
+  });
+
+  test("its JSON is a valid change set, the same once parsed", () => {
+    const parsed = changeSetSchema.parse(JSON.parse(renderJson(reviewedChangeSet)));
+    expect(parsed).toEqual(reviewedChangeSet);
   });
 });
 

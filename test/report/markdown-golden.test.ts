@@ -5,6 +5,7 @@ import { withLineage } from "../../src/policies/lineage";
 import { renderMarkdown } from "../../src/report/markdown";
 import { renderLineageMermaid } from "../../src/report/mermaid";
 import { loadMermaidParser, type MermaidParser } from "./mermaid-parser";
+import { reviewedChangeSet } from "./reviewed-change-set";
 
 // The README's example, with lineage as the CLI adds it for the Markdown report.
 const base = await loadAssetGraph("fixtures/example/base.json");
@@ -32,6 +33,17 @@ describe("golden Markdown report of the bundled example", () => {
     const markdown = renderMarkdown(changeSet);
     const block = /^```mermaid\n([\s\S]*?)^```$/m.exec(markdown)?.[1];
     expect(block).toBe(renderLineageMermaid(changeSet));
+    await expect(mermaid.parse(block as string)).resolves.toBeTruthy();
+  });
+});
+
+describe("golden Markdown report of a reviewed change set (severities, approvals, suppressions)", () => {
+  test("markdown", async () => {
+    await expect(renderMarkdown(reviewedChangeSet)).toMatchFileSnapshot("../golden/reviewed.md");
+  });
+
+  test("its lineage picture is one Mermaid parses", async () => {
+    const block = /^```mermaid\n([\s\S]*?)^```$/m.exec(renderMarkdown(reviewedChangeSet))?.[1];
     await expect(mermaid.parse(block as string)).resolves.toBeTruthy();
   });
 });

@@ -4,11 +4,13 @@ import { gfm, gfmHtml } from "micromark-extension-gfm";
 import { expect, test } from "vitest";
 
 // GitHub renders comments with GitHub Flavored Markdown; micromark implements that spec.
-const html = micromark(readFileSync("test/golden/example.md", "utf8"), {
-  allowDangerousHtml: true,
-  extensions: [gfm()],
-  htmlExtensions: [gfmHtml()],
-});
+const rendered = (path: string) =>
+  micromark(readFileSync(path, "utf8"), {
+    allowDangerousHtml: true,
+    extensions: [gfm()],
+    htmlExtensions: [gfmHtml()],
+  });
+const html = rendered("test/golden/example.md");
 
 test("the example comment renders as GitHub Flavored Markdown: tables, folded sections, a Mermaid block", () => {
   expect(html.match(/<table>/g)?.length).toBeGreaterThanOrEqual(1);
@@ -25,4 +27,23 @@ test("no markup leaks: every inline code span and list renders closed", () => {
   const opened = html.match(/<code>/g)?.length ?? 0;
   expect(html.match(/<\/code>/g)?.length).toBeGreaterThanOrEqual(opened);
   expect(html).not.toContain("`<");
+});
+
+test("the reviewed comment renders as GitHub Flavored Markdown: severities, reasons, folded lists", () => {
+  const reviewed = rendered("test/golden/reviewed.md");
+  expect(reviewed.match(/<details>/g)?.length).toBe(reviewed.match(/<\/details>/g)?.length);
+  // The suppressed changes and the stale approvals are folded lists.
+  expect(reviewed).toMatch(/<summary>3 changes suppressed by rules<\/summary>\s*<ul>/);
+  expect(reviewed).toMatch(/<summary>1 approval no longer matches its change<\/summary>\s*<ul>/);
+  // The reasons are a list nested under their asset, before its details.
+  expect(reviewed).toMatch(
+    /<li>🔴 breaking · <strong><code>marts\/finance\/fct_revenue<\/code><\/strong>[^<]*<code>analytics<\/code>[\s\S]*?<ul>\s*<li>🔴 breaking: a column was removed from the table schema<\/li>/,
+  );
+  expect(reviewed).toContain(
+    "<li>✅ risky: the code version changed (approved by <code>priya.raman@acme.io</code>",
+  );
+  expect(reviewed).toContain("<p><sub>🔴 breaking: consumers can fail or read wrong data");
+  const opened = reviewed.match(/<code>/g)?.length ?? 0;
+  expect(reviewed.match(/<\/code>/g)?.length).toBeGreaterThanOrEqual(opened);
+  expect(reviewed).not.toContain("`<");
 });
