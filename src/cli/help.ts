@@ -18,7 +18,7 @@ export function globalHelp(): string {
   const commands = Object.entries(COMMANDS).map(
     ([name, command]) => [usageLine(name, command.inputs), command.summary] as const,
   );
-  const inputs = [...new Set(Object.values(COMMANDS).flatMap((c) => c.inputs))];
+  const inputs = [...new Set(Object.values(COMMANDS).flatMap((c) => c.sources))];
   const exitCodes = (Object.keys(EXIT_CODES) as (keyof typeof EXIT_CODES)[])
     .map((name) => `${EXIT_CODES[name]} ${EXIT_CODE_MEANINGS[name]}`)
     .join(", ");
@@ -58,7 +58,7 @@ export function commandHelp(name: CommandName): string {
     "",
     `Usage: ${usageLine(name, command.inputs)}`,
     "",
-    ...paragraph(inputsNote(command.inputs), "  "),
+    ...paragraph(inputsNote(command.sources), "  "),
     "",
     "Options:",
     ...optionLines(command.options),
@@ -95,7 +95,8 @@ function optionLines(table: OptionTable): string[] {
         "default" in option && option.default !== undefined
           ? ` (default:${GLUE}${option.default})`
           : "";
-      return [optionFlags(name, option), `${option.help}${shownDefault}`] as const;
+      const repeatable = "multiple" in option && option.multiple ? " (repeatable)" : "";
+      return [optionFlags(name, option), `${option.help}${shownDefault}${repeatable}`] as const;
     }),
     OPTION_COLUMN,
   );

@@ -1,20 +1,24 @@
 import { parseArgs } from "node:util";
 import packageJson from "../../package.json" with { type: "json" };
+import { type ChangeSet, MISSING_LOCATIONS_MODES } from "../diff/change-set";
 import {
+  CHANGE_TYPE_MODES,
   CHANGE_TYPES,
-  type ChangeType,
   type ChangeTypeMode,
   isDagsterChangeType,
   isExtraChangeType,
 } from "../diff/change-types";
 import { diffAssetGraphs } from "../diff/diff";
+import { isSeverity, SEVERITIES } from "../diff/verdicts";
 import { isAssetDiffError, OutputWriteError, UsageError } from "../errors";
 import { type LoadAssetGraphOptions, loadAssetGraph } from "../load/index";
 import { serializeSnapshot } from "../load/snapshot/snapshot";
 import type { AssetGraph } from "../model/asset";
 import { DEFAULT_REPOSITORY } from "../model/key";
-import { assetsFailing } from "../policies/fail-on";
+import { assetsFailing, type FailOnRule } from "../policies/fail-on";
 import { withLineage } from "../policies/lineage";
+import { createPolicyContext, type PolicyContext } from "../policies/policy";
+import { reviewChanges } from "../policies/review";
 import { renderJson } from "../report/json";
 import { renderMarkdown } from "../report/markdown";
 import { renderText } from "../report/text";
@@ -31,6 +35,7 @@ import {
   SHARED_OPTIONS,
   SNAPSHOT_OPTIONS,
 } from "./options";
+import { loadPolicySetup, type PolicySetup, type PolicyValues } from "./review";
 import { writeFileAtomic } from "./write-file";
 
 /** What the CLI reads from and writes to; injectable for tests. */
@@ -41,6 +46,14 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** The `fetch` used for URL sources; the global one by default. */
   fetch?: typeof globalThis.fetch;
+  /**
+   * The working directory: where `asset-diff.config.json` and the default approvals file are
+   * looked for, and what `--config` and `--approvals` are relative to; `process.cwd()` by
+   * default. (Inputs and `--output` are opened as given, relative to the process.)
+   */
+  cwd?: string;
+  /** The clock approvals are stamped with; the current time by default. */
+  now?: () => Date;
 }
 
 /** The global help (`asset-diff --help`), generated from the commands' option tables. */
@@ -122,58 +135,33 @@ async function diffCommand(args: readonly string[], io: CliIo): Promise<number> 
   const { values, positionals } = parse(args, parseSpec(DIFF_OPTIONS));
   const early = helpOrVersion("diff", values, io);
   if (early !== undefined) return early;
-  if (positionals.length !== 2) {
-    throw new UsageError(`diff takes two inputs, <base> and <branch>; got ${positionals.length}`);
-  }
-  const [basePath, branchPath] = positionals as [string, string];
-  if (basePath === "-" && branchPath === "-")
-    throw new UsageError("only one of <base> and <branch> can be - (stdin)");
+  const [basePath, branchPath] = twoInputs("diff", positionals);
   const format = oneOf("--format", values.format, DIFF_OPTIONS.format.choices);
-  const changeTypes = oneOf(
-    "--change-types",
-    values["change-types"],
-    DIFF_OPTIONS["change-types"].choices,
-  );
-  const missingLocations = oneOf(
-    "--missing-locations",
-    values["missing-locations"],
-    DIFF_OPTIONS["missing-locations"].choices,
-  );
-  const codeLocation = values["code-location"];
-  if (codeLocation !== undefined && codeLocation === "")
-    throw new UsageError("--code-location needs a name");
-  const failOn = parseFailOn(values["fail-on"], changeTypes);
-  const loadOptions = sourceOptions(values, io);
-
-  const [base, branch] = (await Promise.all([
-    loadAssetGraph(basePath, { ...loadOptions, onWarning: warn(io, "base") }),
-    loadAssetGraph(branchPath, { ...loadOptions, onWarning: warn(io, "branch") }),
-  ])) as [AssetGraph, AssetGraph];
-  const changeSet = diffAssetGraphs(base, branch, {
-    changeTypes,
+  const mode = changeTypeMode(values);
+  const failOn = parseFailOn(values["fail-on"], mode);
+  const { base, branch, reviewed } = await compare(basePath, branchPath, values, io, {
     includeUnchanged: values["include-unchanged"] ?? false,
-    missingLocations,
-    ...(codeLocation === undefined ? {} : { codeLocation }),
+    create: false,
   });
   const reportId = values["report-id"];
   const markdown = () =>
     renderMarkdown(
-      withLineage(changeSet, { base, branch }),
+      withLineage(reviewed, { base, branch }),
       reportId === undefined ? {} : { id: reportId },
     );
   const color = values.output === undefined && useColor(io);
   const report =
     format === "json"
-      ? renderJson(changeSet)
+      ? renderJson(reviewed)
       : format === "markdown"
         ? markdown()
-        : renderText(changeSet, { color });
+        : renderText(reviewed, { color });
   await emit(io, values.output, report);
 
-  const violations = failOn.length > 0 ? assetsFailing(changeSet, failOn) : [];
+  const violations = failOn.length > 0 ? assetsFailing(reviewed, failOn) : [];
   if (io.env.GITHUB_ACTIONS === "true") {
     await publishToGithub({
-      changeSet,
+      changeSet: reviewed,
       graphs: { base, branch },
       markdown: format === "markdown" ? report : markdown(),
       failed: violations.length > 0,
@@ -194,16 +182,103 @@ async function diffCommand(args: readonly string[], io: CliIo): Promise<number> 
   return EXIT_CODES.policy;
 }
 
-/** `--fail-on REMOVED,PARTITIONS_DEFINITION`: change type names, checked against the mode. */
-function parseFailOn(value: string | undefined, mode: ChangeTypeMode): ChangeType[] {
+/** The two inputs of a command that compares (`<base>`, `<branch>`), checked. */
+function twoInputs(command: string, positionals: readonly string[]): [string, string] {
+  if (positionals.length !== 2) {
+    throw new UsageError(
+      `${command} takes two inputs, <base> and <branch>; got ${positionals.length}`,
+    );
+  }
+  const [basePath, branchPath] = positionals as [string, string];
+  if (basePath === "-" && branchPath === "-")
+    throw new UsageError("only one of <base> and <branch> can be - (stdin)");
+  return [basePath, branchPath];
+}
+
+/** The options of every command that compares: how, with which rules, from which sources. */
+type CompareValues = SourceValues &
+  PolicyValues & {
+    "code-location"?: string | undefined;
+    "change-types": string;
+    "missing-locations": string;
+  };
+
+function changeTypeMode(values: Pick<CompareValues, "change-types">): ChangeTypeMode {
+  return oneOf("--change-types", values["change-types"], CHANGE_TYPE_MODES);
+}
+
+/** A comparison as the commands that compare use it: both graphs, the raw and reviewed change sets. */
+interface Comparison {
+  base: AssetGraph;
+  branch: AssetGraph;
+  raw: ChangeSet;
+  reviewed: ChangeSet;
+  context: PolicyContext;
+  setup: PolicySetup;
+}
+
+/**
+ * Loads the configuration, the approvals and both inputs, diffs them and runs the policies over
+ * the change set: what `diff`, `approve` and `explain` share. The configuration and approvals are
+ * read first, so that a bad one fails before any source is fetched.
+ */
+async function compare(
+  basePath: string,
+  branchPath: string,
+  values: CompareValues,
+  io: CliIo,
+  options: { includeUnchanged: boolean; create: boolean },
+): Promise<Comparison> {
+  const changeTypes = changeTypeMode(values);
+  const missingLocations = oneOf(
+    "--missing-locations",
+    values["missing-locations"],
+    MISSING_LOCATIONS_MODES,
+  );
+  const codeLocation = values["code-location"];
+  if (codeLocation !== undefined && codeLocation === "")
+    throw new UsageError("--code-location needs a name");
+  const loadOptions = sourceOptions(values, io);
+  const setup = await loadPolicySetup(
+    values,
+    { cwd: io.cwd ?? process.cwd(), env: io.env },
+    { create: options.create },
+  );
+
+  const [base, branch] = (await Promise.all([
+    loadAssetGraph(basePath, { ...loadOptions, onWarning: warn(io, "base") }),
+    loadAssetGraph(branchPath, { ...loadOptions, onWarning: warn(io, "branch") }),
+  ])) as [AssetGraph, AssetGraph];
+  const raw = diffAssetGraphs(base, branch, {
+    changeTypes,
+    includeUnchanged: options.includeUnchanged,
+    missingLocations,
+    ...(codeLocation === undefined ? {} : { codeLocation }),
+  });
+  const context = createPolicyContext({ base, branch });
+  const reviewed = reviewChanges(raw, context, setup.review);
+  return { base, branch, raw, reviewed, context, setup };
+}
+
+/**
+ * `--fail-on breaking,REMOVED`: severities (at least that severe) and change type names, checked
+ * against the mode; case-insensitive.
+ */
+function parseFailOn(value: string | undefined, mode: ChangeTypeMode): FailOnRule[] {
   if (value === undefined) return [];
   const names = value
     .split(",")
-    .map((n) => n.trim().toUpperCase())
+    .map((n) => n.trim())
     .filter((n) => n !== "");
-  if (names.length === 0)
-    throw new UsageError("--fail-on needs change types, e.g. REMOVED,PARTITIONS_DEFINITION");
-  for (const name of names) {
+  if (names.length === 0) {
+    throw new UsageError(
+      "--fail-on needs change types or severities, e.g. breaking or REMOVED,PARTITIONS_DEFINITION",
+    );
+  }
+  return names.map((written): FailOnRule => {
+    const severity = written.toLowerCase();
+    if (isSeverity(severity)) return severity;
+    const name = written.toUpperCase();
     if (isExtraChangeType(name) && mode === "dagster") {
       throw new UsageError(
         `--fail-on ${name} needs --change-types all (it is not one of Dagster's change types)`,
@@ -211,11 +286,11 @@ function parseFailOn(value: string | undefined, mode: ChangeTypeMode): ChangeTyp
     }
     if (!isDagsterChangeType(name) && !isExtraChangeType(name)) {
       throw new UsageError(
-        `--fail-on: unknown change type ${JSON.stringify(name)}; known: ${CHANGE_TYPES.join(", ")}`,
+        `--fail-on: unknown change type or severity ${JSON.stringify(name)}; severities: ${SEVERITIES.join(", ")}; change types: ${CHANGE_TYPES.join(", ")}`,
       );
     }
-  }
-  return names as ChangeType[];
+    return name;
+  });
 }
 
 /**

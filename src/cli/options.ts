@@ -1,8 +1,13 @@
 import { MISSING_LOCATIONS_MODES } from "../diff/change-set";
 import { CHANGE_TYPE_MODES } from "../diff/change-types";
+import { SEVERITIES } from "../diff/verdicts";
 import { DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS } from "../load/dagster-graphql/client";
 import { INPUT_FORMATS, type InputFormat } from "../load/index";
 import { DEFAULT_REPOSITORY } from "../model/key";
+import { CONFIG_FILE_NAME } from "../policies/config";
+
+/** The approvals file `approve` writes, and commands read, when neither a flag nor the configuration names one. */
+export const APPROVALS_FILE_NAME = "asset-diff.approvals.json";
 
 interface OptionBase {
   /** The one-letter alias, without the dash. */
@@ -19,7 +24,13 @@ interface OptionBase {
  */
 export type CliOption =
   | (OptionBase & { readonly type: "boolean" })
-  | (OptionBase & { readonly type: "string"; readonly value: string; readonly default?: string })
+  | (OptionBase & {
+      readonly type: "string";
+      readonly value: string;
+      readonly default?: string;
+      /** Repeatable: each occurrence adds a value (the help says so). */
+      readonly multiple?: true;
+    })
   | (OptionBase & {
       readonly type: "string";
       readonly choices: readonly string[];
@@ -39,8 +50,8 @@ export const OUTPUT_FORMATS = ["text", "json", "markdown"] as const;
 /** Values of `--input-format`: detection, or one of the formats asset-diff reads. */
 const INPUT_FORMAT_CHOICES = ["auto", ...(Object.keys(INPUT_FORMATS) as InputFormat[])] as const;
 
-/** Options of every command: how sources are read, where the output goes, help and version. */
-export const SHARED_OPTIONS = {
+/** How sources are read: options of every command that reads inputs. */
+const SOURCE_OPTIONS = {
   "input-format": {
     type: "string",
     choices: INPUT_FORMAT_CHOICES,
@@ -69,14 +80,73 @@ export const SHARED_OPTIONS = {
     default: String(DEFAULT_RETRIES),
     help: "retries of a URL after network errors and HTTP 5xx",
   },
+} as const satisfies OptionTable;
+
+/** `--help` and `--version`, which every command takes. */
+const META_OPTIONS = {
+  help: { type: "boolean", short: "h", help: "show this help" },
+  version: { type: "boolean", short: "v", help: "show the version" },
+} as const satisfies OptionTable;
+
+/** Options of every command that prints a result: how sources are read, where it goes, help. */
+export const SHARED_OPTIONS = {
+  ...SOURCE_OPTIONS,
   output: {
     type: "string",
     short: "o",
     value: "FILE",
     help: "write to FILE (atomically) instead of stdout",
   },
-  help: { type: "boolean", short: "h", help: "show this help" },
-  version: { type: "boolean", short: "v", help: "show the version" },
+  ...META_OPTIONS,
+} as const satisfies OptionTable;
+
+/** How two graphs are compared: options of every command that compares. */
+const COMPARE_OPTIONS = {
+  "code-location": {
+    type: "string",
+    value: "NAME",
+    help: "compare only this code location, as Dagster's differ does",
+  },
+  "change-types": {
+    type: "string",
+    choices: CHANGE_TYPE_MODES,
+    default: "all",
+    help: "Dagster's seven change types only (nothing is suppressed), or also the extra ones",
+  },
+  "missing-locations": {
+    type: "string",
+    choices: MISSING_LOCATIONS_MODES,
+    default: "skip",
+    help: "a code location only in the base: skip lists it as not compared (as Dagster does), removed reports its assets as REMOVED",
+  },
+} as const satisfies OptionTable;
+
+/** Which rules review the changes: options of every command that compares. */
+const POLICY_OPTIONS = {
+  config: {
+    type: "string",
+    value: "FILE",
+    help: `the configuration (default: ${CONFIG_FILE_NAME} in the working directory, when it exists)`,
+  },
+  "no-default-rules": {
+    type: "boolean",
+    help: "do not suppress environment differences (branch schemas in table names, moved code-reference lines)",
+  },
+  approvals: {
+    type: "string",
+    value: "FILE",
+    help: `the approvals file (default: the configuration's approvals, else ${APPROVALS_FILE_NAME} when it exists)`,
+  },
+  branch: {
+    type: "string",
+    value: "NAME",
+    help: "the {branch} of substitutions (default: from GitHub Actions or GitLab CI)",
+  },
+  pr: {
+    type: "string",
+    value: "N",
+    help: "the {pr} of substitutions, the pull or merge request number (default: from CI)",
+  },
 } as const satisfies OptionTable;
 
 /** Options of `asset-diff diff`. */
@@ -87,55 +157,49 @@ export const DIFF_OPTIONS = {
     default: "text",
     help: "output format; markdown is a pull-request comment",
   },
-  "code-location": {
-    type: "string",
-    value: "NAME",
-    help: "compare only this code location, as Dagster's differ does",
-  },
-  "change-types": {
-    type: "string",
-    choices: CHANGE_TYPE_MODES,
-    default: "all",
-    help: "Dagster's seven change types only, or also the extra ones",
-  },
+  "code-location": COMPARE_OPTIONS["code-location"],
+  "change-types": COMPARE_OPTIONS["change-types"],
   "include-unchanged": { type: "boolean", help: "list unchanged assets too" },
-  "missing-locations": {
-    type: "string",
-    choices: MISSING_LOCATIONS_MODES,
-    default: "skip",
-    help: "a code location only in the base: skip lists it as not compared (as Dagster does), removed reports its assets as REMOVED",
-  },
+  "missing-locations": COMPARE_OPTIONS["missing-locations"],
   "fail-on": {
     type: "string",
-    value: "TYPES",
-    help: "exit 1 (after writing the report) when an asset has one of these change types, e.g. REMOVED,PARTITIONS_DEFINITION",
+    value: "RULES",
+    help: `exit 1 (after writing the report) when an asset has an unapproved change of one of these change types or severities (${SEVERITIES.join(", ")}: at least that severe), e.g. breaking or REMOVED,PARTITIONS_DEFINITION`,
   },
   "report-id": {
     type: "string",
     value: "ID",
     help: "names the Markdown report's marker comment (one comment per ID)",
   },
+  ...POLICY_OPTIONS,
   ...SHARED_OPTIONS,
 } as const satisfies OptionTable;
 
 /** Options of `asset-diff snapshot`. */
 export const SNAPSHOT_OPTIONS = { ...SHARED_OPTIONS } as const satisfies OptionTable;
 
-/** The commands: their inputs, what they do, and their options. */
+/** The commands: their inputs, which of them are sources, what they do, and their options. */
 export const COMMANDS = {
   diff: {
     inputs: ["<base>", "<branch>"],
+    sources: ["<base>", "<branch>"],
     summary: "report what the branch changes",
     options: DIFF_OPTIONS,
   },
   snapshot: {
     inputs: ["<source>"],
+    sources: ["<source>"],
     summary: "write a source as an asset-diff snapshot",
     options: SNAPSHOT_OPTIONS,
   },
 } as const satisfies Record<
   string,
-  { inputs: readonly string[]; summary: string; options: OptionTable }
+  {
+    inputs: readonly string[];
+    sources: readonly string[];
+    summary: string;
+    options: OptionTable;
+  }
 >;
 
 /** A command's name. */
@@ -148,17 +212,21 @@ export function isCommandName(name: string): name is CommandName {
 
 /** The `parseArgs` spec of an option table: each option's type, alias and default. */
 export type ParseSpec<T extends OptionTable> = {
-  [K in keyof T]: Pick<T[K], Extract<keyof T[K], "type" | "short" | "default">>;
+  [K in keyof T]: Pick<T[K], Extract<keyof T[K], "type" | "short" | "default" | "multiple">>;
 };
 
 /** Derives the `parseArgs` options from a command's option table. */
 export function parseSpec<T extends OptionTable>(table: T): ParseSpec<T> {
-  const spec: Record<string, { type: "string" | "boolean"; short?: string; default?: string }> = {};
+  const spec: Record<
+    string,
+    { type: "string" | "boolean"; short?: string; default?: string; multiple?: true }
+  > = {};
   for (const [name, option] of Object.entries(table)) {
     spec[name] = {
       type: option.type,
       ...(option.short === undefined ? {} : { short: option.short }),
       ...("default" in option && option.default !== undefined ? { default: option.default } : {}),
+      ...("multiple" in option && option.multiple ? { multiple: true } : {}),
     };
   }
   return spec as ParseSpec<T>;

@@ -43,7 +43,7 @@ describe("asset-diff diff", () => {
     expect(code).toBe(0);
     expect(stderr).toBe("");
     expect(stdout).toContain("1 new, 1 removed, 1 modified, 1 unchanged");
-    expect(stdout).toMatch(/~ a {2}\[analytics\] +CODE_VERSION \(GROUP\)/);
+    expect(stdout).toMatch(/~ \[risky\] +a {2}\[analytics\] +CODE_VERSION \(GROUP\)/);
     expect(stdout).toContain('code version: "1" → "2"');
   });
 

@@ -38,7 +38,7 @@ describe("--fail-on", () => {
   test.each([
     [
       ["--fail-on", "DELETED"],
-      /--fail-on: unknown change type "DELETED"; known: NEW, REMOVED, CODE_VERSION/,
+      /--fail-on: unknown change type or severity "DELETED"; severities: breaking, risky, safe; change types: NEW, REMOVED, CODE_VERSION/,
     ],
     [["--fail-on", ","], /--fail-on needs change types/],
     [

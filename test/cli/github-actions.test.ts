@@ -56,7 +56,7 @@ describe("under GitHub Actions", () => {
         "modified=19",
         "unchanged=17",
         "change-types=NEW,REMOVED,CODE_VERSION,DEPENDENCIES,PARTITIONS_DEFINITION,TAGS,METADATA,GROUP,OWNERS,DESCRIPTION,KINDS,AUTOMATION_CONDITION,FRESHNESS_POLICY,BACKFILL_POLICY,EXECUTION_TYPE",
-        "summary=3 new, 1 removed, 19 modified, 17 unchanged",
+        "summary=3 new, 1 removed, 19 modified, 17 unchanged; 4 breaking, 9 risky",
         "failed=false",
         "",
       ].join("\n"),
@@ -64,7 +64,7 @@ describe("under GitHub Actions", () => {
     const annotations = stdout.split("\n").filter((l) => l.startsWith("::"));
     expect(annotations).toHaveLength(23);
     expect(annotations).toContain(
-      "::warning file=analytics/dbt_project/models/marts/finance/fct_refunds.sql,title=asset-diff%3A marts/finance/fct_refunds::marts/finance/fct_refunds (analytics): REMOVED",
+      "::error file=analytics/dbt_project/models/marts/finance/fct_refunds.sql,title=asset-diff%3A marts/finance/fct_refunds::marts/finance/fct_refunds (analytics): REMOVED%0Abreaking: removed while other assets depend on it: weekly_exec_report",
     );
   });
 
@@ -97,9 +97,9 @@ describe("under GitHub Actions", () => {
     });
     expect(code).toBe(0);
     expect(() => JSON.parse(stdout)).not.toThrow();
-    expect(
-      stderr.split("\n").filter((l) => l.startsWith("::notice") || l.startsWith("::warning")),
-    ).toHaveLength(23);
+    expect(stderr.split("\n").filter((l) => /^::(?:error|warning|notice) /.test(l))).toHaveLength(
+      23,
+    );
   });
 
   test("nothing is published outside GitHub Actions", async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
@@ -11,6 +11,7 @@ import { INPUT_FORMATS, type InputFormat } from "../../src/load/index";
 import { DEFAULT_REPOSITORY } from "../../src/model/key";
 import { cli } from "../helpers/cli";
 import { foreignFlagsRemoved, helpOptions, longFlags } from "./help-text";
+import { run } from "./run";
 
 const dir = mkdtempSync(join(tmpdir(), "asset-diff-options-"));
 const commands = Object.entries(COMMANDS) as [CommandName, (typeof COMMANDS)[CommandName]][];
@@ -27,10 +28,22 @@ const CLOSED_SETS: Record<string, readonly string[]> = {
 };
 
 let outputs = 0;
+/** A file of the given JSON in the temporary directory, a new one each call. */
+const file = (name: string, json: unknown) => () => {
+  const path = join(dir, `${name}-${outputs++}.json`);
+  writeFileSync(path, JSON.stringify(json));
+  return path;
+};
 /** A valid value for each string option without a closed set (a new option needs one here). */
 const SAMPLE_VALUES: Record<string, () => string> = {
   "code-location": () => "analytics",
   "fail-on": () => "REMOVED",
+  config: file("config", {
+    ignore: [{ metadata: ["dagster/row_count"], reason: "observed, not defined" }],
+  }),
+  approvals: file("approvals", { formatVersion: 1, approvals: [] }),
+  branch: () => "feature-x",
+  pr: () => "42",
   "report-id": () => "pr-42",
   "default-location": () => "analytics",
   "default-repository": () => "repo",
@@ -56,9 +69,31 @@ beforeAll(async () => {
   }
 });
 
+/** An asset of both inputs of each format, for `explain`. */
+const KEYS: Record<InputFormat, string> = {
+  "dagster-graphql": "marts/core/dim_customers",
+  snapshot: "marts/core/dim_customers",
+  "dg-list-defs": "marts/fct_revenue",
+  "dbt-manifest": "marts/fct_orders",
+};
+
 function inputs(command: CommandName, format: string): string[] {
-  const [base, branch] = INPUTS[(format === "auto" ? "dagster-graphql" : format) as InputFormat];
-  return command === "diff" ? [base, branch] : [branch];
+  const known = (format === "auto" ? "dagster-graphql" : format) as InputFormat;
+  const [base, branch] = INPUTS[known];
+  const values: Record<string, string> = {
+    "<base>": base,
+    "<branch>": branch,
+    "<source>": branch,
+    "<asset key>": KEYS[known],
+  };
+  return COMMANDS[command].inputs.map((input: string) => values[input] ?? missingSample(input));
+}
+
+/** A working directory per command, so that one command's approvals never reach another's run. */
+function cwdOf(command: CommandName): string {
+  const cwd = join(dir, `cwd-${command}`);
+  mkdirSync(cwd, { recursive: true });
+  return cwd;
 }
 
 /** Every way of giving each option of a command: long and short, each value of a closed set. */
@@ -84,7 +119,9 @@ function missingSample(name: string): never {
 describe.each(commands)("every option of %s", (command) => {
   test.each(invocations(command))("is accepted by the parser: --%s (%j)", async (name, args) => {
     const format = name === "input-format" ? (args[1] as string) : "auto";
-    const { code, stdout, stderr } = await cli([command, ...inputs(command, format), ...args]);
+    const { code, stdout, stderr } = await run([command, ...inputs(command, format), ...args], {
+      cwd: cwdOf(command),
+    });
     expect(stderr).not.toContain(USAGE_HINT);
     if (name === "help") expect(stdout).toContain(`Usage: asset-diff ${command} `);
     if (name === "version") expect(stdout).toBe(`${packageJson.version}\n`);
