@@ -74,6 +74,9 @@ const COMMAND_NOTES: Record<CommandName, readonly string[]> = {
   diff: [
     `Under GitHub Actions (GITHUB_ACTIONS=true), diff also appends the Markdown report to the job summary, sets step outputs (${CLI_GITHUB_OUTPUT_NAMES.join(", ")}) and annotates changed assets at their definitions.`,
   ],
+  approve: [
+    `approve reviews the changes as diff does, then adds one approval per change (of the assets --select names) to the approvals file, with --by, --reason and the time. Entries already there are kept; a change already approved is not added twice. The file is written atomically, and only when an approval is added or the file does not exist yet.`,
+  ],
   snapshot: [],
 };
 

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import packageJson from "../../package.json" with { type: "json" };
-import { type ChangeSet, MISSING_LOCATIONS_MODES } from "../diff/change-set";
+import { type AssetChange, type ChangeSet, MISSING_LOCATIONS_MODES } from "../diff/change-set";
 import {
   CHANGE_TYPE_MODES,
   CHANGE_TYPES,
@@ -15,10 +15,12 @@ import { type LoadAssetGraphOptions, loadAssetGraph } from "../load/index";
 import { serializeSnapshot } from "../load/snapshot/snapshot";
 import type { AssetGraph } from "../model/asset";
 import { DEFAULT_REPOSITORY } from "../model/key";
+import { approveChanges, serializeApprovals } from "../policies/approvals";
 import { assetsFailing, type FailOnRule } from "../policies/fail-on";
 import { withLineage } from "../policies/lineage";
 import { createPolicyContext, type PolicyContext } from "../policies/policy";
 import { reviewChanges } from "../policies/review";
+import { selectAssets } from "../policies/select";
 import { renderJson } from "../report/json";
 import { renderMarkdown } from "../report/markdown";
 import { renderText } from "../report/text";
@@ -27,6 +29,7 @@ import { EXIT_CODES } from "./exit-codes";
 import { publishToGithub } from "./github";
 import { commandHelp, globalHelp } from "./help";
 import {
+  APPROVE_OPTIONS,
   COMMANDS,
   type CommandName,
   DIFF_OPTIONS,
@@ -35,7 +38,13 @@ import {
   SHARED_OPTIONS,
   SNAPSHOT_OPTIONS,
 } from "./options";
-import { loadPolicySetup, type PolicySetup, type PolicyValues } from "./review";
+import {
+  type ApprovalsLocation,
+  defaultApprover,
+  loadPolicySetup,
+  type PolicySetup,
+  type PolicyValues,
+} from "./review";
 import { writeFileAtomic } from "./write-file";
 
 /** What the CLI reads from and writes to; injectable for tests. */
@@ -103,12 +112,14 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   }
   if (command === "--version" || command === "-v") return version(io);
   if (command === "diff") return diffCommand(rest, io);
+  if (command === "approve") return approveCommand(rest, io);
   if (command === "snapshot") return snapshotCommand(rest, io);
   throw unknownCommand(command);
 }
 
 function unknownCommand(name: string): UsageError {
-  const names = Object.keys(COMMANDS).join(" and ");
+  const list = Object.keys(COMMANDS);
+  const names = `${list.slice(0, -1).join(", ")} and ${list.at(-1)}`;
   return new UsageError(`unknown command ${JSON.stringify(name)}; the commands are ${names}`);
 }
 
@@ -180,6 +191,58 @@ async function diffCommand(args: readonly string[], io: CliIo): Promise<number> 
     `asset-diff: policy failed: ${plural(violations.length, "asset")} with ${failOn.join(" or ")} (${shown}${more})\n`,
   );
   return EXIT_CODES.policy;
+}
+
+async function approveCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, parseSpec(APPROVE_OPTIONS));
+  const early = helpOrVersion("approve", values, io);
+  if (early !== undefined) return early;
+  const [basePath, branchPath] = twoInputs("approve", positionals);
+  const globs = values.select ?? [];
+  if (globs.some((g) => g === "")) throw new UsageError("--select needs a key glob, e.g. marts/**");
+  if (values.by === "") throw new UsageError("--by needs a name");
+  if (values.reason === "") throw new UsageError("--reason needs a text");
+  const by = values.by ?? defaultApprover(io.env);
+  const { reviewed, context, setup } = await compare(basePath, branchPath, values, io, {
+    includeUnchanged: false,
+    create: true,
+  });
+  // With `create`, the setup always names the file (the default one when nothing else does).
+  const location = setup.approvals as ApprovalsLocation;
+  const existing = location.file;
+
+  const selected = globs.length === 0 ? undefined : selectAssets({ keys: globs });
+  const select = selected && ((change: AssetChange) => selected(change, context));
+  for (const glob of globs) {
+    const matches = selectAssets({ keys: [glob] });
+    if (!reviewed.assets.some((a) => matches(a, context)))
+      warn(io)(`--select ${glob} matches no changed asset`);
+  }
+  const known = new Set(existing?.approvals.map((a) => a.id));
+  const already = new Set(
+    reviewed.assets
+      .filter((a) => select === undefined || select(a))
+      .flatMap((a) => (a.reasons ?? []).map((v) => v.id))
+      .filter((id) => known.has(id)),
+  ).size;
+  const next = approveChanges(
+    reviewed,
+    {
+      by,
+      reason: values.reason ?? null,
+      now: io.now?.() ?? new Date(),
+      ...(select ? { select } : {}),
+    },
+    existing,
+  );
+  const added = next.approvals.length - (existing?.approvals.length ?? 0);
+  // Nothing added to an existing file: it stays exactly as it was (no rewrite, no reformatting).
+  if (added > 0 || existing === undefined)
+    await writeOutput(location.path, serializeApprovals(next), location.shown);
+  io.stdout.write(
+    `asset-diff: approved ${plural(added, "change")} (${already} already approved) in ${location.shown}\n`,
+  );
+  return EXIT_CODES.ok;
 }
 
 /** The two inputs of a command that compares (`<base>`, `<branch>`), checked. */
@@ -360,11 +423,16 @@ async function emit(io: CliIo, output: string | undefined, text: string): Promis
     io.stdout.write(text);
     return;
   }
+  await writeOutput(output, text);
+}
+
+/** Writes a file atomically; `shown` names it in the error when it cannot be written. */
+async function writeOutput(path: string, text: string, shown = path): Promise<void> {
   try {
-    await writeFileAtomic(output, text);
+    await writeFileAtomic(path, text);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new OutputWriteError(output, `cannot be written (${code})`, { cause: error });
+    throw new OutputWriteError(shown, `cannot be written (${code})`, { cause: error });
   }
 }
 

@@ -175,6 +175,31 @@ export const DIFF_OPTIONS = {
   ...SHARED_OPTIONS,
 } as const satisfies OptionTable;
 
+/** Options of `asset-diff approve`. */
+export const APPROVE_OPTIONS = {
+  select: {
+    type: "string",
+    value: "GLOB",
+    multiple: true,
+    help: "approve only the changes of assets whose /-joined key matches GLOB, e.g. marts/**",
+  },
+  by: {
+    type: "string",
+    value: "NAME",
+    help: "who approves (default: GITHUB_ACTOR, GITLAB_USER_LOGIN or USER)",
+  },
+  reason: { type: "string", value: "TEXT", help: "why; recorded with each new approval" },
+  ...COMPARE_OPTIONS,
+  ...POLICY_OPTIONS,
+  approvals: {
+    type: "string",
+    value: "FILE",
+    help: `the approvals file to add to, created when absent (default: the configuration's approvals, else ${APPROVALS_FILE_NAME})`,
+  },
+  ...SOURCE_OPTIONS,
+  ...META_OPTIONS,
+} as const satisfies OptionTable;
+
 /** Options of `asset-diff snapshot`. */
 export const SNAPSHOT_OPTIONS = { ...SHARED_OPTIONS } as const satisfies OptionTable;
 
@@ -185,6 +210,12 @@ export const COMMANDS = {
     sources: ["<base>", "<branch>"],
     summary: "report what the branch changes",
     options: DIFF_OPTIONS,
+  },
+  approve: {
+    inputs: ["<base>", "<branch>"],
+    sources: ["<base>", "<branch>"],
+    summary: "add the branch's changes to the approvals file",
+    options: APPROVE_OPTIONS,
   },
   snapshot: {
     inputs: ["<source>"],

@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { gqlNode, gqlWorkspace } from "../helpers/builders";
 
 /**
@@ -109,16 +109,16 @@ export function tempDir(prefix: string) {
   const dir = mkdtempSync(join(tmpdir(), `asset-diff-${prefix}-`));
   return {
     dir,
-    /** Writes a file (JSON unless a string) and returns its path. */
+    /** Writes a file (JSON unless a string), relative to the directory, and returns its path. */
     write(name: string, content: unknown): string {
-      const path = join(dir, name);
+      const path = isAbsolute(name) ? name : join(dir, name);
       mkdirSync(join(path, ".."), { recursive: true });
       writeFileSync(path, typeof content === "string" ? content : JSON.stringify(content));
       return path;
     },
     /** A new empty subdirectory, e.g. a working directory. */
     sub(name: string): string {
-      const path = join(dir, name);
+      const path = isAbsolute(name) ? name : join(dir, name);
       mkdirSync(path, { recursive: true });
       return path;
     },

@@ -44,6 +44,9 @@ const SAMPLE_VALUES: Record<string, () => string> = {
   approvals: file("approvals", { formatVersion: 1, approvals: [] }),
   branch: () => "feature-x",
   pr: () => "42",
+  select: () => "marts/**",
+  by: () => "ana@example.com",
+  reason: () => "reviewed",
   "report-id": () => "pr-42",
   "default-location": () => "analytics",
   "default-repository": () => "repo",
@@ -212,7 +215,7 @@ describe("help per command", () => {
     for (const [name, command] of commands) {
       expect(global.stdout).toMatch(
         new RegExp(
-          `\\n  asset-diff ${name} ${command.inputs.join(" ")} \\[options\\] +${command.summary}\\n`,
+          `\\n  asset-diff ${name} ${command.inputs.join(" ")} \\[options\\]\\s+${command.summary}\\n`,
         ),
       );
     }
@@ -229,7 +232,7 @@ describe("help per command", () => {
     expect(await cli(["help", "frob"])).toEqual({
       code: EXIT_CODES.usage,
       stdout: "",
-      stderr: `asset-diff: unknown command "frob"; the commands are diff and snapshot\n${USAGE_HINT}\n`,
+      stderr: `asset-diff: unknown command "frob"; the commands are diff, approve and snapshot\n${USAGE_HINT}\n`,
     });
   });
 
