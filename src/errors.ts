@@ -32,6 +32,7 @@ export const ERROR_CODES = [
   "SOURCE_TIMEOUT",
   "SOURCE_TOO_LARGE",
   "SOURCE_NOT_JSON",
+  "SOURCE_REDIRECT",
   "OUTPUT_WRITE",
   "USAGE",
   "INTERNAL",
@@ -174,7 +175,8 @@ export class GraphQLResponseError extends InputError {
 /**
  * A remote source (a Dagster GraphQL endpoint) could not be read: refused credentials, an HTTP
  * error, a network failure or timeout after the allowed retries, a body that is not JSON or is
- * too large. `url` never holds credentials; no message ever holds a token.
+ * too large, a redirect to another origin. `url` never holds credentials; no message ever holds
+ * a token.
  *
  * @example
  * await fetchDagsterAssetGraph(url).catch((e) => e instanceof SourceError && e.code); // "SOURCE_AUTH"

@@ -6,6 +6,8 @@ import { createHandler } from "graphql-http";
 
 /** A request the test server received. */
 interface ReceivedRequest {
+  /** The request target: path and query. */
+  url: string;
   headers: IncomingMessage["headers"];
   body: string;
 }
@@ -31,7 +33,11 @@ export async function startServer(handler: Handler): Promise<TestServer> {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const received = { headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
+      const received = {
+        url: req.url ?? "",
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+      };
       requests.push(received);
       Promise.resolve(handler(req, res, received, requests.length)).catch((error: unknown) => {
         res.statusCode = 599;

@@ -6,6 +6,7 @@ import { parseJsonText } from "../json";
 import { DEFAULT_MAX_INPUT_BYTES } from "../read";
 import { parseDagsterGraphql } from "./parse";
 import { WORKSPACE_ASSET_NODES_QUERY } from "./query";
+import { type Redactor, type RequestCredentials, requestCredentials } from "./secrets";
 
 /** How long one request may take before it is abandoned (and retried), by default. */
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -52,6 +53,16 @@ export interface FetchedAssetGraph {
  * load errors of locations that failed, adapts the query to older or newer servers by dropping
  * the fields they do not know, and retries transient failures with backoff.
  *
+ * Credentials stay with the endpoint. Redirects within its origin (scheme, host and port) are
+ * followed, at most 5, with the credentials; a redirect to another origin is refused with a
+ * `SourceError` `SOURCE_REDIRECT` naming that origin, so nothing is sent there. Every secret of
+ * the request (the token, the URL's password and `user:password`, the `Authorization` header,
+ * the values of secret-looking query parameters such as `?api_token=`, in their percent-encoded,
+ * percent-decoded, base64 and JSON-escaped forms) is replaced by `[redacted]` in everything the
+ * server sends back before it is used, so no graph, warning or thrown error (message, stack,
+ * fields, `cause`) holds one. A secret shorter than 4 characters is refused with a `UsageError`:
+ * it could not be kept out of the output without garbling the data.
+ *
  * @example
  * const { graph, warnings } = await fetchDagsterAssetGraph("https://acme.dagster.cloud/prod/graphql");
  */
@@ -60,73 +71,17 @@ export async function fetchDagsterAssetGraph(
   options: FetchDagsterAssetGraphOptions = {},
 ): Promise<FetchedAssetGraph> {
   const endpoint = parseEndpoint(url);
-  const display = displayUrl(endpoint);
   const token =
     options.token ??
     (isDagsterPlusHost(endpoint)
       ? (options.env ?? process.env).DAGSTER_CLOUD_API_TOKEN
       : undefined);
-  const transport = new Transport(display, {
-    fetch: options.fetch ?? globalThis.fetch,
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    retries: options.retries ?? DEFAULT_RETRIES,
-    retryDelayMs: options.retryDelayMs ?? 500,
-    maxBytes: options.maxBytes ?? DEFAULT_MAX_INPUT_BYTES,
-  });
-  const headers: Record<string, string> = {};
-  if (token) headers["Dagster-Cloud-Api-Token"] = token;
-  if (endpoint.username || endpoint.password) {
-    // fetch refuses credentials in a URL (and would echo them); send them as Basic auth instead.
-    const user = decodeURIComponent(endpoint.username);
-    const password = decodeURIComponent(endpoint.password);
-    headers.Authorization = `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
-    endpoint.username = "";
-    endpoint.password = "";
+  const credentials = requestCredentials(endpoint, token);
+  try {
+    return await readGraph(credentials, displayUrl(endpoint), options);
+  } catch (error) {
+    throw credentials.redactor.error(error);
   }
-  const client = new GraphQLClient(endpoint.href, {
-    headers,
-    fetch: transport.fetch,
-    errorPolicy: "all",
-    jsonSerializer: {
-      stringify: JSON.stringify,
-      parse: (text: string) => parseJsonText(text, display),
-    },
-  });
-
-  const warnings: string[] = [];
-  // Error locations refer to the text sent, which is always the printed document.
-  let document = parse(print(parse(WORKSPACE_ASSET_NODES_QUERY)));
-  for (let round = 0; round <= MAX_PRUNING_ROUNDS; round++) {
-    const { data, errors } = await transport.run(() => send(client, document));
-    if (errors.length === 0) {
-      if (data === undefined || data === null) {
-        throw new GraphQLResponseError("INPUT_GRAPHQL_ERRORS", display, [
-          { path: [], message: "the response holds no data" },
-        ]);
-      }
-      const graph = parseDagsterGraphql({ data }, { source: display });
-      return {
-        graph: {
-          ...graph,
-          source: {
-            format: "dagster-graphql",
-            name: display,
-            capturedAt: new Date().toISOString(),
-          },
-        },
-        warnings: [...warnings, ...loadWarnings(graph)],
-      };
-    }
-    const pruned = pruneUnknownFields(document, errors);
-    if (pruned === undefined) throw graphqlErrors(display, errors);
-    document = pruned.document;
-    warnings.push(...pruned.warnings);
-  }
-  throw new SourceError(
-    "SOURCE_HTTP",
-    display,
-    `the server kept rejecting the query after ${MAX_PRUNING_ROUNDS} adjustments`,
-  );
 }
 
 /**
@@ -175,11 +130,80 @@ function pruneUnknownFields(
 
 // --- internal ---
 
+/** {@link fetchDagsterAssetGraph} once the credentials are known; what it throws is redacted there. */
+async function readGraph(
+  credentials: RequestCredentials,
+  display: string,
+  options: FetchDagsterAssetGraphOptions,
+): Promise<FetchedAssetGraph> {
+  const { redactor } = credentials;
+  const transport = new Transport(display, {
+    fetch: options.fetch ?? globalThis.fetch,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    retries: options.retries ?? DEFAULT_RETRIES,
+    retryDelayMs: options.retryDelayMs ?? 500,
+    maxBytes: options.maxBytes ?? DEFAULT_MAX_INPUT_BYTES,
+    redactor,
+  });
+  const client = new GraphQLClient(credentials.url.href, {
+    headers: credentials.headers,
+    fetch: transport.fetch,
+    errorPolicy: "all",
+    jsonSerializer: {
+      stringify: JSON.stringify,
+      // Data, errors and their keys lose every secret before anything reads them.
+      parse: (text: string) => redactor.parsed(parseJsonText(text, display)),
+    },
+  });
+
+  const warnings: string[] = [];
+  // Error locations refer to the text sent, which is always the printed document.
+  let document = parse(print(parse(WORKSPACE_ASSET_NODES_QUERY)));
+  for (let round = 0; round <= MAX_PRUNING_ROUNDS; round++) {
+    const { data, errors } = await transport.run(() => send(client, document));
+    if (errors.length === 0) {
+      if (data === undefined || data === null) {
+        throw new GraphQLResponseError("INPUT_GRAPHQL_ERRORS", display, [
+          { path: [], message: "the response holds no data" },
+        ]);
+      }
+      // Parsing can join strings (a JSON metadata value's escapes, say); check the result too.
+      const graph = redactor.value(parseDagsterGraphql({ data }, { source: display }));
+      return {
+        graph: {
+          ...graph,
+          source: {
+            format: "dagster-graphql",
+            name: display,
+            capturedAt: new Date().toISOString(),
+          },
+        },
+        warnings: [...warnings, ...loadWarnings(graph)].map((w) => redactor.text(w)),
+      };
+    }
+    const pruned = pruneUnknownFields(document, errors);
+    if (pruned === undefined) throw graphqlErrors(display, errors);
+    document = pruned.document;
+    warnings.push(...pruned.warnings);
+  }
+  throw new SourceError(
+    "SOURCE_HTTP",
+    display,
+    `the server kept rejecting the query after ${MAX_PRUNING_ROUNDS} adjustments`,
+  );
+}
+
 /** At most this many rounds of dropping unknown fields (each round drops all it was told of). */
 const MAX_PRUNING_ROUNDS = 8;
 
 /** HTTP statuses worth retrying: conflicts, rate limits and server-side failures. */
 const RETRYABLE = new Set([409, 429, 500, 502, 503, 504]);
+
+/** HTTP statuses that redirect (with a `Location` header). */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** At most this many redirects (within the endpoint's origin) are followed per request. */
+const MAX_REDIRECTS = 5;
 
 /** The longest wait honoured from a `Retry-After` header. */
 const MAX_RETRY_AFTER_MS = 30_000;
@@ -190,6 +214,8 @@ interface TransportOptions {
   retries: number;
   retryDelayMs: number;
   maxBytes: number;
+  /** Cleans what the server says before a message quotes it. */
+  redactor: Redactor;
 }
 
 /** Timeouts, retries, size limits and HTTP status handling around graphql-request. */
@@ -214,16 +240,14 @@ class Transport {
     }
   }
 
-  /** A `fetch` with a timeout, a size limit and typed HTTP failures. */
+  /**
+   * A `fetch` with a timeout, a size limit, typed HTTP failures, and redirects followed only
+   * within the endpoint's origin.
+   */
   readonly fetch: typeof globalThis.fetch = async (input, init) => {
     this.attempts++;
     const signal = AbortSignal.timeout(this.options.timeoutMs);
-    let response: Response;
-    try {
-      response = await this.options.fetch(input, { ...init, signal });
-    } catch (error) {
-      throw this.networkError(error);
-    }
+    const response = await this.follow(input, { ...init, signal, redirect: "manual" });
     if (response.status === 401 || response.status === 403) {
       await response.body?.cancel();
       throw new SourceError(
@@ -248,17 +272,69 @@ class Transport {
       throw new SourceError(
         "SOURCE_NOT_JSON",
         this.display,
-        `expected a JSON GraphQL response, got HTTP ${response.status} with ${contentType ? `content type ${contentType.split(";")[0]}` : "no content type"}`,
+        `expected a JSON GraphQL response, got HTTP ${response.status} with ${contentType ? `content type ${this.options.redactor.text(contentType.split(";")[0] ?? "")}` : "no content type"}`,
         { status: response.status, attempts: this.attempts },
       );
     }
     const text = await this.readBody(response, signal);
     return new Response(text, {
       status: response.status,
-      statusText: response.statusText,
+      statusText: this.options.redactor.text(response.statusText),
       headers: response.headers,
     });
   };
+
+  /**
+   * Sends a request, following redirects (at most {@link MAX_REDIRECTS}) as fetch would, but only
+   * within the origin of the first URL: credentials are never sent to another origin.
+   */
+  private async follow(
+    input: Parameters<typeof globalThis.fetch>[0],
+    init: RequestInit,
+  ): Promise<Response> {
+    let current = input instanceof Request ? input.url : String(input);
+    const origin = new URL(current).origin;
+    let target: Parameters<typeof globalThis.fetch>[0] = input;
+    let request = init;
+    for (let redirects = 0; ; redirects++) {
+      let response: Response;
+      try {
+        response = await this.options.fetch(target, request);
+      } catch (error) {
+        throw this.networkError(error);
+      }
+      const location = REDIRECTS.has(response.status) ? response.headers.get("location") : null;
+      if (location === null) return response;
+      await response.body?.cancel();
+      const next = URL.canParse(location, current) ? new URL(location, current) : null;
+      const refuse = (message: string) =>
+        new SourceError("SOURCE_REDIRECT", this.display, message, {
+          status: response.status,
+          attempts: this.attempts,
+        });
+      if (next === null)
+        throw refuse(
+          `the server redirects (HTTP ${response.status}) to an address that is not a URL`,
+        );
+      if (next.origin !== origin) {
+        const where =
+          next.protocol === "http:" || next.protocol === "https:"
+            ? next.origin
+            : `a ${next.protocol} URL`;
+        throw refuse(
+          `the server redirects (HTTP ${response.status}) to another origin, ${this.options.redactor.text(where)}; asset-diff does not follow it, so that no credentials are sent there (use that address if it is the right one)`,
+        );
+      }
+      if (redirects >= MAX_REDIRECTS)
+        throw refuse(`the server redirected more than ${MAX_REDIRECTS} times`);
+      next.username = "";
+      next.password = "";
+      next.hash = "";
+      request = redirected(request, response.status);
+      target = next;
+      current = next.href;
+    }
+  }
 
   private async readBody(response: Response, signal: AbortSignal): Promise<string> {
     const declared = Number(response.headers.get("content-length") ?? Number.NaN);
@@ -468,6 +544,27 @@ function isDagsterPlusHost(url: URL): boolean {
     url.protocol === "https:" &&
     (url.hostname === "dagster.cloud" || url.hostname.endsWith(".dagster.cloud"))
   );
+}
+
+/** The request to send after a redirect: as fetch does, 303 (and 301/302 after a POST) turn into a GET. */
+function redirected(init: RequestInit, status: number): RequestInit {
+  const method = (init.method ?? "GET").toUpperCase();
+  if (
+    !(status === 303 && method !== "HEAD") &&
+    !((status === 301 || status === 302) && method === "POST")
+  )
+    return init;
+  const headers = new Headers(init.headers);
+  for (const name of [
+    "content-type",
+    "content-length",
+    "content-encoding",
+    "content-language",
+    "content-location",
+  ])
+    headers.delete(name);
+  const { body: _body, ...rest } = init;
+  return { ...rest, method: "GET", headers };
 }
 
 function retryAfter(response: Response): number | undefined {
