@@ -77,6 +77,10 @@ const COMMAND_NOTES: Record<CommandName, readonly string[]> = {
   approve: [
     `approve reviews the changes as diff does, then adds one approval per change (of the assets --select names) to the approvals file, with --by, --reason and the time. Entries already there are kept; a change already approved is not added twice. The file is written atomically, and only when an approval is added or the file does not exist yet.`,
   ],
+  explain: [
+    "<asset key>: the asset's key, its parts joined by /, e.g. marts/finance/fct_revenue. A key in more than one code location needs --code-location.",
+    "explain reviews the changes as diff does, then prints, for the one asset, every section compared with its values on both sides, what the differ reported, which rule suppressed what, the severity and reason of each change left, and the approvals that match it or have gone stale.",
+  ],
   snapshot: [],
 };
 

@@ -21,11 +21,13 @@ import { withLineage } from "../policies/lineage";
 import { createPolicyContext, type PolicyContext } from "../policies/policy";
 import { reviewChanges } from "../policies/review";
 import { selectAssets } from "../policies/select";
+import { type ExplanationInput, renderExplanation } from "../report/explain";
 import { renderJson } from "../report/json";
 import { renderMarkdown } from "../report/markdown";
 import { renderText } from "../report/text";
 import { plural } from "../text";
 import { EXIT_CODES } from "./exit-codes";
+import { explanationInput } from "./explain";
 import { publishToGithub } from "./github";
 import { commandHelp, globalHelp } from "./help";
 import {
@@ -33,6 +35,7 @@ import {
   COMMANDS,
   type CommandName,
   DIFF_OPTIONS,
+  EXPLAIN_OPTIONS,
   isCommandName,
   parseSpec,
   SHARED_OPTIONS,
@@ -113,6 +116,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   if (command === "--version" || command === "-v") return version(io);
   if (command === "diff") return diffCommand(rest, io);
   if (command === "approve") return approveCommand(rest, io);
+  if (command === "explain") return explainCommand(rest, io);
   if (command === "snapshot") return snapshotCommand(rest, io);
   throw unknownCommand(command);
 }
@@ -242,6 +246,28 @@ async function approveCommand(args: readonly string[], io: CliIo): Promise<numbe
   io.stdout.write(
     `asset-diff: approved ${plural(added, "change")} (${already} already approved) in ${location.shown}\n`,
   );
+  return EXIT_CODES.ok;
+}
+
+async function explainCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, parseSpec(EXPLAIN_OPTIONS));
+  const early = helpOrVersion("explain", values, io);
+  if (early !== undefined) return early;
+  if (positionals.length !== 3) {
+    throw new UsageError(
+      `explain takes <base>, <branch> and <asset key>; got ${plural(positionals.length, "argument")}`,
+    );
+  }
+  const [basePath, branchPath, key] = positionals as [string, string, string];
+  twoInputs("explain", [basePath, branchPath]);
+  if (key === "") throw new UsageError("explain needs an asset key, e.g. marts/orders");
+  // Unchanged assets are listed, so that an asset whose every change was suppressed is found.
+  const comparison = await compare(basePath, branchPath, values, io, {
+    includeUnchanged: true,
+    create: false,
+  });
+  const input: ExplanationInput = explanationInput(comparison, key, values["code-location"]);
+  await emit(io, values.output, renderExplanation(input));
   return EXIT_CODES.ok;
 }
 

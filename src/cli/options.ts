@@ -200,6 +200,13 @@ export const APPROVE_OPTIONS = {
   ...META_OPTIONS,
 } as const satisfies OptionTable;
 
+/** Options of `asset-diff explain`. */
+export const EXPLAIN_OPTIONS = {
+  ...COMPARE_OPTIONS,
+  ...POLICY_OPTIONS,
+  ...SHARED_OPTIONS,
+} as const satisfies OptionTable;
+
 /** Options of `asset-diff snapshot`. */
 export const SNAPSHOT_OPTIONS = { ...SHARED_OPTIONS } as const satisfies OptionTable;
 
@@ -216,6 +223,12 @@ export const COMMANDS = {
     sources: ["<base>", "<branch>"],
     summary: "add the branch's changes to the approvals file",
     options: APPROVE_OPTIONS,
+  },
+  explain: {
+    inputs: ["<base>", "<branch>", "<asset key>"],
+    sources: ["<base>", "<branch>"],
+    summary: "explain how one asset was compared and reviewed",
+    options: EXPLAIN_OPTIONS,
   },
   snapshot: {
     inputs: ["<source>"],

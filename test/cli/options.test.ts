@@ -232,7 +232,7 @@ describe("help per command", () => {
     expect(await cli(["help", "frob"])).toEqual({
       code: EXIT_CODES.usage,
       stdout: "",
-      stderr: `asset-diff: unknown command "frob"; the commands are diff, approve and snapshot\n${USAGE_HINT}\n`,
+      stderr: `asset-diff: unknown command "frob"; the commands are diff, approve, explain and snapshot\n${USAGE_HINT}\n`,
     });
   });
 

@@ -1,0 +1,287 @@
+import { describe, expect, test } from "vitest";
+import type { ChangeSet } from "../../src/diff/change-set";
+import { type DiffOptions, diffAssetGraphs } from "../../src/diff/diff";
+import type { Asset, AssetGraph } from "../../src/model/asset";
+import { type ApprovalsFile, approveChanges } from "../../src/policies/approvals";
+import { createPolicyContext } from "../../src/policies/policy";
+import { type ReviewOptions, reviewChanges } from "../../src/policies/review";
+import { type ExplanationInput, renderExplanation } from "../../src/report/explain";
+import { asset, dep, graph } from "../helpers/builders";
+
+const MAPPING = { className: "TimeWindowPartitionMapping", description: "Maps to the same window" };
+const column = (name: string, type: string) => ({
+  name,
+  type,
+  description: null,
+  constraints: { nullable: true, unique: false, other: [] },
+  tags: [],
+});
+const schema = (...columns: ReturnType<typeof column>[]) => ({
+  type: "tableSchema" as const,
+  schema: { columns, constraints: null },
+});
+const table = (name: string) => ({ type: "text" as const, text: name });
+
+const base = graph(
+  asset("raw/orders"),
+  asset("raw/refunds"),
+  asset("marts/orders", {
+    codeVersion: "1",
+    dependencies: [dep("raw/orders", null), dep("raw/refunds", null)],
+    tags: [
+      { key: "team", value: "data" },
+      { key: "tier", value: "gold" },
+    ],
+    metadata: [
+      { key: "dagster/table_name", value: table("prod.analytics.orders") },
+      { key: "dagster/column_schema", value: schema(column("id", "int"), column("amount", "int")) },
+    ],
+    owners: [{ type: "team", team: "data" }],
+  }),
+  asset("legacy"),
+);
+const branch = graph(
+  asset("raw/orders"),
+  asset("raw/refunds"),
+  asset("marts/orders", {
+    codeVersion: "2",
+    dependencies: [dep("raw/orders", MAPPING), dep("raw/refunds", null)],
+    tags: [
+      { key: "team", value: "growth" },
+      { key: "tier", value: "gold" },
+    ],
+    metadata: [
+      { key: "dagster/table_name", value: table("prod.analytics_pr_7.orders") },
+      {
+        key: "dagster/column_schema",
+        value: schema(column("id", "int"), column("amount", "float"), column("note", "text")),
+      },
+    ],
+    owners: [{ type: "team", team: "data" }],
+    description: "Orders, one row each.",
+  }),
+  asset("fresh", { group: "new_things" }),
+);
+
+/** The explanation input of `key`, gathered as the CLI does, after the default policies. */
+function explain(
+  key: string,
+  graphs: { base: AssetGraph; branch: AssetGraph } = { base, branch },
+  options: { diff?: DiffOptions; review?: ReviewOptions } = {},
+): ExplanationInput {
+  const raw = diffAssetGraphs(graphs.base, graphs.branch, {
+    includeUnchanged: true,
+    ...options.diff,
+  });
+  const context = createPolicyContext(graphs);
+  const reviewed = reviewChanges(raw, context, options.review);
+  const change = raw.assets.find((a) => a.key === key);
+  if (change === undefined) throw new Error(`${key} is not in the change set`);
+  const same = (other: { key: string }) => other.key === key;
+  return {
+    base: change.changeTypes.includes("NEW") ? undefined : context.sideOf("base", change),
+    branch: change.changeTypes.includes("REMOVED") ? undefined : context.sideOf("branch", change),
+    raw: change,
+    reviewed: reviewed.assets.find(same),
+    suppressed: reviewed.suppressed.filter(same),
+    staleApprovals: (reviewed.staleApprovals ?? []).filter(same),
+    approvals: reviewed.staleApprovals !== undefined,
+    changeTypes: reviewed.options.changeTypes,
+  };
+}
+
+function reviewedSet(graphs = { base, branch }): ChangeSet {
+  return reviewChanges(diffAssetGraphs(graphs.base, graphs.branch), graphs);
+}
+
+describe("renderExplanation", () => {
+  test("a modified asset: each section on both sides, the differ, the rules, severities", () => {
+    const text = renderExplanation(explain("marts/orders"));
+    const ids = Object.fromEntries(
+      (reviewedSet().assets.find((a) => a.key === "marts/orders")?.reasons ?? []).map((v) => [
+        v.changeType,
+        v.id,
+      ]),
+    );
+    expect(text).toBe(
+      [
+        "marts/orders  [loc]: modified",
+        "",
+        "Compared (base → branch):",
+        '  code version: "1" → "2"',
+        "  dependencies:",
+        "    raw/orders: partition mapping (default) → TimeWindowPartitionMapping: Maps to the same window",
+        "    raw/refunds: same",
+        "  partitions definition: same: (unpartitioned)",
+        "  tags:",
+        '    team: "data" → "growth"',
+        '    tier: same: "gold"',
+        "  metadata:",
+        "    dagster/column_schema: table schema (2 columns) → table schema (3 columns)",
+        "      columns: +note ~amount",
+        '    dagster/table_name: text "prod.analytics.orders" → text "prod.analytics_pr_7.orders"',
+        '  group: same: "default"',
+        "  owners: same: team:data",
+        '  description: (none) → "Orders, one row each."',
+        "  kinds: same: (none)",
+        "  automation condition: same: (none)",
+        "  auto-materialize policy: same: (none)",
+        "  freshness policy: same: (none)",
+        "  legacy freshness policy: same: (none)",
+        "  backfill policy: same: (none)",
+        "  execution type: same: materializable",
+        "",
+        "The differ reported:",
+        "  CODE_VERSION",
+        "  DEPENDENCIES: raw/orders",
+        "  TAGS: team",
+        "  METADATA: dagster/column_schema, dagster/table_name",
+        "  DESCRIPTION",
+        "",
+        "Suppressed by rules (1):",
+        "  METADATA dagster/table_name: rule environment-table-name: dagster/table_name or dagster/relation_identifier names the same table in another database or schema",
+        "",
+        "After the rules: breaking",
+        `  CODE_VERSION: risky: the code version changed (id ${ids.CODE_VERSION})`,
+        `  DEPENDENCIES: risky: a partition mapping changed (id ${ids.DEPENDENCIES})`,
+        `  TAGS: safe: descriptive only (tags, metadata, description, owners, group, kinds) (id ${ids.TAGS})`,
+        `  METADATA: breaking: a column's type changed in the table schema (id ${ids.METADATA})`,
+        `  DESCRIPTION: safe: descriptive only (tags, metadata, description, owners, group, kinds) (id ${ids.DESCRIPTION})`,
+        "",
+        "Approvals: none were read.",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  test("approvals: who approved each change, what is not approved, stale approvals", () => {
+    const approved = approveChanges(
+      reviewedSet(),
+      {
+        by: "ana",
+        reason: "planned",
+        select: (c) => c.key === "marts/orders",
+        now: new Date(0),
+      },
+      undefined,
+    );
+    // Approve only the code version and the tags, then change the tags again.
+    const file: ApprovalsFile = {
+      formatVersion: 1,
+      approvals: approved.approvals.filter(
+        (a) => a.changeType === "CODE_VERSION" || a.changeType === "TAGS",
+      ),
+    };
+    const pushed = graph(
+      ...branch.assets.map((a) =>
+        a.key.join("/") === "marts/orders"
+          ? { ...a, tags: [{ key: "team", value: "growth-2" }, ...(a.tags ?? []).slice(1)] }
+          : a,
+      ),
+    );
+    const input = explain(
+      "marts/orders",
+      { base, branch: pushed },
+      { review: { approvals: file } },
+    );
+    const text = renderExplanation(input);
+    const stale = input.staleApprovals[0];
+    expect(text).toContain(
+      [
+        "Approvals: 1 of 5 changes approved",
+        "  CODE_VERSION: approved by ana: planned",
+        "  DEPENDENCIES: not approved",
+        "  TAGS: not approved",
+        "  METADATA: not approved",
+        "  DESCRIPTION: not approved",
+        `  TAGS: stale approval by ana: planned, of other values (approved id ${stale?.id}, now ${stale?.currentId})`,
+        "",
+      ].join("\n"),
+    );
+    expect(text.endsWith("\n\n")).toBe(false);
+  });
+
+  test("a new asset shows its definition in the branch; a removed one its definition in the base", () => {
+    const fresh = renderExplanation(explain("fresh"));
+    expect(fresh).toMatch(
+      /^fresh {2}\[loc\]: new in the branch\n\nNew: nothing to compare it with\. Its definition in the branch:\n {2}code version: \(none\)\n/,
+    );
+    expect(fresh).toContain('\n  group: "new_things"\n');
+    expect(fresh).toContain("\nThe differ reported:\n  NEW\n");
+    expect(fresh).toMatch(
+      /\nAfter the rules: safe\n {2}NEW: safe: a new asset \(id [0-9a-f]{16}\)\n/,
+    );
+
+    const legacy = renderExplanation(explain("legacy"));
+    expect(legacy).toContain("legacy  [loc]: removed from the branch\n");
+    expect(legacy).toContain("Removed: nothing to compare it with. Its definition in the base:\n");
+    expect(legacy).toContain(
+      "After the rules: risky\n  REMOVED: risky: removed; no asset depends on it",
+    );
+  });
+
+  test("an unchanged asset: every section the same, no change anywhere", () => {
+    const text = renderExplanation(explain("raw/orders"));
+    expect(text).toContain("raw/orders  [loc]: unchanged\n");
+    expect(text).toContain(
+      "  dependencies: same: (none)\n  partitions definition: same: (unpartitioned)",
+    );
+    expect(text).toContain(
+      "The differ reported no change.\n\nSuppressed by rules: nothing.\n\nAfter the rules: no change.\n\nApprovals: none were read.\n",
+    );
+  });
+
+  test("--change-types dagster: the extra sections are not compared, nothing is suppressed", () => {
+    const text = renderExplanation(
+      explain("marts/orders", undefined, { diff: { changeTypes: "dagster" } }),
+    );
+    expect(text).toContain("  group: not compared (Dagster's change types only)\n");
+    expect(text).toContain("  execution type: not compared (Dagster's change types only)\n");
+    expect(text).toContain(
+      "The differ reported:\n  CODE_VERSION\n  DEPENDENCIES: raw/orders\n  TAGS: team\n  METADATA: dagster/column_schema, dagster/table_name\n\n",
+    );
+    expect(text).toContain(
+      "Suppressed by rules: nothing (no rule suppresses with Dagster's change types only).\n",
+    );
+  });
+
+  test("a section an input does not carry is not compared, and says which input", () => {
+    const without = (a: Asset): Asset => {
+      const { owners: _owners, group: _group, ...rest } = a;
+      return rest;
+    };
+    const text = renderExplanation(
+      explain("marts/orders", { base: graph(...base.assets.map(without)), branch }),
+    );
+    expect(text).toContain("  group: not compared (the base input does not carry it)\n");
+    expect(text).toContain("  owners: not compared (the base input does not carry it)\n");
+  });
+
+  test("an asset whose every change was suppressed: nothing is left", () => {
+    const text = renderExplanation(
+      explain("marts/orders", undefined, {
+        review: {
+          config: {
+            ignore: [{ id: "everything", select: { keys: ["marts/**"] }, reason: "not ours" }],
+          },
+        },
+      }),
+    );
+    expect(text).toContain("Suppressed by rules (6):\n  CODE_VERSION: rule everything: not ours\n");
+    expect(text).toContain("  METADATA: rule everything: not ours\n");
+    expect(text).toContain("After the rules: no change is left.\n");
+  });
+
+  test("long values are shortened where they differ", () => {
+    const long = "x".repeat(200);
+    const text = renderExplanation(
+      explain("a", {
+        base: graph(asset("a", { description: `${long} one` })),
+        branch: graph(asset("a", { description: `${long} two` })),
+      }),
+    );
+    const line = text.split("\n").find((l) => l.startsWith("  description: "));
+    expect(line).toMatch(/^ {2}description: …x+ one" → …x+ two"$/);
+    expect(line?.length).toBeLessThan(200);
+  });
+});
