@@ -82,6 +82,37 @@ export async function startEchoServer(shape: EchoShape): Promise<EchoServer> {
   return { ...server, replies };
 }
 
+/**
+ * A secret and the spellings a leak would show it in: as is, percent-decoded and -encoded,
+ * base64 (unpadded, and base64url) and JSON-escaped; those shorter than 4 characters left out.
+ */
+export function secretSpellings(secret: string): string[] {
+  let decoded = secret;
+  try {
+    decoded = decodeURIComponent(secret);
+  } catch {}
+  const forms = [
+    secret,
+    decoded,
+    encodeURIComponent(secret),
+    Buffer.from(secret, "utf8").toString("base64").replace(/=+$/, ""),
+    Buffer.from(secret, "utf8").toString("base64url"),
+    JSON.stringify(secret).slice(1, -1),
+  ];
+  return [...new Set(forms)].filter((f) => f.length >= 4);
+}
+
+/** Each `where: spelling` found in the named texts, for any of `secrets`. */
+export function leaksIn(texts: Record<string, string>, secrets: readonly string[]): string[] {
+  const found: string[] = [];
+  const forms = secrets.flatMap(secretSpellings);
+  for (const [where, text] of Object.entries(texts)) {
+    for (const form of forms)
+      if (text.includes(form)) found.push(`${where} shows ${JSON.stringify(form)}`);
+  }
+  return found;
+}
+
 // --- internal ---
 
 function spellings(text: string): string[] {
