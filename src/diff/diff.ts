@@ -1,6 +1,6 @@
-import { dequal } from "dequal/lite";
 import { UsageError } from "../errors";
 import type { Asset, AssetGraph } from "../model/asset";
+import { sameData } from "../model/json";
 import { compareAssets, keyId, keyToString } from "../model/key";
 import { normalize } from "../normalize/normalize";
 import {
@@ -171,7 +171,7 @@ function compareAsset(
 ): AssetChange | undefined {
   limitations.record(base, branch);
   // Most assets do not change: one deep-equality check settles them.
-  if (dequal(base, branch)) return undefined;
+  if (sameData(base, branch)) return undefined;
   const changeTypes: DagsterChangeType[] = [];
   const extraChangeTypes: ExtraChangeType[] = [];
   const details: AssetChangeDetails = {};

@@ -1,8 +1,7 @@
-import { dequal } from "dequal/lite";
 import microdiff from "microdiff";
 import type { Asset, AssetDependency } from "../model/asset";
 import { PARTITIONS_DEFINITION_CLASS_NAMES } from "../model/asset";
-import type { JsonValue } from "../model/json";
+import { type JsonValue, sameData } from "../model/json";
 import { compareStrings, keyId, keyToString, ownerKey } from "../model/key";
 import type { MetadataEntry, MetadataValue, TableSchema, Tag } from "../model/metadata";
 import type {
@@ -206,7 +205,7 @@ const diffValues: typeof microdiff =
 
 /** Deep equality of normalized values (JSON object key order never matters). */
 function same(a: unknown, b: unknown): boolean {
-  return dequal(a, b);
+  return sameData(a, b);
 }
 
 function valueChange<T>(old: T, next: T): ValueChange<T> | undefined {

@@ -1,4 +1,3 @@
-import { dequal } from "dequal/lite";
 import { type InputIssue, ValidationError, validate } from "../errors";
 import type {
   Asset,
@@ -10,7 +9,7 @@ import type {
   FreshnessPolicy,
   PartitionsDefinition,
 } from "../model/asset";
-import { canonicalJson, type JsonValue } from "../model/json";
+import { canonicalJson, type JsonValue, sameData } from "../model/json";
 import {
   assetId,
   compareAssets,
@@ -185,7 +184,7 @@ function normalizeDependencies(
       if (kept.partitionMapping === undefined) return repeat;
       if (
         repeat.partitionMapping !== undefined &&
-        !dequal(kept.partitionMapping, repeat.partitionMapping)
+        !sameData(kept.partitionMapping, repeat.partitionMapping)
       ) {
         report(
           `dependency ${JSON.stringify(keyToString(kept.key))} is declared twice with different partition mappings`,
@@ -219,7 +218,7 @@ function normalizeMetadata(entries: readonly MetadataEntry[], report: Report): M
     normalized,
     (e) => e.key,
     (kept, repeat) => {
-      if (!dequal(kept.value, repeat.value)) {
+      if (!sameData(kept.value, repeat.value)) {
         report(`metadata key ${JSON.stringify(kept.key)} appears twice with different values`);
       }
       return undefined;
@@ -265,7 +264,7 @@ function normalizeMetadataValue(value: MetadataValue, report: Report): MetadataV
         value.lineage,
         (l) => l.columnName,
         (kept, repeat) => {
-          if (!dequal(kept, repeat))
+          if (!sameData(kept, repeat))
             report(`lineage of column ${JSON.stringify(kept.columnName)} appears twice`);
           return undefined;
         },
@@ -380,7 +379,7 @@ function normalizeCodeLocations(
     locations,
     (l) => l.name,
     (kept, repeat) => {
-      if (!dequal(kept, repeat)) {
+      if (!sameData(kept, repeat)) {
         issues.push({
           path: ["codeLocations"],
           message: `code location ${JSON.stringify(kept.name)} is listed twice`,

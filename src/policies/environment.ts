@@ -1,6 +1,6 @@
-import { dequal } from "dequal/lite";
 import type { AssetChange, MetadataValueChange } from "../diff/change-set";
 import { DEFAULT_RULES, type DefaultRuleId } from "../diff/verdicts";
+import { sameData } from "../model/json";
 import type { CodeReference, MetadataValue } from "../model/metadata";
 import type { Policy } from "./policy";
 import { type Suppression, suppress } from "./suppress";
@@ -178,7 +178,7 @@ function sameReferenceButLines(a: CodeReference, b: CodeReference | undefined): 
   if (a.type === "url" && b.type === "url") {
     return a.label === b.label && sameUrlButLines(a.url, b.url);
   }
-  return dequal(a, b);
+  return sameData(a, b);
 }
 
 function withoutLineAnchor(url: string): string {

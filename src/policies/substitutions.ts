@@ -1,7 +1,6 @@
-import { dequal } from "dequal/lite";
 import type { AssetChange } from "../diff/change-set";
 import { UsageError } from "../errors";
-import type { JsonValue } from "../model/json";
+import { type JsonValue, sameData } from "../model/json";
 import type { CodeReference, MetadataValue } from "../model/metadata";
 import type { Substitution } from "./config";
 import type { Policy } from "./policy";
@@ -175,11 +174,11 @@ function equalAfter<T>(
   for (const rule of rules) {
     const a2 = substitute(a, rule.from, rule.to);
     const b2 = substitute(b, rule.from, rule.to);
-    if (!dequal(a2, a) || !dequal(b2, b)) used.push(rule);
+    if (!sameData(a2, a) || !sameData(b2, b)) used.push(rule);
     a = a2;
     b = b2;
   }
-  if (used.length === 0 || !dequal(a, b)) return undefined;
+  if (used.length === 0 || !sameData(a, b)) return undefined;
   const named = used.map((r) => `${JSON.stringify(r.from)} → ${JSON.stringify(r.to)}`);
   return `equal after substituting ${named.join(" and ")}`;
 }
