@@ -50,7 +50,7 @@ export function sameData(a: unknown, b: unknown): boolean {
     if (x === y) continue;
     if (typeof x !== "object" || typeof y !== "object" || x === null || y === null) {
       // NaN is equal to itself, as in the model (a float that JSON cannot carry).
-      if (typeof x === "number" && typeof y === "number" && x !== x && y !== y) continue;
+      if (Number.isNaN(x) && Number.isNaN(y)) continue;
       return false;
     }
     if (Array.isArray(x)) {

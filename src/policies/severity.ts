@@ -77,6 +77,14 @@ export function severityRules(overrides: readonly SeverityRule[] = []): Policy {
 /** The Dagster metadata key of an asset's table schema. */
 const COLUMN_SCHEMA_KEY = "dagster/column_schema";
 
+/** The settings whose change is BEHAVIOUR_SETTING_CHANGED, as the message names them. */
+const BEHAVIOUR_SETTINGS = {
+  AUTOMATION_CONDITION: "automation condition",
+  FRESHNESS_POLICY: "freshness policy",
+  BACKFILL_POLICY: "backfill policy",
+  EXECUTION_TYPE: "execution type",
+} as const;
+
 /** How many dependents a REMOVED_WITH_DEPENDENTS message names. */
 const NAMED_DEPENDENTS = 3;
 
@@ -152,7 +160,10 @@ function defaultVerdict(
     case "FRESHNESS_POLICY":
     case "BACKFILL_POLICY":
     case "EXECUTION_TYPE":
-      return verdict("risky", "BEHAVIOUR_SETTING_CHANGED");
+      return {
+        ...verdict("risky", "BEHAVIOUR_SETTING_CHANGED"),
+        message: `the ${BEHAVIOUR_SETTINGS[changeType]} changed: it decides when or how the asset runs`,
+      };
     case "NEW":
       return verdict("safe", "NEW_ASSET");
     case "TAGS":

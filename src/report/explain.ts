@@ -1,4 +1,3 @@
-import { dequal } from "dequal/lite";
 import {
   type AssetChange,
   allChangeTypes,
@@ -15,6 +14,7 @@ import {
 } from "../diff/change-types";
 import { SECTION_CHANGE_TYPES, SECTIONS, type SectionChangeType } from "../diff/sections";
 import type { Asset, AssetDependency } from "../model/asset";
+import { sameData } from "../model/json";
 import { compareStrings, keyToString, locationLabel } from "../model/key";
 import type { MetadataValue } from "../model/metadata";
 import { plural } from "../text";
@@ -281,7 +281,7 @@ function compared(
     rowFields.every((f) => known.includes(f)),
   );
   return rows.map(([rowLabel, rowFields, format]) => {
-    const same = rowFields.every((f) => dequal(base[f], branch[f]));
+    const same = rowFields.every((f) => sameData(base[f], branch[f]));
     return `  ${rowLabel}: ${same ? `same: ${truncate(format(branch))}` : arrow(format(base), format(branch))}`;
   });
 }
@@ -307,7 +307,7 @@ function keyedComparison(
     }
     const a = before.has(key) ? show(old) : "(none)";
     const b = after.has(key) ? show(next) : "(none)";
-    const same = before.has(key) && after.has(key) && dequal(old, next);
+    const same = before.has(key) && after.has(key) && sameData(old, next);
     lines.push(`    ${key}: ${same ? `same: ${truncate(b)}` : arrow(a, b)}`);
     const columns =
       type === "METADATA"
@@ -331,7 +331,7 @@ function dependencyRow(inBase: boolean, inBranch: boolean, old: unknown, next: u
   if (!inBase) return `added${after ? ` (${truncate(mappingText(after))})` : ""}`;
   if (!inBranch) return "removed";
   if (before === undefined || after === undefined) return "same (partition mapping not known)";
-  if (dequal(before, after))
+  if (sameData(before, after))
     return after === null ? "same" : `same: ${truncate(mappingText(after))}`;
   return `partition mapping ${arrow(mappingText(before), mappingText(after))}`;
 }

@@ -18,7 +18,7 @@ export interface Echo {
 }
 
 /** The request as the echo server saw it. */
-export function echoOf(req: IncomingMessage): Echo {
+function echoOf(req: IncomingMessage): Echo {
   const host = req.headers.host ?? "localhost";
   const url = `http://${host}${req.url ?? "/"}`;
   const items: string[] = [url, req.url ?? "/"];

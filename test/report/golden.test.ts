@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import { changeSetSchema } from "../../src/diff/change-set-schema";
 import { diffAssetGraphs } from "../../src/diff/diff";
 import { loadAssetGraph } from "../../src/load/index";
+import { reviewChanges } from "../../src/policies/review";
 import {
   formatGithubOutputs,
   githubOutputs,
@@ -32,6 +33,27 @@ describe("golden reports of the bundled example", () => {
     await expect(
       renderJson(diffAssetGraphs(base, branch, { changeTypes: "dagster" })),
     ).toMatchFileSnapshot("../golden/example.dagster.json");
+  });
+});
+
+describe("golden reports of the bundled example after the default policies (what the CLI prints)", () => {
+  const reviewed = reviewChanges(diffAssetGraphs(base, branch), { base, branch });
+
+  test("text", async () => {
+    await expect(renderText(reviewed)).toMatchFileSnapshot("../golden/example.reviewed.txt");
+  });
+
+  test("json", async () => {
+    await expect(renderJson(reviewed)).toMatchFileSnapshot("../golden/example.reviewed.json");
+  });
+
+  test("json, Dagster's change types only: the same changes as the raw differ, with severities", () => {
+    const raw = diffAssetGraphs(base, branch, { changeTypes: "dagster" });
+    const dagster = reviewChanges(raw, { base, branch });
+    const strip = ({ severity: _s, reasons: _r, ...rest }: (typeof dagster.assets)[number]) => rest;
+    expect(dagster.assets.map(strip)).toEqual(raw.assets);
+    expect(dagster.suppressed).toEqual([]);
+    expect(dagster.assets.every((a) => a.severity !== undefined)).toBe(true);
   });
 });
 
