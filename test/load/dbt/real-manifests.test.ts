@@ -6,6 +6,7 @@ import { diffAssetGraphs } from "../../../src/diff/diff";
 import { looksLikeDbtManifest, parseDbtManifest } from "../../../src/load/dbt/parse";
 import type { AssetGraph } from "../../../src/model/asset";
 import { keyToString } from "../../../src/model/key";
+import { reviewChanges } from "../../../src/policies/review";
 
 // Real manifests nobody here wrote, in ../shared/data (see each folder's SOURCE.md). Skipped on a
 // clone without them.
@@ -232,6 +233,23 @@ describe.runIf(existsSync(RECCE_BASE))("Recce jaffle_shop base → PR 2 (v12)", 
         changedKeys: [],
         removedKeys: ["stg_orders", "stg_payments"],
       },
+    );
+  });
+
+  test("after the default policies only customers and the two new models remain", () => {
+    const base = load(RECCE_BASE);
+    const branch = load(RECCE_PR);
+    const reviewed = reviewChanges(diffAssetGraphs(base, branch), { base, branch });
+    expect(
+      reviewed.assets.map((a) => [a.key, [...a.changeTypes, ...(a.extraChangeTypes ?? [])]]),
+    ).toEqual([
+      ["customers", ["CODE_VERSION", "DEPENDENCIES", "DESCRIPTION"]],
+      ["int_customer_orders", ["NEW"]],
+      ["int_customer_payments", ["NEW"]],
+    ]);
+    expect(reviewed.summary.suppressed).toBe(7);
+    expect(new Set(reviewed.suppressed.map((s) => `${s.rule} ${s.keys.join()}`))).toEqual(
+      new Set(["environment-table-name dagster/table_name"]),
     );
   });
 
