@@ -48,6 +48,7 @@ import {
   type PolicySetup,
   type PolicyValues,
 } from "./review";
+import { inputFiles, type ReadFile, refuseOverwrite, type WrittenFile } from "./same-file";
 import { writeFileAtomic } from "./write-file";
 
 /** What the CLI reads from and writes to; injectable for tests. */
@@ -157,6 +158,7 @@ async function diffCommand(args: readonly string[], io: CliIo): Promise<number> 
   const { base, branch, reviewed } = await compare(basePath, branchPath, values, io, {
     includeUnchanged: values["include-unchanged"] ?? false,
     create: false,
+    output: values.output,
   });
   const reportId = values["report-id"];
   const markdown = () =>
@@ -265,6 +267,7 @@ async function explainCommand(args: readonly string[], io: CliIo): Promise<numbe
   const comparison = await compare(basePath, branchPath, values, io, {
     includeUnchanged: true,
     create: false,
+    output: values.output,
   });
   const input: ExplanationInput = explanationInput(comparison, key, values["code-location"]);
   await emit(io, values.output, renderExplanation(input));
@@ -310,13 +313,16 @@ interface Comparison {
  * Loads the configuration, the approvals and both inputs, diffs them and runs the policies over
  * the change set: what `diff`, `approve` and `explain` share. The configuration and approvals are
  * read first, so that a bad one fails before any source is fetched.
+ *
+ * Before each file is read, the file the command will write (`output`, or with `create` the
+ * approvals file) is checked not to be it: a run never replaces a file it reads.
  */
 async function compare(
   basePath: string,
   branchPath: string,
   values: CompareValues,
   io: CliIo,
-  options: { includeUnchanged: boolean; create: boolean },
+  options: { includeUnchanged: boolean; create: boolean; output?: string | undefined },
 ): Promise<Comparison> {
   const changeTypes = changeTypeMode(values);
   const missingLocations = oneOf(
@@ -328,10 +334,31 @@ async function compare(
   if (codeLocation !== undefined && codeLocation === "")
     throw new UsageError("--code-location needs a name");
   const loadOptions = sourceOptions(values, io);
+  const read = inputFiles([
+    ["the <base> input", basePath],
+    ["the <branch> input", branchPath],
+  ]);
+  const output = outputFile(options.output);
+  if (output !== undefined) await refuseOverwrite(output, read);
   const setup = await loadPolicySetup(
     values,
     { cwd: io.cwd ?? process.cwd(), env: io.env },
-    { create: options.create },
+    {
+      create: options.create,
+      beforeUse: async (file) => {
+        if (file.role === "approvals" && options.create) {
+          // `approve` writes the approvals file: it must be none of the files it reads.
+          await refuseOverwrite({ name: `the approvals file ${file.shown}`, ...file }, read);
+          return;
+        }
+        const used: ReadFile = {
+          what: file.role === "configuration" ? "the configuration" : "the approvals file",
+          ...file,
+        };
+        if (output !== undefined) await refuseOverwrite(output, [used]);
+        read.push(used);
+      },
+    },
   );
 
   const [base, branch] = (await Promise.all([
@@ -401,7 +428,11 @@ async function snapshotCommand(args: readonly string[], io: CliIo): Promise<numb
   if (early !== undefined) return early;
   if (positionals.length !== 1)
     throw new UsageError(`snapshot takes one <source>; got ${positionals.length}`);
-  const graph = await loadAssetGraph(positionals[0] as string, {
+  const source = positionals[0] as string;
+  const output = outputFile(values.output);
+  if (output !== undefined)
+    await refuseOverwrite(output, inputFiles([["the <source> input", source]]));
+  const graph = await loadAssetGraph(source, {
     ...sourceOptions(values, io),
     onWarning: warn(io),
   });
@@ -442,6 +473,13 @@ function sourceOptions(values: SourceValues, io: CliIo): LoadAssetGraphOptions {
 function warn(io: CliIo, side?: string): (message: string) => void {
   return (message) =>
     io.stderr.write(`asset-diff: warning${side ? ` (${side})` : ""}: ${oneLine(message)}\n`);
+}
+
+/** The file `--output` names, as {@link refuseOverwrite} takes it. */
+function outputFile(output: string | undefined): WrittenFile | undefined {
+  if (output === undefined) return undefined;
+  if (output === "") throw new UsageError("--output needs a file");
+  return { name: `--output ${output}`, shown: output, path: output };
 }
 
 async function emit(io: CliIo, output: string | undefined, text: string): Promise<void> {

@@ -34,6 +34,16 @@ export interface ApprovalsLocation {
   file?: ApprovalsFile;
 }
 
+/** A file the policy setup reads (or, for `approve`, writes), as {@link loadPolicySetup} names it before using it. */
+export interface PolicyFile {
+  /** What the file is to the run. */
+  role: "configuration" | "approvals";
+  /** As the user wrote it (or as the configuration names it). */
+  shown: string;
+  /** Resolved against the working directory. */
+  path: string;
+}
+
 /** The configuration, the approvals and the placeholder values one run reviews changes with. */
 export interface PolicySetup {
   review: ReviewOptions;
@@ -48,17 +58,21 @@ export interface PolicySetup {
  * (relative to the configuration's directory), else `asset-diff.approvals.json` in `cwd`. A file
  * named by the flag or the configuration must exist, unless `create` is set (`approve`, which
  * creates it); the default one is read when it exists, and with `create` it is the one created.
+ *
+ * `beforeUse` is called with each file the run uses (one that exists, or the approvals file
+ * `create` will write), before it is read: the CLI refuses there an output that would replace it.
  */
 export async function loadPolicySetup(
   values: PolicyValues,
   io: { cwd: string; env: Record<string, string | undefined> },
-  options: { create: boolean },
+  options: { create: boolean; beforeUse?: (file: PolicyFile) => Promise<void> },
 ): Promise<PolicySetup> {
+  const beforeUse = options.beforeUse ?? (async () => {});
   const variables = placeholderValues(values, io.env);
   const review: ReviewOptions = { variables };
   if (values["no-default-rules"]) review.defaultRules = false;
 
-  const config = await findConfig(values.config, io.cwd);
+  const config = await findConfig(values.config, io.cwd, beforeUse);
   if (config !== undefined) review.config = config.config;
 
   const named = approvalsNamed(values.approvals, config, io.cwd);
@@ -67,6 +81,7 @@ export async function loadPolicySetup(
     path: resolve(io.cwd, APPROVALS_FILE_NAME),
   };
   if (named === undefined && !options.create && !(await exists(location.path))) return { review };
+  await beforeUse({ role: "approvals", ...location });
   if (options.create && !(await exists(location.path))) return { review, approvals: location };
   const file = parseApprovals(await readJson(location), { source: location.shown });
   review.approvals = file;
@@ -126,11 +141,16 @@ interface FoundConfig {
   path: string;
 }
 
-async function findConfig(flag: string | undefined, cwd: string): Promise<FoundConfig | undefined> {
+async function findConfig(
+  flag: string | undefined,
+  cwd: string,
+  beforeUse: (file: PolicyFile) => Promise<void>,
+): Promise<FoundConfig | undefined> {
   if (flag === "") throw new UsageError("--config needs a file");
   const shown = flag ?? CONFIG_FILE_NAME;
   const path = resolve(cwd, shown);
   if (flag === undefined && !(await exists(path))) return undefined;
+  await beforeUse({ role: "configuration", shown, path });
   const config = parseConfig(await readJson({ shown, path }), { source: shown });
   return { config, shown, path };
 }
