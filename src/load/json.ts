@@ -1,16 +1,23 @@
 import { type ParseError, parse as parseTolerantly } from "jsonc-parser";
-import { JsonSyntaxError } from "../errors";
+import { type JsonPath, JsonSyntaxError, ValidationError } from "../errors";
 import type { JsonValue } from "../model/json";
+import { formatCount } from "../text";
+import { LIMITS, type LimitName, limitMessage } from "./limits";
 
 /**
  * Parses JSON text, turning a syntax error into a {@link JsonSyntaxError} with the line and
- * column of the first bad character. A leading byte-order mark is ignored.
+ * column of the first bad character. A leading byte-order mark is ignored. Text that nests
+ * deeper than {@link LIMITS}`.jsonDepth` or holds a string longer than
+ * {@link LIMITS}`.stringLength` is refused first, with a {@link ValidationError} naming the
+ * limit, the JSON path, the line and the column: one linear scan, so no nesting can exhaust the
+ * stack of anything that reads the document afterwards.
  *
  * @example
  * parseJsonText('{"assets": []}', "snapshot.json");
  */
 export function parseJsonText(text: string, source?: string): JsonValue {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  checkJsonLimits(body, source);
   try {
     return JSON.parse(body) as JsonValue;
   } catch (error) {
@@ -29,6 +36,118 @@ export function parseJsonText(text: string, source?: string): JsonValue {
 
 // --- internal ---
 
+/**
+ * Scans JSON text once, skipping strings, for nesting deeper than {@link LIMITS}`.jsonDepth` and
+ * strings longer than {@link LIMITS}`.stringLength`. Iterative and linear; it reads text that is
+ * not JSON too (JSON.parse then reports the syntax error).
+ */
+function checkJsonLimits(text: string, source: string | undefined): void {
+  const maxDepth = LIMITS.jsonDepth.value;
+  const maxString = LIMITS.stringLength.value;
+  const n = text.length;
+  let depth = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      const end = stringEnd(text, i);
+      const length = end - i - 1;
+      if (length > maxString) {
+        refuse(text, source, i, "stringLength", length);
+      }
+      i = end;
+    } else if (c === OPEN_BRACKET || c === OPEN_BRACE) {
+      if (++depth > maxDepth) refuse(text, source, i, "jsonDepth");
+    } else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) {
+      depth--;
+    }
+  }
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const COMMA = 0x2c;
+
+/** The offset of the quote that ends the string opened at `start`, or the text's length. */
+function stringEnd(text: string, start: number): number {
+  let from = start + 1;
+  for (;;) {
+    const quote = text.indexOf('"', from);
+    if (quote === -1) return text.length;
+    // A quote after an odd run of backslashes is escaped. Each run is counted once.
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return quote;
+    from = quote + 1;
+  }
+}
+
+/** Most parts of the JSON path an error over a limit names (deep paths are long). */
+const MAX_PATH_PARTS = 12;
+
+function refuse(
+  text: string,
+  source: string | undefined,
+  offset: number,
+  limit: LimitName,
+  length?: number,
+): never {
+  const { line, column } = lineColumn(text, offset);
+  const { path, key } = pathAt(text, offset);
+  const what =
+    length === undefined
+      ? ""
+      : `${key ? "a key" : "a string"} of ${formatCount(length)} characters `;
+  throw new ValidationError(source, [
+    {
+      path: path.slice(0, MAX_PATH_PARTS),
+      message: `${what}${limitMessage(limit, ` at line ${line}, column ${column}`)}`,
+    },
+  ]);
+}
+
+/**
+ * The JSON path of the value that starts at `offset` (of its object, when it is an object's
+ * key): a second scan up to it, only when a limit is passed.
+ */
+function pathAt(text: string, offset: number): { path: JsonPath; key: boolean } {
+  const frames: { array: boolean; index: number; key: string; inKey: boolean }[] = [];
+  for (let i = 0; i < offset; i++) {
+    const c = text.charCodeAt(i);
+    const top = frames[frames.length - 1];
+    if (c === QUOTE) {
+      const end = stringEnd(text, i);
+      if (top !== undefined && !top.array && top.inKey) {
+        top.key = decodeKey(text.slice(i, end + 1));
+        top.inKey = false;
+      }
+      i = end;
+    } else if (c === OPEN_BRACKET || c === OPEN_BRACE) {
+      frames.push({ array: c === OPEN_BRACKET, index: 0, key: "", inKey: c === OPEN_BRACE });
+    } else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) {
+      frames.pop();
+    } else if (c === COMMA && top !== undefined) {
+      if (top.array) top.index++;
+      else top.inKey = true;
+    }
+  }
+  const top = frames[frames.length - 1];
+  const key = top !== undefined && !top.array && top.inKey;
+  const path = (key ? frames.slice(0, -1) : frames).map((f) => (f.array ? f.index : f.key));
+  return { path, key };
+}
+
+function decodeKey(literal: string): string {
+  try {
+    return JSON.parse(literal) as string;
+  } catch {
+    return literal.slice(1, -1);
+  }
+}
+
 /** V8 echoes the input in some messages; keep only the part that describes the problem. */
 function describeSyntaxError(message: string): string {
   const withoutEcho = message.replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, "");
@@ -38,7 +157,8 @@ function describeSyntaxError(message: string): string {
 function errorOffset(text: string, message: string): number | undefined {
   const stated = /at position (\d+)/.exec(message);
   if (stated) return Number(stated[1]);
-  // V8 names no position for some errors; a tolerant parser finds the first bad offset.
+  // V8 names no position for some errors; a tolerant parser finds the first bad offset. It
+  // recurses per level of nesting, which checkJsonLimits has bounded.
   const errors: ParseError[] = [];
   parseTolerantly(text, errors, {
     disallowComments: true,

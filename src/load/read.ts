@@ -1,8 +1,12 @@
 import { readFile, stat } from "node:fs/promises";
 import { InputReadError } from "../errors";
+import { LIMITS } from "./limits";
 
-/** Largest input read by default: about the longest string a JavaScript engine can hold. */
-export const DEFAULT_MAX_INPUT_BYTES = 512 * 1024 * 1024;
+/**
+ * Largest input read by default ({@link LIMITS}`.inputBytes`): about the longest string a
+ * JavaScript engine can hold.
+ */
+export const DEFAULT_MAX_INPUT_BYTES: number = LIMITS.inputBytes.value;
 
 /** Options of {@link readInputText}. */
 export interface ReadInputOptions {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { keyPathSchema, LIMITS, limitMessage, withinIntegerDigits } from "../load/limits";
 import { CODE_LOCATION_STATUSES } from "./asset";
 import type { JsonValue } from "./json";
 import { NON_FINITE_FLOATS } from "./metadata";
@@ -16,10 +17,10 @@ export const jsonValueSchema = z
   .unknown()
   .meta({ id: "JsonValue", description: "Any JSON value." }) as unknown as z.ZodType<JsonValue>;
 const jsonValue = jsonValueSchema;
-const keyPath = z
-  .array(z.string())
-  .min(1)
-  .meta({ id: "KeyPath", description: 'An asset key path, e.g. ["marts", "fct_revenue"]' });
+const keyPath = keyPathSchema.meta({
+  id: "KeyPath",
+  description: 'An asset key path, e.g. ["marts", "fct_revenue"]',
+});
 const tagSchema = z.object({ key: z.string(), value: z.string() }).meta({ id: "Tag" });
 
 const tableColumn = z
@@ -70,7 +71,14 @@ export const metadataValueSchema = z
     z.object({ type: z.literal("bool"), value: z.boolean().nullable() }),
     z.object({
       type: z.literal("int"),
-      value: z.union([z.number().int(), z.string().regex(/^-?\d+$/), z.null()]),
+      value: z.union([
+        z.number().int(),
+        z
+          .string()
+          .regex(/^-?\d+$/)
+          .refine(withinIntegerDigits, { error: limitMessage("integerDigits") }),
+        z.null(),
+      ]),
     }),
     z.object({
       type: z.literal("float"),
@@ -260,7 +268,7 @@ export const graphSourceSchema = z
 
 /** An asset graph as the library takes it (what {@link normalize} validates). */
 export const assetGraphSchema = z.object({
-  assets: z.array(assetSchema),
+  assets: z.array(assetSchema).max(LIMITS.assets.value, { error: limitMessage("assets") }),
   codeLocations: z.array(codeLocationSchema).exactOptional(),
   source: graphSourceSchema.exactOptional(),
 });

@@ -8,6 +8,7 @@
 import { type InputIssue, type JsonPath, ValidationError } from "../../errors";
 import type { Asset, AssetGraph } from "../../model/asset";
 import { normalizeValidated } from "../../normalize/normalize";
+import { checkAssetCount } from "../limits";
 import { locateAssetNodes } from "./envelope";
 import type { IssueReport } from "./metadata";
 import { assetFromNode } from "./node";
@@ -34,6 +35,7 @@ export function parseDagsterGraphql(
 ): AssetGraph {
   const issues = new Issues(options.source);
   const located = locateAssetNodes(json, options.source, issues.report);
+  checkAssetCount(located.nodes.length, options.source, []);
   const assets: Asset[] = [];
   for (const item of located.nodes) {
     const asset = assetFromNode(item, issues.report);

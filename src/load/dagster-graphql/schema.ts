@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { keyPathSchema, limitMessage, withinIntegerDigits } from "../limits";
 
 /**
  * zod schemas of the Dagster GraphQL shapes asset-diff reads. Every field is optional (a query
@@ -8,7 +9,7 @@ import { z } from "zod";
 
 const str = z.string();
 const nullableStr = z.string().nullable();
-const assetKey = z.object({ path: z.array(z.string()).min(1) });
+const assetKey = z.object({ path: keyPathSchema });
 const definitionTag = z.object({ key: z.string(), value: z.string() });
 
 /** `TableSchema`. */
@@ -55,7 +56,11 @@ const gqlMetadataEntry = z.looseObject({
   jsonString: str.exactOptional(),
   boolValue: z.boolean().nullable().exactOptional(),
   intValue: z.number().int().nullable().exactOptional(),
-  intRepr: str.exactOptional(),
+  intRepr: str
+    .refine((repr) => !/^\s*-?\d+\s*$/.test(repr) || withinIntegerDigits(repr.trim()), {
+      error: limitMessage("integerDigits"),
+    })
+    .exactOptional(),
   floatValue: z.number().nullable().exactOptional(),
   floatRepr: str.exactOptional(),
   timestamp: z.number().exactOptional(),

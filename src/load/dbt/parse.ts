@@ -4,6 +4,7 @@ import type { Asset, AssetGraph } from "../../model/asset";
 import { isJsonObject } from "../../model/json";
 import { keyId, keyToString } from "../../model/key";
 import { normalizeValidated } from "../../normalize/normalize";
+import { checkAssetCount, keyLimitProblem } from "../limits";
 import {
   type DbtAssetNode,
   type DbtGroup,
@@ -97,6 +98,7 @@ export function parseDbtManifest(json: unknown, options: ParseDbtManifestOptions
   const reader = new ManifestReader(json, options);
   const assets = reader.assets();
   reader.throwIfIssues();
+  checkAssetCount(assets.length, options.source, []);
   const graph: AssetGraph = { assets, source: reader.graphSource() };
   return normalizeValidated(graph, options.source === undefined ? {} : { source: options.source });
 }
@@ -288,6 +290,11 @@ class ManifestReader {
           [...resource.path, "alias"],
           "expected a string: a versioned model's asset key is its alias",
         );
+        continue;
+      }
+      const tooLong = keyLimitProblem(key);
+      if (tooLong !== undefined) {
+        this.issue(resource.path, tooLong);
         continue;
       }
       const id = keyId(key);

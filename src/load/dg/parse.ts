@@ -11,6 +11,7 @@ import { isJsonObject, type JsonValue } from "../../model/json";
 import { keyId, keyToString } from "../../model/key";
 import type { Tag } from "../../model/metadata";
 import { normalizeValidated } from "../../normalize/normalize";
+import { checkAssetCount } from "../limits";
 import {
   DG_DEFINITION_TYPES,
   DG_LIST_DEFS_SECTIONS,
@@ -67,7 +68,9 @@ export interface ParseDgListDefsOptions {
 export function parseDgListDefs(json: unknown, options: ParseDgListDefsOptions = {}): AssetGraph {
   const reader = new Reader(options.source);
   const entries: ReadEntry[] = [];
-  for (const item of reader.collect(json)) {
+  const items = reader.collect(json);
+  checkAssetCount(items.length, options.source, []);
+  for (const item of items) {
     if (item.problem !== undefined) reader.issue(item.problem.path, item.problem.message);
     else {
       const entry = reader.entry(item.raw, item.path);

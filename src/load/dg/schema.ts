@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { keyPartSchema, LIMITS, limitMessage, userKeyLimitProblem } from "../limits";
 
 /**
  * zod schemas of the asset entries of `dg list defs --json` (and of its predecessor
@@ -48,11 +49,18 @@ const dgAutomationConditionSchema = z
   )
   .nullable();
 
-const userKey = str.min(1, { error: "expected a non-empty asset key" });
+const userKey = str.min(1, { error: "expected a non-empty asset key" }).superRefine((text, ctx) => {
+  const problem = userKeyLimitProblem(text);
+  if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+});
 
 /** One asset entry of any variant. */
 export const dgAssetEntrySchema = z.object({
-  asset_key_parts: z.array(str).min(1, { error: "expected at least one key part" }).exactOptional(),
+  asset_key_parts: z
+    .array(keyPartSchema)
+    .min(1, { error: "expected at least one key part" })
+    .max(LIMITS.keyParts.value, { error: limitMessage("keyParts") })
+    .exactOptional(),
   asset_key: userKey.exactOptional(),
   key: userKey.exactOptional(),
   dependency_keys: z.array(userKey).nullable().exactOptional(),

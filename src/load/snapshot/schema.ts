@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { assetSchema, codeLocationSchema, graphSourceSchema } from "../../model/schema";
+import { LIMITS, limitMessage } from "../limits";
 
 /** The snapshot format version this release reads and writes. */
 export const SNAPSHOT_FORMAT_VERSION = 1 as const;
@@ -11,7 +12,7 @@ export const snapshotSchema = z
     formatVersion: z.literal(SNAPSHOT_FORMAT_VERSION),
     source: graphSourceSchema.exactOptional(),
     codeLocations: z.array(codeLocationSchema).exactOptional(),
-    assets: z.array(assetSchema),
+    assets: z.array(assetSchema).max(LIMITS.assets.value, { error: limitMessage("assets") }),
   })
   .meta({
     title: "asset-diff snapshot",
