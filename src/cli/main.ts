@@ -49,7 +49,7 @@ import {
   type PolicyValues,
 } from "./review";
 import { inputFiles, type ReadFile, refuseOverwrite, type WrittenFile } from "./same-file";
-import { writeFileAtomic } from "./write-file";
+import { type AtomicWriteOptions, writeFileAtomic } from "./write-file";
 
 /** What the CLI reads from and writes to; injectable for tests. */
 export interface CliIo {
@@ -244,7 +244,7 @@ async function approveCommand(args: readonly string[], io: CliIo): Promise<numbe
   const added = next.approvals.length - (existing?.approvals.length ?? 0);
   // Nothing added to an existing file: it stays exactly as it was (no rewrite, no reformatting).
   if (added > 0 || existing === undefined)
-    await writeOutput(location.path, serializeApprovals(next), location.shown);
+    await writeOutput(io, location.path, serializeApprovals(next), location.shown);
   io.stdout.write(
     `asset-diff: approved ${plural(added, "change")} (${already} already approved) in ${location.shown}\n`,
   );
@@ -487,13 +487,28 @@ async function emit(io: CliIo, output: string | undefined, text: string): Promis
     io.stdout.write(text);
     return;
   }
-  await writeOutput(output, text);
+  await writeOutput(io, output, text);
 }
 
-/** Writes a file atomically; `shown` names it in the error when it cannot be written. */
-async function writeOutput(path: string, text: string, shown = path): Promise<void> {
+/**
+ * Writes a file atomically; `shown` names it in the error when it cannot be written.
+ *
+ * `ASSET_DIFF_TEST_PAUSE_WRITE=MS`, for the test of signals only: once the temporary file holds
+ * half of the text, says so on stderr and waits MS milliseconds before writing the rest.
+ */
+async function writeOutput(io: CliIo, path: string, text: string, shown = path): Promise<void> {
+  const pause = Number(io.env.ASSET_DIFF_TEST_PAUSE_WRITE);
+  const options: AtomicWriteOptions =
+    pause > 0
+      ? {
+          halfWritten: async (temporary) => {
+            io.stderr.write(`asset-diff: test: half written: ${temporary}\n`);
+            await new Promise((done) => setTimeout(done, pause));
+          },
+        }
+      : {};
   try {
-    await writeFileAtomic(path, text);
+    await writeFileAtomic(path, text, options);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new OutputWriteError(shown, `cannot be written (${code})`, { cause: error });
