@@ -17,12 +17,14 @@ export const LIMITS = {
     unit: "bytes",
     exceeded: "is larger than",
     appliesTo: "one input: a file, standard input, a GraphQL response (`maxBytes` overrides it)",
+    error: "`InputReadError` (`SourceError` `SOURCE_TOO_LARGE` for a URL)",
   },
   jsonDepth: {
     value: 1024,
     unit: "levels",
     exceeded: "nests deeper than",
     appliesTo: "nesting of arrays and objects in a JSON text, from its root",
+    error: "`ValidationError`, with line and column",
   },
   jsonValueDepth: {
     value: 512,
@@ -30,30 +32,35 @@ export const LIMITS = {
     exceeded: "nests deeper than",
     appliesTo:
       "nesting inside one JSON value: a JSON metadata value (also embedded as text), a table record, an opaque value of a newer server",
+    error: "`ValidationError`",
   },
   stringLength: {
     value: 16 * 1024 * 1024,
     unit: "characters",
     exceeded: "is longer than",
     appliesTo: "one string (or object key) of a JSON text, counted as written between its quotes",
+    error: "`ValidationError`, with line and column",
   },
   assets: {
     value: 1_000_000,
     unit: "assets",
     exceeded: "has more than",
     appliesTo: "assets in one graph",
+    error: "`ValidationError`",
   },
   keyParts: {
     value: 256,
     unit: "parts",
     exceeded: "has more than",
     appliesTo: "parts of one asset key (of an asset, a dependency, an asset in metadata)",
+    error: "`ValidationError`",
   },
   keyPartLength: {
     value: 64 * 1024,
     unit: "characters",
     exceeded: "is longer than",
     appliesTo: "one part of an asset key",
+    error: "`ValidationError`",
   },
   integerDigits: {
     value: 4300,
@@ -61,6 +68,7 @@ export const LIMITS = {
     exceeded: "has more than",
     appliesTo:
       "an integer metadata value written as decimal text (Python's own limit for converting an int to text)",
+    error: "`ValidationError`",
   },
 } as const satisfies Record<string, Limit>;
 
@@ -74,6 +82,8 @@ interface Limit {
   exceeded: string;
   /** What the limit applies to, for the docs. */
   appliesTo: string;
+  /** The error an input over the limit gets, for the docs. */
+  error: string;
 }
 
 /** A limit's name, e.g. `"jsonDepth"`. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -66,6 +66,32 @@ describe("the limits table", () => {
     expect(formatLimit("stringLength")).toBe("16,777,216 characters");
     expect(limitMessage("jsonDepth", " at line 1, column 2")).toBe(
       "nests deeper than 1,024 levels at line 1, column 2 (limit jsonDepth)",
+    );
+  });
+
+  test("is the table of docs/reliability.md, row for row", () => {
+    const doc = readFileSync(
+      join(import.meta.dirname, "..", "..", "docs", "reliability.md"),
+      "utf8",
+    );
+    const section = doc.split(/^## /m).find((s) => s.startsWith("Limits\n")) ?? "";
+    const rows = section
+      .split("\n")
+      .filter((line) => line.startsWith("|") && !/^\|\s*-/.test(line))
+      .map((line) =>
+        line
+          .slice(1, -1)
+          .split("|")
+          .map((cell) => cell.trim()),
+      );
+    expect(rows[0]).toEqual(["Limit", "Default", "Applies to", "Error"]);
+    expect(rows.slice(1)).toEqual(
+      (Object.keys(LIMITS) as (keyof typeof LIMITS)[]).map((name) => [
+        `\`${name}\``,
+        formatLimit(name),
+        LIMITS[name].appliesTo,
+        LIMITS[name].error,
+      ]),
     );
   });
 
