@@ -24,7 +24,7 @@ import { selectAssets } from "../policies/select";
 import { type ExplanationInput, renderExplanation } from "../report/explain";
 import { renderJson } from "../report/json";
 import { renderMarkdown } from "../report/markdown";
-import { renderText } from "../report/text";
+import { escapeControls, renderText } from "../report/text";
 import { plural } from "../text";
 import { EXIT_CODES } from "./exit-codes";
 import { explanationInput } from "./explain";
@@ -87,14 +87,14 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
       io.stderr.write(`asset-diff: ${oneLine(error.message)}\n`);
       if (error instanceof UsageError) io.stderr.write("Run 'asset-diff --help' for usage.\n");
       if (error.code === "INTERNAL" && io.env.ASSET_DIFF_DEBUG && error.stack)
-        io.stderr.write(`${error.stack}\n`);
+        io.stderr.write(`${visibleLines(error.stack)}\n`);
       return error.code === "INTERNAL" ? EXIT_CODES.internal : EXIT_CODES.usage;
     }
     io.stderr.write(
       `asset-diff: internal error: ${oneLine(error instanceof Error ? error.message : String(error))}\n`,
     );
     if (io.env.ASSET_DIFF_DEBUG && error instanceof Error && error.stack)
-      io.stderr.write(`${error.stack}\n`);
+      io.stderr.write(`${visibleLines(error.stack)}\n`);
     return EXIT_CODES.internal;
   }
 }
@@ -190,7 +190,7 @@ async function diffCommand(args: readonly string[], io: CliIo): Promise<number> 
   if (violations.length === 0) return EXIT_CODES.ok;
   const shown = violations
     .slice(0, 5)
-    .map((a) => a.key)
+    .map((a) => escapeControls(a.key))
     .join(", ");
   const more = violations.length > 5 ? ` and ${violations.length - 5} more` : "";
   io.stderr.write(
@@ -246,7 +246,7 @@ async function approveCommand(args: readonly string[], io: CliIo): Promise<numbe
   if (added > 0 || existing === undefined)
     await writeOutput(io, location.path, serializeApprovals(next), location.shown);
   io.stdout.write(
-    `asset-diff: approved ${plural(added, "change")} (${already} already approved) in ${location.shown}\n`,
+    `asset-diff: approved ${plural(added, "change")} (${already} already approved) in ${escapeControls(location.shown)}\n`,
   );
   return EXIT_CODES.ok;
 }
@@ -270,7 +270,7 @@ async function explainCommand(args: readonly string[], io: CliIo): Promise<numbe
     output: values.output,
   });
   const input: ExplanationInput = explanationInput(comparison, key, values["code-location"]);
-  await emit(io, values.output, renderExplanation(input));
+  await emit(io, values.output, visibleLines(renderExplanation(input)));
   return EXIT_CODES.ok;
 }
 
@@ -560,8 +560,17 @@ function number(
   return n;
 }
 
+/**
+ * A message on one line, for stderr: line breaks become spaces, and what would control the
+ * terminal (from an input: a key, a path, a server's message) is shown escaped.
+ */
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, " ").trim();
+  return escapeControls(text.replace(/\s*\n\s*/g, " ").trim());
+}
+
+/** Text of several lines with each line's controls shown escaped (the line breaks kept). */
+function visibleLines(text: string): string {
+  return text.split("\n").map(escapeControls).join("\n");
 }
 
 function processIo(): CliIo {

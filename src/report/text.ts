@@ -34,6 +34,10 @@ export interface TextReportOptions {
  * Renders a change set as plain text for a terminal or a CI log: a summary line, then new,
  * removed and modified assets with their details, then what could not be compared.
  *
+ * What comes from the inputs (keys, values, names, messages) is shown with
+ * {@link escapeControls}: the report carries no terminal control sequence or invisible bidi
+ * override of an input's making.
+ *
  * @example
  * process.stdout.write(renderText(diffAssetGraphs(base, branch)));
  */
@@ -46,7 +50,11 @@ export function renderText(changeSet: ChangeSet, options: TextReportOptions = {}
   const c = createColors(options.color ?? false);
   const out: string[] = [];
   out.push(
-    c.dim(`asset-diff: ${describeInput(changeSet.base)} → ${describeInput(changeSet.branch)}`),
+    c.dim(
+      escapeControls(
+        `asset-diff: ${describeInput(changeSet.base)} → ${describeInput(changeSet.branch)}`,
+      ),
+    ),
   );
   out.push(c.bold(summaryLine(changeSet)));
 
@@ -83,13 +91,14 @@ export function renderText(changeSet: ChangeSet, options: TextReportOptions = {}
       const name = label(asset, showLocation);
       // Pad before colouring: escape codes have no width.
       const padded = types.length > 0 ? name.padEnd(keyWidth) : name;
-      const badges = types.length > 0 ? `  ${c.cyan(types.join(" "))}` : "";
+      const badges = types.length > 0 ? `  ${c.cyan(escapeControls(types.join(" ")))}` : "";
       out.push(`  ${paint(mark)} ${badge(asset.severity)}${padded}${badges}`.trimEnd());
       for (const verdict of shownVerdicts(asset)) {
         const paintVerdict = verdict.approved ? c.green : severityColors[verdict.severity];
-        out.push(`      ${paintVerdict(describeVerdict(verdict))}`);
+        out.push(`      ${paintVerdict(escapeControls(describeVerdict(verdict)))}`);
       }
-      for (const line of describeDetails(asset.details, style)) out.push(`      ${c.dim(line)}`);
+      for (const line of describeDetails(asset.details, style))
+        out.push(`      ${c.dim(escapeControls(line))}`);
     }
   }
   if (changeSet.summary.suppressed > 0) {
@@ -101,7 +110,8 @@ export function renderText(changeSet: ChangeSet, options: TextReportOptions = {}
   const stale = changeSet.staleApprovals ?? [];
   if (stale.length > 0) {
     out.push("", c.bold(c.yellow(`Stale approvals (${stale.length})`)));
-    for (const s of stale) out.push(`  ${c.yellow("!")} ${describeStaleApproval(s)}`);
+    for (const s of stale)
+      out.push(`  ${c.yellow("!")} ${escapeControls(describeStaleApproval(s))}`);
   }
 
   const skipped = changeSet.locations.filter(
@@ -110,14 +120,54 @@ export function renderText(changeSet: ChangeSet, options: TextReportOptions = {}
   if (skipped.length > 0) {
     out.push("", c.bold(c.magenta("Code locations not compared")));
     for (const l of skipped) {
-      out.push(`  ${c.magenta("!")} ${l.codeLocation ?? "(unknown)"}: ${l.message ?? l.status}`);
+      const text = `${l.codeLocation ?? "(unknown)"}: ${l.message ?? l.status}`;
+      out.push(`  ${c.magenta("!")} ${escapeControls(text)}`);
     }
   }
   if (changeSet.limitations.length > 0) {
     out.push("", c.bold("Could not compare (the inputs do not carry these fields)"));
-    for (const l of changeSet.limitations) out.push(`  ${c.yellow("?")} ${describeLimitation(l)}`);
+    for (const l of changeSet.limitations)
+      out.push(`  ${c.yellow("?")} ${escapeControls(describeLimitation(l))}`);
   }
   return `${out.join("\n")}\n`;
+}
+
+/**
+ * Makes text from an input safe to print on a terminal: each character that would control the
+ * terminal or hide what the text says is replaced by its JSON-style escape, which shows it.
+ *
+ * - C0 controls (U+0000–U+001F): `\b`, `\t`, `\n`, `\f`, `\r` (as in JSON), else `\u001b` and so on;
+ * - DEL and the C1 controls (U+007F–U+009F), e.g. `\u009b` (CSI);
+ * - the bidirectional formatting characters (U+061C, U+200E, U+200F, U+202A–U+202E,
+ *   U+2066–U+2069), e.g. `\u202e` (RIGHT-TO-LEFT OVERRIDE), and the line and paragraph
+ *   separators U+2028 and U+2029;
+ * - lone surrogates (half of a UTF-16 pair), e.g. `\ud83d`.
+ *
+ * Everything else, other scripts and emoji included, is kept. A backslash is kept as it is, so
+ * `\u001b` typed in an input reads the same as the escape character: the escapes are for
+ * people to read, not to parse back. The CLI shows its one-line messages with it too.
+ *
+ * @example
+ * escapeControls("red\u001b[31m"); // "red\\u001b[31m"
+ */
+export function escapeControls(text: string): string {
+  let out = "";
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        i++;
+        continue;
+      }
+    } else if (!isControl(code) && !(code >= 0xdc00 && code <= 0xdfff)) {
+      continue;
+    }
+    out += text.slice(start, i) + escapeOf(code);
+    start = i + 1;
+  }
+  return start === 0 ? text : out + text.slice(start);
 }
 
 /**
@@ -156,7 +206,33 @@ const BADGE_WIDTH = Math.max(...SEVERITIES.map((s) => s.length)) + 2;
 
 function label(asset: AssetChange, showLocation: boolean): string {
   const location = showLocation ? locationLabel(asset) : null;
-  return location === null ? asset.key : `${asset.key}  [${location}]`;
+  return escapeControls(location === null ? asset.key : `${asset.key}  [${location}]`);
+}
+
+/** A C0 or C1 control, DEL, a bidirectional formatting character or a line or paragraph separator. */
+function isControl(code: number): boolean {
+  return (
+    code < 0x20 ||
+    (code >= 0x7f && code <= 0x9f) ||
+    code === 0x061c ||
+    code === 0x200e ||
+    code === 0x200f ||
+    (code >= 0x2028 && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069)
+  );
+}
+
+/** JSON's short escapes of the C0 controls that have one. */
+const SHORT_ESCAPES: Readonly<Record<number, string>> = {
+  8: "\\b",
+  9: "\\t",
+  10: "\\n",
+  12: "\\f",
+  13: "\\r",
+};
+
+function escapeOf(code: number): string {
+  return SHORT_ESCAPES[code] ?? `\\u${code.toString(16).padStart(4, "0")}`;
 }
 
 function describeInput(input: ChangeSet["base"]): string {
