@@ -17,6 +17,7 @@ import { DEFAULT_MAX_INPUT_BYTES } from "../../src/load/read";
 import { inspectJson } from "../../src/normalize/json";
 import { normalize } from "../../src/normalize/normalize";
 import { asset, graph } from "../helpers/builders";
+import { cli } from "../helpers/cli";
 import { manifest, model } from "./dbt/builders";
 
 const dir = mkdtempSync(join(tmpdir(), "asset-diff-limits-"));
@@ -186,12 +187,16 @@ describe("jsonValueDepth: nesting inside one JSON value", () => {
 
   test("inspecting a deep value with many objects deep down is linear, not depth × size", () => {
     const leaves = Array.from({ length: 200_000 }, (_, i) => ({ i }));
-    let value: unknown = leaves;
-    for (let i = 0; i < 500; i++) value = { v: value };
-    const started = performance.now();
-    expect(inspectJson(value)).toEqual({ problem: undefined, nullPrototype: false });
-    // Copying the 500 ancestors at each of the 200,000 leaves took many seconds.
-    expect(performance.now() - started).toBeLessThan(5_000);
+    const timed = (depth: number) => {
+      let value: unknown = leaves;
+      for (let i = 0; i < depth; i++) value = { v: value };
+      const started = performance.now();
+      expect(inspectJson(value)).toEqual({ problem: undefined, nullPrototype: false });
+      return performance.now() - started;
+    };
+    timed(1);
+    // Copying the ancestors at each leaf made 500 levels above them cost about 40 times 1 level.
+    expect(timed(500)).toBeLessThan(5 * timed(1) + 50);
   });
 
   test("a value built in code that shares one object everywhere is inspected once per depth", () => {
@@ -364,5 +369,70 @@ describe("integerDigits: integers written as text", () => {
     expect(() => parseAssetGraph(node(digits(100_000)), { source: "g.json" })).toThrow(
       "g.json: $[0].metadataEntries[0].intRepr: has more than 4,300 digits (limit integerDigits)",
     );
+  });
+});
+
+describe("through the CLI: exit 2 and one line on stderr, never a stack trace", () => {
+  const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+  const ok = () =>
+    file("ok.json", JSON.stringify({ data: { assetNodes: [{ assetKey: { path: ["a"] } }] } }));
+
+  test.each([
+    [
+      "an input file nesting 100,000 levels",
+      () => file("cli-deep.json", deep),
+      /nests deeper than 1,024 levels at line 1, column 1025 \(limit jsonDepth\)$/,
+    ],
+    [
+      "a snapshot with a metadata value nesting 100,000 levels",
+      () =>
+        file(
+          "cli-deep-snapshot.json",
+          `{"formatVersion": 1, "assets": [{"key": ["a"], "codeLocation": "loc", "repository": null, "metadata": [{"key": "m", "value": {"type": "json", "value": ${deep}}}]}]}`,
+        ),
+      /: \$\.assets\[0\]\.metadata\[0\]\.value\.value(\[0\]){6}: nests deeper than 1,024 levels at line 1, column 1170 \(limit jsonDepth\)$/,
+    ],
+    [
+      "a Dagster JSON metadata entry (jsonString) nesting 100,000 levels",
+      () =>
+        file(
+          "cli-deep-jsonstring.json",
+          JSON.stringify({
+            data: {
+              assetNodes: [
+                {
+                  assetKey: { path: ["a"] },
+                  metadataEntries: [
+                    { __typename: "JsonMetadataEntry", label: "j", jsonString: deep },
+                  ],
+                },
+              ],
+            },
+          }),
+        ),
+      /: \$\.assets\[0\]: asset "a": metadata "j" nests deeper than 512 levels \(limit jsonValueDepth\)$/,
+    ],
+    [
+      "a string longer than the limit",
+      () =>
+        file(
+          "cli-long.json",
+          `{"data": {"assetNodes": [{"assetKey": {"path": ["${"k".repeat(LIMITS.stringLength.value + 1)}"]}}]}}`,
+        ),
+      /: \$\.data\.assetNodes\[0\]\.assetKey\.path\[0\]: a string of 16,777,217 characters is longer than 16,777,216 characters at line 1, column 49 \(limit stringLength\)$/,
+    ],
+  ])("%s", async (_, make, message) => {
+    const path = make();
+    for (const args of [
+      [path, ok()],
+      [ok(), path],
+    ]) {
+      const result = await cli(["diff", ...args]);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe("");
+      expect(result.stderr.split("\n")).toEqual([expect.stringMatching(message), ""]);
+      expect(result.stderr.startsWith(`asset-diff: ${path}: `)).toBe(true);
+      expect(result.stderr).not.toMatch(/RangeError| {4}at /);
+    }
   });
 });
