@@ -16,6 +16,10 @@ import {
 import { DEFAULT_MAX_INPUT_BYTES } from "../../src/load/read";
 import { inspectJson } from "../../src/normalize/json";
 import { normalize } from "../../src/normalize/normalize";
+import { renderGithubAnnotations } from "../../src/report/github";
+import { renderJson } from "../../src/report/json";
+import { renderMarkdown } from "../../src/report/markdown";
+import { renderText } from "../../src/report/text";
 import { asset, graph } from "../helpers/builders";
 import { cli } from "../helpers/cli";
 import { manifest, model } from "./dbt/builders";
@@ -183,6 +187,21 @@ describe("jsonValueDepth: nesting inside one JSON value", () => {
     expect(() => parseAssetGraph({ data: { assetNodes: [node] } })).toThrow(
       'metadata "j" nests deeper than 512 levels (limit jsonValueDepth)',
     );
+  });
+
+  test("a value at the limit, changed at its deepest level, diffs (microdiff) and renders", () => {
+    const at = (leaf: number) => {
+      let value: unknown = { x: leaf };
+      for (let i = 1; i < LIMITS.jsonValueDepth.value; i++) value = i % 2 ? [value] : { k: value };
+      return graph(asset("a", jsonMetadata(value) as never));
+    };
+    const changeSet = diffAssetGraphs(at(1), at(2));
+    const change = changeSet.assets[0]?.details.metadata?.values[0]?.changes?.[0];
+    expect(change).toMatchObject({ type: "CHANGE", oldValue: 1, value: 2 });
+    expect(change?.path).toHaveLength(LIMITS.jsonValueDepth.value);
+    for (const render of [renderText, renderJson, renderMarkdown, renderGithubAnnotations]) {
+      expect(() => render(changeSet)).not.toThrow();
+    }
   });
 
   test("inspecting a deep value with many objects deep down is linear, not depth × size", () => {
