@@ -92,6 +92,8 @@ export type LimitName = keyof typeof LIMITS;
 /**
  * A limit as people read it: its value with thousands separators, and its unit.
  *
+ * @internal Exported for the test that holds docs/reliability.md to {@link LIMITS}.
+ *
  * @example
  * formatLimit("jsonDepth"); // "1,024 levels"
  */
