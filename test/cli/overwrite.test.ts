@@ -132,6 +132,21 @@ describe("--output naming an input is refused", () => {
   });
 });
 
+test("an empty --output is a usage error, not a file named by the empty string", async () => {
+  const { prod, branch, dir } = fixture();
+  for (const args of [
+    ["diff", prod, branch, "--output="],
+    ["snapshot", prod, "-o", ""],
+  ]) {
+    const result = await run(args, { cwd: dir });
+    expect(result).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "asset-diff: --output needs a file\nRun 'asset-diff --help' for usage.\n",
+    });
+  }
+});
+
 describe("--output naming the configuration or the approvals file is refused", () => {
   test("--config FILE", async () => {
     const { prod, branch, dir, write } = fixture();
