@@ -115,6 +115,7 @@ export {
   parseAssetGraph,
 } from "./load/index";
 export type { ReadInputOptions } from "./load/read";
+export { LIMITS } from "./load/limits";
 export { SNAPSHOT_FORMAT_VERSION } from "./load/snapshot/schema";
 export {
   type ParseSnapshotOptions,
