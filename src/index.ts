@@ -114,8 +114,8 @@ export {
   type ParseAssetGraphOptions,
   parseAssetGraph,
 } from "./load/index";
-export type { ReadInputOptions } from "./load/read";
 export { LIMITS } from "./load/limits";
+export type { ReadInputOptions } from "./load/read";
 export { SNAPSHOT_FORMAT_VERSION } from "./load/snapshot/schema";
 export {
   type ParseSnapshotOptions,
