@@ -5,16 +5,21 @@ import {
   type ChangeSet,
 } from "../diff/change-set";
 import { SEVERITIES, type Severity } from "../diff/verdicts";
+import { UsageError } from "../errors";
 import type { Asset, AssetGraph } from "../model/asset";
 import { assetId, locationLabel } from "../model/key";
 import type { CodeReference } from "../model/metadata";
+import { normalize } from "../normalize/normalize";
 import { formatCount, plural } from "../text";
 import { summaryLine } from "./text";
 import { bySeverity, describeVerdict, hasSeverity, shownVerdicts } from "./verdicts";
 
 /** Options of {@link renderGithubAnnotations}. */
 export interface GithubAnnotationOptions {
-  /** The graphs the change set came from: code references are read from them. */
+  /**
+   * The graphs the change set came from: code references are read from them. A graph that is
+   * not valid (built in code) is a `ValidationError`, as in `normalize`.
+   */
   graphs?: { base: AssetGraph; branch: AssetGraph };
   /**
    * The checkout's root (`GITHUB_WORKSPACE`): absolute code-reference paths under it are made
@@ -41,8 +46,10 @@ export function renderGithubAnnotations(
   options: GithubAnnotationOptions = {},
 ): string[] {
   const limit = options.limit ?? 50;
-  const base = options.graphs ? byIdentity(options.graphs.base) : undefined;
-  const branch = options.graphs ? byIdentity(options.graphs.branch) : undefined;
+  // Graphs built in code are validated as everywhere else (a ValidationError, not a TypeError on
+  // a malformed code reference); graphs already normalized are not read again.
+  const base = options.graphs ? byIdentity(normalize(options.graphs.base)) : undefined;
+  const branch = options.graphs ? byIdentity(normalize(options.graphs.branch)) : undefined;
   const severities = hasSeverity(changeSet);
   const changed = bySeverity(changeSet.assets.filter((a) => assetChangeKind(a) !== "unchanged"));
   const { shown, left } = severities
@@ -114,8 +121,11 @@ export function githubOutputs(
 }
 
 /**
- * Formats outputs for the file named by `GITHUB_OUTPUT` (`name=value` lines; values with line
- * breaks use a random delimiter).
+ * Formats outputs for the file named by `GITHUB_OUTPUT` (`name=value` lines; a value with line
+ * breaks goes between `name<<DELIMITER` and a line holding only the delimiter, made longer when
+ * a line of the value is the delimiter, so no value can end early or add outputs). A name the
+ * runner could not read back (empty, or with `=`, `<<` or a line break) and a delimiter that is
+ * not one non-empty line are a `UsageError`.
  *
  * @example
  * appendFileSync(process.env.GITHUB_OUTPUT, formatGithubOutputs({ new: "3" }));
@@ -124,12 +134,26 @@ export function formatGithubOutputs(
   outputs: Record<string, string>,
   delimiter = "ASSET_DIFF_EOF",
 ): string {
+  if (delimiter === "" || /[\r\n]/.test(delimiter))
+    throw new UsageError(
+      `a GITHUB_OUTPUT delimiter must be one non-empty line; got ${JSON.stringify(delimiter)}`,
+    );
   return Object.entries(outputs)
-    .map(([name, value]) =>
-      /[\r\n]/.test(value)
-        ? `${name}<<${delimiter}\n${value}\n${delimiter}\n`
-        : `${name}=${value}\n`,
-    )
+    .map(([name, value]) => {
+      if (name === "" || /[=\r\n]|<</.test(name)) {
+        throw new UsageError(
+          `the output name ${JSON.stringify(name)} cannot be written to GITHUB_OUTPUT: a name is one non-empty line without "=" or "<<"`,
+        );
+      }
+      if (!/[\r\n]/.test(value)) return `${name}=${value}\n`;
+      // The runner reads lines split at CR, LF or CRLF and joins them with LF: the value is written
+      // as it will read (a CR ending the value would otherwise join the LF after it).
+      const lines = value.split(/\r\n|\r|\n/);
+      const taken = new Set(lines);
+      let end = delimiter;
+      for (let n = 1; taken.has(end); n++) end = `${delimiter}_${n}`;
+      return `${name}<<${end}\n${lines.join("\n")}\n${end}\n`;
+    })
     .join("");
 }
 
@@ -226,10 +250,18 @@ function referencePosition(
     const match = /^https:\/\/github\.com\/[^/]+\/[^/]+\/blob\/[^/]+\/([^#?]+)(?:#L(\d+))?/.exec(
       ref.url,
     );
-    if (match?.[1])
-      return { file: decodeURIComponent(match[1]), line: match[2] ? Number(match[2]) : null };
+    if (match?.[1]) return { file: decodePath(match[1]), line: match[2] ? Number(match[2]) : null };
   }
   return undefined;
+}
+
+/** A URL path percent-decoded; a malformed escape (`%E0%A4%A`) is kept as written. */
+function decodePath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 function relativeTo(path: string, workspace: string | undefined): string | undefined {

@@ -12,5 +12,20 @@ const MAX_ID_LENGTH = 200;
  */
 export function markdownMarker(id?: string): string {
   if (id === undefined || id === "") return "<!-- asset-diff:report -->";
-  return `<!-- asset-diff:report:${encodeURIComponent(id).slice(0, MAX_ID_LENGTH)} -->`;
+  // A lone surrogate has no UTF-8 encoding (encodeURIComponent throws): it reads as U+FFFD. A cut
+  // never leaves half an escape.
+  const encoded = encodeURIComponent(wellFormed(id))
+    .slice(0, MAX_ID_LENGTH)
+    .replace(/%[0-9A-F]?$/, "");
+  return `<!-- asset-diff:report:${encoded} -->`;
+}
+
+// --- internal ---
+
+/** The text with each lone surrogate replaced by U+FFFD (`String#toWellFormed`, ES2024). */
+function wellFormed(text: string): string {
+  return text.replace(
+    /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    "\uFFFD",
+  );
 }

@@ -6,6 +6,7 @@ import {
 } from "../diff/change-set";
 import { compareStrings } from "../model/key";
 import { plural } from "../text";
+import { keepEnd } from "./values";
 
 /** Options of {@link renderLineageMermaid} and {@link lineageGraph}. */
 export interface LineageOptions {
@@ -219,7 +220,9 @@ export function mermaidOfGraph(graph: LineageGraph, options: LineageOptions = {}
 /**
  * Escapes text for a double-quoted Mermaid label: characters Mermaid or its HTML labels would
  * read (quotes, `#`, `&`, `<`, `>`, backticks, brackets, pipes, `%`, `;`, `:`, backslashes) become
- * Mermaid entities (`#quot;`, `#35;`, …), control characters and line breaks become spaces.
+ * Mermaid entities (`#quot;`, `#35;`, …); control characters (C0, DEL, C1), line breaks and bidi
+ * controls (which would reorder the text around them) become spaces, a lone surrogate (which has
+ * no UTF-8 form) becomes U+FFFD.
  *
  * @example
  * mermaidLabel('say "hi" <b>'); // "say #quot;hi#quot; #lt;b#gt;"
@@ -228,7 +231,8 @@ function mermaidLabel(text: string): string {
   let out = "";
   for (const char of text) {
     const code = char.codePointAt(0) as number;
-    if (code < 0x20 || code === 0x7f || code === 0x2028 || code === 0x2029) out += " ";
+    if (code >= 0xd800 && code <= 0xdfff) out += "\uFFFD";
+    else if (isControl(code)) out += " ";
     else if (char === '"') out += "#quot;";
     else if (char === "<") out += "#lt;";
     else if (char === ">") out += "#gt;";
@@ -239,6 +243,24 @@ function mermaidLabel(text: string): string {
 }
 
 // --- internal ---
+
+/**
+ * C0 and C1 controls, DEL, the line and paragraph separators, and the bidi controls (marks,
+ * embeddings, overrides and isolates).
+ */
+function isControl(code: number): boolean {
+  return (
+    code < 0x20 ||
+    (code >= 0x7f && code <= 0x9f) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x061c ||
+    code === 0x200e ||
+    code === 0x200f ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069)
+  );
+}
 
 const DEFAULT_MAX_NODES = 50;
 const DEFAULT_MAX_EDGES = 120;
@@ -286,11 +308,6 @@ function edgeKind(from: string, to: string, changed: Map<string, Changed>): Line
   if (up?.kind === "new") return "added";
   if (up?.kind === "removed") return "removed";
   return "kept";
-}
-
-function keepEnd(text: string, max: number): string {
-  const chars = Array.from(text);
-  return chars.length <= max ? text : `…${chars.slice(chars.length - (max - 1)).join("")}`;
 }
 
 function omittedNote(graph: LineageGraph): string | undefined {
