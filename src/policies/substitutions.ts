@@ -123,7 +123,11 @@ function substitutionSuppressions(
   // Keys made equal by the same substitutions are one suppressed entry.
   const group = (changeType: "TAGS" | "METADATA", found: [string, string][]) => {
     const byReason = new Map<string, string[]>();
-    for (const [key, reason] of found) byReason.set(reason, [...(byReason.get(reason) ?? []), key]);
+    for (const [key, reason] of found) {
+      const keys = byReason.get(reason);
+      if (keys === undefined) byReason.set(reason, [key]);
+      else keys.push(key);
+    }
     for (const [reason, keys] of byReason) {
       out.push({ asset, changeType, keys, rule: RULE, reason });
     }

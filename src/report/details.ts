@@ -130,7 +130,8 @@ export function describeDetails(
     const value = details[key];
     if (value === undefined) continue;
     const render = RENDERERS[key] as (d: unknown, s: DetailStyle) => string[];
-    lines.push(...render(value, style));
+    // One at a time: spreading 150,000 lines into push's arguments overflows the stack.
+    for (const line of render(value, style)) lines.push(line);
   }
   return lines;
 }

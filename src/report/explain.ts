@@ -298,6 +298,9 @@ function keyedComparison(
   const keys = [...new Set([...before.keys(), ...after.keys()])].sort(compareStrings);
   if (keys.length === 0) return [`  ${LABELS[type]}: same: (none)`];
   const lines = [`  ${LABELS[type]}:`];
+  const columnChanges = new Map(
+    type === "METADATA" ? (raw.details.metadata?.values ?? []).map((v) => [v.key, v.columns]) : [],
+  );
   for (const key of keys) {
     const old = before.get(key);
     const next = after.get(key);
@@ -309,10 +312,7 @@ function keyedComparison(
     const b = after.has(key) ? show(next) : "(none)";
     const same = before.has(key) && after.has(key) && sameData(old, next);
     lines.push(`    ${key}: ${same ? `same: ${truncate(b)}` : arrow(a, b)}`);
-    const columns =
-      type === "METADATA"
-        ? raw.details.metadata?.values.find((v) => v.key === key)?.columns
-        : undefined;
+    const columns = columnChanges.get(key);
     if (columns) {
       const parts = [
         ...columns.addedColumns.map((c) => `+${c}`),

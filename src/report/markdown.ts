@@ -18,7 +18,7 @@ import { formatCount, plural } from "../text";
 import { type DetailStyle, describeDetails } from "./details";
 import { markdownMarker } from "./marker";
 import { type LineageOptions, lineageGraph, mermaidOfGraph } from "./mermaid";
-import { truncate } from "./values";
+import { keepEnds, truncate } from "./values";
 import {
   bySeverity,
   describeStaleApproval,
@@ -739,10 +739,7 @@ function plainText(text: string): string {
 }
 
 function shortenKey(key: string): string {
-  const chars = Array.from(key);
-  if (chars.length <= MAX_KEY_LENGTH) return key;
-  const half = Math.floor((MAX_KEY_LENGTH - 1) / 2);
-  return `${chars.slice(0, half).join("")}…${chars.slice(chars.length - half).join("")}`;
+  return keepEnds(key, MAX_KEY_LENGTH);
 }
 
 /**

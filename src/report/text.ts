@@ -82,7 +82,10 @@ export function renderText(changeSet: ChangeSet, options: TextReportOptions = {}
   for (const [title, mark, assets, paint] of groups) {
     if (assets.length === 0) continue;
     out.push("", c.bold(paint(`${title} (${assets.length})`)));
-    const keyWidth = Math.min(60, Math.max(...assets.map((a) => label(a, showLocation).length)));
+    // A loop, not Math.max(...lengths): 150,000 arguments overflow the stack.
+    let keyWidth = 0;
+    for (const a of assets)
+      keyWidth = Math.min(60, Math.max(keyWidth, label(a, showLocation).length));
     for (const asset of assets) {
       const types = [
         ...asset.changeTypes.filter((t) => t !== "NEW" && t !== "REMOVED"),

@@ -8,34 +8,73 @@ import { plural } from "../text";
 const MAX_VALUE_LENGTH = 80;
 
 /**
- * Shortens text to `max` characters (code points), marking the cut with `…`.
+ * Shortens text to `max` characters (code points), marking the cut with `…`. Reads at most `max`
+ * characters of the text, however long it is.
  *
  * @example
  * truncate("abcdef", 4); // "abc…"
  */
 export function truncate(text: string, max = MAX_VALUE_LENGTH): string {
-  const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, Math.max(1, max - 1)).join("")}…`;
+  return shorten("", text, 0, max);
 }
 
 /**
  * Shortens an old and a new rendering together so that the place where they differ stays in
- * view: a long shared beginning is elided from both.
+ * view: a long shared beginning is elided from both. Reads the shared beginning and at most
+ * `max` characters after it.
  *
  * @example
  * contrast("Maps … offset by -1", "Maps … offset by 0", 12); // ["…by -1", "…by 0"]
  */
 export function contrast(old: string, next: string, max = MAX_VALUE_LENGTH): [string, string] {
-  const a = Array.from(old);
-  const b = Array.from(next);
-  if (a.length <= max && b.length <= max) return [old, next];
-  let common = 0;
-  while (common < a.length && common < b.length && a[common] === b[common]) common++;
+  if (fits(old, max) && fits(next, max)) return [old, next];
+  // The shared beginning, in code units (the same in both), then back to a character boundary:
+  // a surrogate pair is one character, equal only when both halves are.
+  const end = Math.min(old.length, next.length);
+  let at = 0;
+  // Long equal stretches compare a chunk at a time (string equality is a memory comparison).
+  while (at + 4096 <= end && old.slice(at, at + 4096) === next.slice(at, at + 4096)) at += 4096;
+  while (at < end && old.charCodeAt(at) === next.charCodeAt(at)) at++;
+  if (
+    at > 0 &&
+    isHigh(old.charCodeAt(at - 1)) &&
+    (isLow(old.charCodeAt(at)) || isLow(next.charCodeAt(at)))
+  )
+    at--;
+  // Only whether it is longer than `max / 2` characters matters.
+  const common = countUpTo(old, at, Math.floor(max / 2) + 1);
   const keep = Math.min(10, Math.floor(max / 4));
-  const start = common > max / 2 ? common - keep : 0;
-  const cut = (chars: string[]) =>
-    truncate(`${start > 0 ? "…" : ""}${chars.slice(start).join("")}`, max);
-  return [cut(a), cut(b)];
+  if (!(common > max / 2)) return [truncate(old, max), truncate(next, max)];
+  for (let i = 0; i < keep; i++) at -= charWidthBefore(old, at);
+  return [shorten("…", old, at, max), shorten("…", next, at, max)];
+}
+
+/**
+ * Shortens text to `max` characters by keeping its end, marked with a leading `…`. Reads at most
+ * `max` characters from each end.
+ *
+ * @example
+ * keepEnd("marts/finance/fct_revenue", 12); // "…fct_revenue"
+ */
+export function keepEnd(text: string, max: number): string {
+  if (fits(text, max)) return text;
+  // As `slice` reads a count that is not a number: the whole text.
+  return `…${text.slice(Number.isNaN(max) ? 0 : startOfLast(text, Math.trunc(max - 1)))}`;
+}
+
+/**
+ * Shortens text to `max` characters by keeping as many from its beginning as from its end,
+ * joined by `…`. Reads at most `max` characters from each end.
+ *
+ * @example
+ * keepEnds("raw/very/long/key/of/an/asset", 11); // "raw/v…asset"
+ */
+export function keepEnds(text: string, max: number): string {
+  if (fits(text, max)) return text;
+  const half = Math.floor((max - 1) / 2);
+  let head = 0;
+  for (let i = 0; i < half && head < text.length; i++) head += charWidth(text, head);
+  return `${text.slice(0, head)}…${text.slice(startOfLast(text, half))}`;
 }
 
 /** Renders a nullable string value for people: quoted, or `(none)`. */
@@ -129,4 +168,68 @@ function formatCodeReference(
 function formatTimestamp(seconds: number): string {
   const date = new Date(seconds * 1000);
   return Number.isNaN(date.getTime()) ? String(seconds) : date.toISOString();
+}
+
+// --- internal ---
+
+function isHigh(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isLow(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
+/** The characters in the first `units` code units of `text`, counted up to `limit`. */
+function countUpTo(text: string, units: number, limit: number): number {
+  let count = 0;
+  for (let at = 0; at < units && count < limit; at += charWidth(text, at)) count++;
+  return count;
+}
+
+/** Code units of the character (code point; a lone surrogate is one) at `at`. */
+function charWidth(text: string, at: number): number {
+  const c = text.charCodeAt(at);
+  if (c < 0xd800 || c > 0xdbff) return 1;
+  const d = text.charCodeAt(at + 1);
+  return d >= 0xdc00 && d <= 0xdfff ? 2 : 1;
+}
+
+/** Code units of the character that ends at `at`. */
+function charWidthBefore(text: string, at: number): number {
+  const c = text.charCodeAt(at - 1);
+  if (at < 2 || c < 0xdc00 || c > 0xdfff) return 1;
+  const d = text.charCodeAt(at - 2);
+  return d >= 0xd800 && d <= 0xdbff ? 2 : 1;
+}
+
+/** The code unit where the last `count` characters of `text` start. */
+function startOfLast(text: string, count: number): number {
+  let at = text.length;
+  for (let i = 0; i < count && at > 0; i++) at -= charWidthBefore(text, at);
+  return at;
+}
+
+/** True when `text` has at most `max` characters; reads at most `max + 1` of them. */
+function fits(text: string, max: number): boolean {
+  if (!(max >= 0)) return false;
+  if (text.length <= max) return true;
+  let count = 0;
+  for (let at = 0; at < text.length; at += charWidth(text, at)) if (++count > max) return false;
+  return true;
+}
+
+/**
+ * `truncate(prefix + text.slice(from), max)`, without building that string: `prefix` is one
+ * character or none.
+ */
+function shorten(prefix: string, text: string, from: number, max: number): string {
+  const room = max - prefix.length;
+  const rest = from === 0 ? text : text.slice(from);
+  if (fits(rest, room)) return `${prefix}${rest}`;
+  // Keep `max - 1` characters (at least one) and the ellipsis.
+  let keep = Math.trunc(Math.max(1, max - 1)) - prefix.length;
+  let end = 0;
+  while (keep-- > 0 && end < rest.length) end += charWidth(rest, end);
+  return `${prefix}${rest.slice(0, end)}…`;
 }

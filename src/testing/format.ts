@@ -66,7 +66,11 @@ export function formatAssetGraph(graph: AssetGraph, options: FormatAssetGraphOpt
   const count = canonical.assets.length;
   const lines = [`asset graph: ${plural(count, "asset")}`];
   for (const location of canonical.codeLocations ?? []) lines.push(locationLine(location));
-  for (const asset of canonical.assets) lines.push("", ...assetLines(asset, settings));
+  for (const asset of canonical.assets) {
+    lines.push("");
+    // One at a time: spreading an asset's 150,000 lines into push's arguments overflows.
+    for (const line of assetLines(asset, settings)) lines.push(line);
+  }
   return `${lines.join("\n")}\n`;
 }
 

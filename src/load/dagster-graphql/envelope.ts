@@ -211,7 +211,9 @@ class Envelope {
       const locationName = typeof location.name === "string" ? location.name : name;
       const repos = this.array(location.repositories, [...locationPath, "repositories"]);
       repos.forEach((repo, j) => {
-        nodes.push(...this.repository(repo, [...locationPath, "repositories", j], locationName));
+        // One at a time: spreading a repository of 150,000 nodes into push's arguments overflows.
+        const located = this.repository(repo, [...locationPath, "repositories", j], locationName);
+        for (const node of located) nodes.push(node);
       });
     });
     return { nodes, codeLocations };
