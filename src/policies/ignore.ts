@@ -1,9 +1,8 @@
-import picomatch from "picomatch";
 import { type AssetChange, allChangeTypes } from "../diff/change-set";
 import type { ChangeType } from "../diff/change-types";
 import type { IgnoreRule } from "./config";
 import type { Policy } from "./policy";
-import { type AssetMatcher, selectAssets } from "./select";
+import { type AssetMatcher, globs, selectAssets } from "./select";
 import { type Suppression, suppress } from "./suppress";
 
 /**
@@ -66,11 +65,6 @@ function compile(rule: IgnoreRule, index: number): CompiledIgnoreRule {
   };
 }
 
-function globs(patterns: readonly string[] | undefined): ((text: string) => boolean) | undefined {
-  // `dot`: keys starting with a dot are ordinary names here, not hidden files.
-  return patterns === undefined ? undefined : picomatch([...patterns], { dot: true });
-}
-
 function ruleSuppressions(rule: CompiledIgnoreRule, asset: AssetChange): Suppression[] {
   const present = allChangeTypes(asset);
   const base = { asset, rule: rule.id, reason: rule.reason };
@@ -81,7 +75,6 @@ function ruleSuppressions(rule: CompiledIgnoreRule, asset: AssetChange): Suppres
   // Keys of a change type already suppressed whole need no second entry.
   if (rule.tags && !wholly.has("TAGS")) {
     const matches = rule.tags;
-    // Not `.filter(matches)`: picomatch reads the index as its `returnObject` flag.
     const keys = changedKeys(asset, "tags").filter((key) => matches(key));
     if (keys.length > 0) out.push({ ...base, changeType: "TAGS", keys });
   }

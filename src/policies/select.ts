@@ -1,5 +1,6 @@
 import picomatch from "picomatch";
 import type { AssetChange } from "../diff/change-set";
+import { UsageError } from "../errors";
 import type { Asset } from "../model/asset";
 import type { PolicyContext } from "./policy";
 
@@ -55,24 +56,48 @@ export function selectAssets(selection: AssetSelection = {}): AssetMatcher {
   };
 }
 
+/**
+ * Compiles globs once into one matcher: true when any matches. Picomatch globs with `dot`, so
+ * names starting with a dot are ordinary names here, not hidden files.
+ *
+ * @example
+ * globs(["ci/*", "dagster/**"])?.("dagster/kind/dbt"); // true
+ */
+export function globs(
+  patterns: readonly string[] | undefined,
+): ((text: string) => boolean) | undefined {
+  if (patterns === undefined) return undefined;
+  const matchers = patterns.map(glob);
+  return (text) => matchers.some((matches) => matches(text));
+}
+
 // --- internal ---
 
 const KIND_TAG = "dagster/kind/";
 
-function globs(patterns: readonly string[] | undefined): ((text: string) => boolean) | undefined {
-  if (patterns === undefined) return undefined;
-  // `dot`: keys and tags starting with a dot are ordinary names here, not hidden files.
-  return picomatch([...patterns], { dot: true });
+/**
+ * Compiles one glob. The empty glob matches the empty text only (picomatch refuses it), and a
+ * glob picomatch cannot compile (one over 65,536 characters) is a {@link UsageError}.
+ */
+function glob(pattern: string): (text: string) => boolean {
+  if (pattern === "") return (text) => text === "";
+  try {
+    return picomatch(pattern, { dot: true });
+  } catch (error) {
+    const shown = pattern.length > 60 ? `${pattern.slice(0, 59)}…` : pattern;
+    throw new UsageError(
+      `the glob ${JSON.stringify(shown)} cannot be used: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
 }
 
 function tagMatcher(pattern: string): (tag: { key: string; value: string }) => boolean {
   const at = pattern.indexOf("=");
-  const key = picomatch(at < 0 ? pattern : pattern.slice(0, at), { dot: true });
+  const key = glob(at < 0 ? pattern : pattern.slice(0, at));
   if (at < 0) return (tag) => key(tag.key);
-  const valuePattern = pattern.slice(at + 1);
-  // `key=` selects the tag with an empty value (a kind tag's value, say); picomatch wants a glob.
-  const value =
-    valuePattern === "" ? (text: string) => text === "" : picomatch(valuePattern, { dot: true });
+  // `key=` selects the tag with an empty value (a kind tag's value, say).
+  const value = glob(pattern.slice(at + 1));
   return (tag) => key(tag.key) && value(tag.value);
 }
 
