@@ -14,6 +14,7 @@ import {
   startServer,
   type TestServer,
 } from "./helpers/dagster-server";
+import { SETUP_TIMEOUT_MS } from "./helpers/timeouts";
 
 /**
  * Many diffs in one process at once, as a Node service runs them: 50 different comparisons, each
@@ -175,12 +176,12 @@ beforeAll(async () => {
       cases.push({ i, base: basePath, branch: server.url, changeTypes });
     }
   }
-}, 60_000);
+}, SETUP_TIMEOUT_MS);
 
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
   servers = [];
-});
+}, SETUP_TIMEOUT_MS);
 
 /** A stream that hands out the text in small chunks, a turn of the event loop apart. */
 function chunked(text: string): AsyncIterable<Uint8Array> {
@@ -365,7 +366,7 @@ describe("the CLI, run concurrently in one process", () => {
   let lib: Library;
   beforeAll(async () => {
     lib = await freshLibrary();
-  });
+  }, SETUP_TIMEOUT_MS);
 
   /** Runs the CLI in-process; returns the code, the output and what it wrote. */
   async function cli(args: string[], stdin?: string) {

@@ -10,6 +10,7 @@ import { CHANGE_TYPE_MODES, CHANGE_TYPES } from "../../src/diff/change-types";
 import { INPUT_FORMATS, type InputFormat } from "../../src/load/index";
 import { DEFAULT_REPOSITORY } from "../../src/model/key";
 import { cli } from "../helpers/cli";
+import { SETUP_TIMEOUT_MS } from "../helpers/timeouts";
 import { foreignFlagsRemoved, helpOptions, longFlags } from "./help-text";
 import { run } from "./run";
 
@@ -70,7 +71,7 @@ beforeAll(async () => {
   ]) {
     expect((await cli(["snapshot", source as string, "-o", snapshot as string])).code).toBe(0);
   }
-});
+}, SETUP_TIMEOUT_MS);
 
 /** An asset of both inputs of each format, for `explain`. */
 const KEYS: Record<InputFormat, string> = {

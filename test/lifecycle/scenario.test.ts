@@ -9,6 +9,7 @@ import {
   replayEvents,
   type TransitionOptions,
 } from "../../src/lifecycle/index";
+import { SETUP_TIMEOUT_MS } from "../helpers/timeouts";
 import {
   contentsOf,
   ENGINES,
@@ -202,10 +203,10 @@ describe.each(ENGINES)("scenario SQL on $name", (factory) => {
   beforeAll(async () => {
     engine = await factory.open();
     await resetDatabase(engine);
-  });
+  }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
     await engine?.close();
-  });
+  }, SETUP_TIMEOUT_MS);
 
   const { results } = replayEvents(events, options);
   const only = <T extends LifecycleAction["type"]>(type: T, index: number) =>

@@ -7,6 +7,7 @@ import {
   InvalidIdentifierError,
   quoteIdentifier,
 } from "../../src/lifecycle/index";
+import { SETUP_TIMEOUT_MS } from "../helpers/timeouts";
 import {
   AWKWARD_TABLE,
   contentsOf,
@@ -51,14 +52,14 @@ describe.each(ENGINES)("clone and drop SQL on $name", (factory) => {
 
   beforeAll(async () => {
     engine = await factory.open();
-  });
+  }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
     await engine?.close();
-  });
+  }, SETUP_TIMEOUT_MS);
   beforeEach(async () => {
     await resetDatabase(engine);
     production = await contentsOf(engine, PRODUCTION);
-  });
+  }, SETUP_TIMEOUT_MS);
 
   const clone = async (target: string, options: { copy?: "data" | "structure" } = {}) => {
     const tables = await tablesOf(engine, PRODUCTION);

@@ -16,6 +16,7 @@ import { renderLineageMermaid } from "../../src/report/mermaid";
 import { renderText } from "../../src/report/text";
 import { asset, dep, graph } from "../helpers/builders";
 import { cli } from "../helpers/cli";
+import { SETUP_TIMEOUT_MS } from "../helpers/timeouts";
 import { loadMermaidParser, type MermaidParser } from "./mermaid-parser";
 
 // Graphs that are odd but possible, each with the result docs/reliability.md ("Graph oddities")
@@ -24,8 +25,8 @@ import { loadMermaidParser, type MermaidParser } from "./mermaid-parser";
 let mermaid: MermaidParser;
 beforeAll(async () => {
   mermaid = await loadMermaidParser();
-});
-afterAll(() => mermaid.cleanup());
+}, SETUP_TIMEOUT_MS);
+afterAll(() => mermaid.cleanup(), SETUP_TIMEOUT_MS);
 
 const dir = mkdtempSync(join(tmpdir(), "asset-diff-oddities-"));
 let files = 0;

@@ -4,6 +4,7 @@ import { loadAssetGraph } from "../../src/load/index";
 import { withLineage } from "../../src/policies/lineage";
 import { renderMarkdown } from "../../src/report/markdown";
 import { renderLineageMermaid } from "../../src/report/mermaid";
+import { SETUP_TIMEOUT_MS } from "../helpers/timeouts";
 import { loadMermaidParser, type MermaidParser } from "./mermaid-parser";
 import { reviewedChangeSet } from "./reviewed-change-set";
 
@@ -15,8 +16,8 @@ const changeSet = withLineage(diffAssetGraphs(base, branch), { base, branch });
 let mermaid: MermaidParser;
 beforeAll(async () => {
   mermaid = await loadMermaidParser();
-});
-afterAll(() => mermaid.cleanup());
+}, SETUP_TIMEOUT_MS);
+afterAll(() => mermaid.cleanup(), SETUP_TIMEOUT_MS);
 
 describe("golden Markdown report of the bundled example", () => {
   test("markdown", async () => {

@@ -5,6 +5,7 @@ import { loadAssetGraph } from "../../src/load/index";
 import { withLineage } from "../../src/policies/lineage";
 import { renderMarkdown } from "../../src/report/markdown";
 import { lineageGraph, renderLineageMermaid } from "../../src/report/mermaid";
+import { SETUP_TIMEOUT_MS } from "../helpers/timeouts";
 import { AWKWARD_KEYS, change, changeSetOf, generatedChangeSet } from "./change-set-builders";
 import { loadMermaidParser, type MermaidParser } from "./mermaid-parser";
 
@@ -15,8 +16,8 @@ const example = withLineage(diffAssetGraphs(base, branch), { base, branch });
 let mermaid: MermaidParser;
 beforeAll(async () => {
   mermaid = await loadMermaidParser();
-});
-afterAll(() => mermaid.cleanup());
+}, SETUP_TIMEOUT_MS);
+afterAll(() => mermaid.cleanup(), SETUP_TIMEOUT_MS);
 
 /** A chain of modified assets with awkward keys, each the upstream of the next. */
 function awkwardChangeSet() {
