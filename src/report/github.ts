@@ -93,30 +93,39 @@ export const GITHUB_OUTPUT_NAMES = [
   "unchanged",
   "change-types",
   "summary",
+  "breaking",
+  "risky",
+  "worst-severity",
 ] as const;
 
 /**
- * Step outputs for GitHub Actions: `has-changes`, the counts, the change types present and a
- * one-line summary (see {@link GITHUB_OUTPUT_NAMES}).
+ * Step outputs for GitHub Actions: `has-changes`, the counts, the change types present, a
+ * one-line summary and the verdict: the breaking and risky counts and the worst severity of the
+ * changed assets (empty when the severity policy did not run; see {@link GITHUB_OUTPUT_NAMES}).
  *
  * @example
  * githubOutputs(changeSet)["has-changes"]; // "true"
+ * githubOutputs(reviewed)["worst-severity"]; // "breaking"
  */
 export function githubOutputs(
   changeSet: ChangeSet,
 ): Record<(typeof GITHUB_OUTPUT_NAMES)[number], string> {
-  const { assets, changeTypes, extraChangeTypes } = changeSet.summary;
+  const { assets, changeTypes, extraChangeTypes, severity } = changeSet.summary;
+  const changed = assets.new + assets.removed + assets.modified > 0;
   const present = [...Object.entries(changeTypes), ...Object.entries(extraChangeTypes ?? {})]
     .filter(([, count]) => count > 0)
     .map(([type]) => type);
   return {
-    "has-changes": String(assets.new + assets.removed + assets.modified > 0),
+    "has-changes": String(changed),
     new: String(assets.new),
     removed: String(assets.removed),
     modified: String(assets.modified),
     unchanged: String(assets.unchanged),
     "change-types": present.join(","),
     summary: summaryLine(changeSet),
+    breaking: severity === undefined ? "" : String(severity.breaking),
+    risky: severity === undefined ? "" : String(severity.risky),
+    "worst-severity": worstSeverity(severity, changed),
   };
 }
 
@@ -158,6 +167,12 @@ export function formatGithubOutputs(
 }
 
 // --- internal ---
+
+/** The worst severity the summary counts, `safe` when only safe changes are; empty without any. */
+function worstSeverity(counts: Record<Severity, number> | undefined, changed: boolean): string {
+  if (counts === undefined || !changed) return "";
+  return SEVERITIES.find((s) => counts[s] > 0) ?? "safe";
+}
 
 /** GitHub shows at most this many annotations of each level per step. */
 const PER_STEP = 10;

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import type { AssetChange } from "../../src/diff/change-set";
 import { diffAssetGraphs } from "../../src/diff/diff";
 import type { Severity } from "../../src/diff/verdicts";
 import {
@@ -92,6 +93,9 @@ describe("GitHub Actions annotations", () => {
       unchanged: "0",
       "change-types": "REMOVED,CODE_VERSION",
       summary: "0 new, 1 removed, 3 modified, 0 unchanged",
+      breaking: "",
+      risky: "",
+      "worst-severity": "",
     });
     expect(formatGithubOutputs({ a: "1", b: "two\nlines" })).toBe(
       "a=1\nb<<ASSET_DIFF_EOF\ntwo\nlines\nASSET_DIFF_EOF\n",
@@ -177,12 +181,25 @@ describe("GitHub Actions annotations of a reviewed change set", () => {
     );
   });
 
-  test("step outputs keep their names; the summary gains the severity counts", () => {
+  test("step outputs keep their names; the summary and the verdict outputs give the severities", () => {
     const outputs = githubOutputs(reviewed);
     expect(Object.keys(outputs)).toEqual([...GITHUB_OUTPUT_NAMES]);
     expect(outputs.summary).toBe("0 new, 0 removed, 4 modified, 0 unchanged; 1 breaking, 1 risky");
-    expect(githubOutputs(reviewedSetOf([change("a", ["TAGS"])])).summary).toBe(
-      "0 new, 0 removed, 1 modified, 0 unchanged",
-    );
+    expect([outputs.breaking, outputs.risky, outputs["worst-severity"]]).toEqual([
+      "1",
+      "1",
+      "breaking",
+    ]);
+    const raw = githubOutputs(reviewedSetOf([change("a", ["TAGS"])]));
+    expect(raw.summary).toBe("0 new, 0 removed, 1 modified, 0 unchanged");
+    expect([raw.breaking, raw.risky, raw["worst-severity"]]).toEqual(["", "", ""]);
+  });
+
+  test("the worst severity is risky, safe, or empty when nothing changed", () => {
+    const worst = (changes: AssetChange[]) =>
+      githubOutputs(reviewedSetOf(changes))["worst-severity"];
+    expect(worst([...many("safe", 2), ...many("risky", 1)])).toBe("risky");
+    expect(worst(many("safe", 3))).toBe("safe");
+    expect(worst([])).toBe("");
   });
 });
