@@ -6,11 +6,10 @@ import {
 } from "../diff/change-set";
 import { SEVERITIES, type Severity } from "../diff/verdicts";
 import { UsageError } from "../errors";
-import type { Asset, AssetGraph } from "../model/asset";
-import { assetId, locationLabel } from "../model/key";
-import type { CodeReference } from "../model/metadata";
-import { normalize } from "../normalize/normalize";
+import type { AssetGraph } from "../model/asset";
+import { locationLabel } from "../model/key";
 import { formatCount, plural } from "../text";
+import { definitionsOf, sourcePosition } from "./code-references";
 import { summaryLine } from "./text";
 import { bySeverity, describeVerdict, hasSeverity, shownVerdicts } from "./verdicts";
 
@@ -46,10 +45,7 @@ export function renderGithubAnnotations(
   options: GithubAnnotationOptions = {},
 ): string[] {
   const limit = options.limit ?? 50;
-  // Graphs built in code are validated as everywhere else (a ValidationError, not a TypeError on
-  // a malformed code reference); graphs already normalized are not read again.
-  const base = options.graphs ? byIdentity(normalize(options.graphs.base)) : undefined;
-  const branch = options.graphs ? byIdentity(normalize(options.graphs.branch)) : undefined;
+  const definitionOf = definitionsOf(options.graphs);
   const severities = hasSeverity(changeSet);
   const changed = bySeverity(changeSet.assets.filter((a) => assetChangeKind(a) !== "unchanged"));
   const { shown, left } = severities
@@ -57,15 +53,10 @@ export function renderGithubAnnotations(
     : { shown: changed.slice(0, limit), left: changed.slice(limit) };
   const lines: string[] = [];
   for (const change of shown) {
-    const removed = change.changeTypes.includes("REMOVED");
-    const asset = (removed ? base : branch)?.get(
-      assetId({
-        key: change.path,
-        codeLocation: change.codeLocation,
-        repository: change.repository,
-      }),
-    );
-    const where = asset ? sourcePosition(asset, options.workspace) : undefined;
+    const asset = definitionOf(change);
+    const where = asset
+      ? sourcePosition(asset, { workspace: options.workspace, hosts: ["github"] })
+      : undefined;
     const properties: string[] = [];
     if (where) {
       properties.push(`file=${escapeProperty(where.file)}`);
@@ -232,58 +223,6 @@ function describe(change: AssetChange): string {
   const where = location ? ` (${location})` : "";
   const verdicts = shownVerdicts(change).map((v) => `\n${describeVerdict(v)}`);
   return `${change.key}${where}: ${types}${verdicts.join("")}`;
-}
-
-function byIdentity(graph: AssetGraph): Map<string, Asset> {
-  return new Map(graph.assets.map((a) => [assetId(a), a]));
-}
-
-/** Where an asset is defined, from its first usable code reference. */
-function sourcePosition(
-  asset: Asset,
-  workspace: string | undefined,
-): { file: string; line: number | null } | undefined {
-  const entry = asset.metadata?.find((m) => m.key === "dagster/code_references");
-  if (entry?.value.type !== "codeReferences") return undefined;
-  for (const ref of entry.value.codeReferences) {
-    const position = referencePosition(ref, workspace);
-    if (position) return position;
-  }
-  return undefined;
-}
-
-function referencePosition(
-  ref: CodeReference,
-  workspace: string | undefined,
-): { file: string; line: number | null } | undefined {
-  if (ref.type === "localFile") {
-    const file = relativeTo(ref.filePath, workspace);
-    return file === undefined ? undefined : { file, line: ref.lineNumber };
-  }
-  if (ref.type === "url") {
-    // https://github.com/OWNER/REPO/blob/REF/path/to/file.py#L12
-    const match = /^https:\/\/github\.com\/[^/]+\/[^/]+\/blob\/[^/]+\/([^#?]+)(?:#L(\d+))?/.exec(
-      ref.url,
-    );
-    if (match?.[1]) return { file: decodePath(match[1]), line: match[2] ? Number(match[2]) : null };
-  }
-  return undefined;
-}
-
-/** A URL path percent-decoded; a malformed escape (`%E0%A4%A`) is kept as written. */
-function decodePath(path: string): string {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
-  }
-}
-
-function relativeTo(path: string, workspace: string | undefined): string | undefined {
-  if (!path.startsWith("/")) return path.replace(/^\.\//, "");
-  if (!workspace) return undefined;
-  const root = workspace.endsWith("/") ? workspace : `${workspace}/`;
-  return path.startsWith(root) ? path.slice(root.length) : undefined;
 }
 
 /** Workflow-command escaping of the message part. */
