@@ -9,9 +9,16 @@ import {
   isExtraChangeType,
 } from "../diff/change-types";
 import { diffAssetGraphs } from "../diff/diff";
+import { unlocatedSides } from "../diff/locations";
 import { isSeverity, SEVERITIES } from "../diff/verdicts";
 import { isAssetDiffError, OutputWriteError, UsageError } from "../errors";
-import { type LoadAssetGraphOptions, loadAssetGraph } from "../load/index";
+import {
+  INPUT_FORMATS,
+  type InputFormat,
+  type LoadAssetGraphOptions,
+  loadAssetGraph,
+} from "../load/index";
+import { STDIN_NAME } from "../load/read";
 import { serializeSnapshot } from "../load/snapshot/snapshot";
 import type { AssetGraph } from "../model/asset";
 import { DEFAULT_REPOSITORY } from "../model/key";
@@ -365,6 +372,8 @@ async function compare(
     loadAssetGraph(basePath, { ...loadOptions, onWarning: warn(io, "base") }),
     loadAssetGraph(branchPath, { ...loadOptions, onWarning: warn(io, "branch") }),
   ])) as [AssetGraph, AssetGraph];
+  if (codeLocation !== undefined)
+    refuseUnlocated(codeLocation, { base, branch }, { base: basePath, branch: branchPath });
   const raw = diffAssetGraphs(base, branch, {
     changeTypes,
     includeUnchanged: options.includeUnchanged,
@@ -374,6 +383,30 @@ async function compare(
   const context = createPolicyContext({ base, branch });
   const reviewed = reviewChanges(raw, context, setup.review);
   return { base, branch, raw, reviewed, context, setup };
+}
+
+/**
+ * `--code-location` on inputs of which neither says where its assets are: a usage error naming
+ * them (the differ refuses it too, in the library's words).
+ */
+function refuseUnlocated(
+  codeLocation: string,
+  graphs: { base: AssetGraph; branch: AssetGraph },
+  paths: { base: string; branch: string },
+): void {
+  const sides = unlocatedSides(graphs.base, graphs.branch);
+  if (sides.length === 0) return;
+  const named = sides.map((side) => {
+    const format = graphs[side].source?.format;
+    const label =
+      format !== undefined && Object.hasOwn(INPUT_FORMATS, format)
+        ? ` (read from a ${INPUT_FORMATS[format as InputFormat].label})`
+        : "";
+    return `<${side}> ${paths[side] === "-" ? STDIN_NAME : paths[side]}${label}`;
+  });
+  throw new UsageError(
+    `--code-location ${JSON.stringify(codeLocation)}: neither input says which code location its assets are in: ${named.join(", ")}; give them one with --default-location, or leave out --code-location`,
+  );
 }
 
 /**

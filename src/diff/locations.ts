@@ -51,6 +51,19 @@ export function planLocations(
       : graph.assets.filter((a) => a.codeLocation === codeLocation);
   const baseAssets = scope(base);
   const branchAssets = scope(branch);
+  if (codeLocation !== undefined) {
+    // Neither side can be scoped: the option would be ignored, comparing whole deployments.
+    const sides = unlocatedSides(base, branch);
+    if (sides.length > 0) {
+      const named = sides.map((side) => {
+        const name = (side === "base" ? base : branch).source?.name;
+        return name === undefined ? `the ${side}` : `the ${side} (${name})`;
+      });
+      throw new UsageError(
+        `code location ${JSON.stringify(codeLocation)} cannot be chosen: neither input says which code location its assets are in (${named.join(", ")})`,
+      );
+    }
+  }
   if (codeLocation !== undefined && hasAny(branch, "codeLocation")) {
     const known =
       branchAssets.length > 0 || branch.codeLocations?.some((l) => l.name === codeLocation);
@@ -83,6 +96,20 @@ export function planLocations(
     );
   };
   return { withLocations, withRepositories, baseAssets, branchAssets, locations, isCompared };
+}
+
+/**
+ * When neither graph says which code location its assets are in (dbt manifests, `dg list defs`
+ * output, bare `assetNodes` responses, read without a default location), the sides that have
+ * assets; otherwise none. Choosing one code location needs a side that names them: with one
+ * such side, it is scoped and the other is compared whole.
+ */
+export function unlocatedSides(base: AssetGraph, branch: AssetGraph): Side[] {
+  if (hasAny(base, "codeLocation") || hasAny(branch, "codeLocation")) return [];
+  const sides: Side[] = [];
+  if (lacks(base, "codeLocation")) sides.push("base");
+  if (lacks(branch, "codeLocation")) sides.push("branch");
+  return sides;
 }
 
 // --- internal ---

@@ -158,6 +158,27 @@ describe("errors: one line on stderr, exit 2, no stack trace", () => {
       /^asset-diff: code location "nowhere" is not in the branch; it has "analytics", "ingest"\n/,
     ],
     [
+      "a code location of inputs that name none",
+      [
+        "diff",
+        "fixtures/dbt/shop-v12-base.json",
+        "fixtures/dbt/shop-v12-branch.json",
+        "--code-location",
+        "analytics",
+      ],
+      /^asset-diff: --code-location "analytics": neither input says which code location its assets are in: <base> fixtures\/dbt\/shop-v12-base\.json \(read from a dbt manifest\.json\), <branch> fixtures\/dbt\/shop-v12-branch\.json \(read from a dbt manifest\.json\); give them one with --default-location, or leave out --code-location\nRun 'asset-diff --help' for usage\.\n$/,
+    ],
+    [
+      "a code location of dg output and a bare assetNodes response",
+      [
+        "diff",
+        "fixtures/dg/base.json",
+        write("bare.json", { data: { assetNodes: [gqlNode("a", {})] } }),
+        "--code-location=analytics",
+      ],
+      /neither input says which code location its assets are in: <base> fixtures\/dg\/base\.json \(read from a dg list defs --json output\), <branch> .*bare\.json \(read from a Dagster GraphQL response\);/,
+    ],
+    [
       "both stdin",
       ["diff", "-", "-"],
       /^asset-diff: only one of <base> and <branch> can be - \(stdin\)/,

@@ -608,6 +608,26 @@ describe("Dagster change-tracking semantics", () => {
     );
   });
 
+  test("a code location chosen when neither input says where its assets are is a usage error naming them", () => {
+    const unlocated = (name: string) => ({
+      ...graph(asset("a", { codeLocation: null })),
+      source: { format: "dbt-manifest", name },
+    });
+    const [base, branch] = [unlocated("prod.json"), unlocated("branch.json")];
+    expect(() => diffAssetGraphs(base, branch, { codeLocation: "one" })).toThrow(UsageError);
+    expect(() => diffAssetGraphs(base, branch, { codeLocation: "one" })).toThrow(
+      'code location "one" cannot be chosen: neither input says which code location its assets are in (the base (prod.json), the branch (branch.json))',
+    );
+    // An empty side says nothing either way: the other is named alone.
+    expect(() => diffAssetGraphs(graph(), branch, { codeLocation: "one" })).toThrow(
+      /in \(the branch \(branch\.json\)\)$/,
+    );
+    expect(diffAssetGraphs(base, branch).assets).toEqual([]);
+    // One side that names locations is scoped to it; the other is compared whole.
+    const located = graph(asset("a", { codeLocation: "one" }), asset("b", { codeLocation: "two" }));
+    expect(diffAssetGraphs(located, branch, { codeLocation: "one" }).assets).toEqual([]);
+  });
+
   test("scoping to a location that exists in the branch but is empty reports its base assets REMOVED", () => {
     const base = { assets: [asset("a", { codeLocation: "one" })] };
     const branch = { assets: [], codeLocations: [{ name: "one", status: "loaded" as const }] };
