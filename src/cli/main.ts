@@ -411,35 +411,45 @@ function refuseUnlocated(
 
 /**
  * `--fail-on breaking,REMOVED`: severities (at least that severe) and change type names, checked
- * against the mode; case-insensitive.
+ * against the mode; case-insensitive. Every occurrence of the option adds its rules to the
+ * others' (`--fail-on breaking --fail-on NEW` is `breaking,NEW`).
  */
-function parseFailOn(value: string | undefined, mode: ChangeTypeMode): FailOnRule[] {
-  if (value === undefined) return [];
-  const names = value
-    .split(",")
-    .map((n) => n.trim())
-    .filter((n) => n !== "");
-  if (names.length === 0) {
+function parseFailOn(values: readonly string[] | undefined, mode: ChangeTypeMode): FailOnRule[] {
+  if (values === undefined) return [];
+  const rules: FailOnRule[] = [];
+  for (const value of values) {
+    const names = value
+      .split(",")
+      .map((n) => n.trim())
+      .filter((n) => n !== "");
+    if (names.length === 0) {
+      throw new UsageError(
+        "--fail-on needs change types or severities, e.g. breaking or REMOVED,PARTITIONS_DEFINITION",
+      );
+    }
+    for (const written of names) {
+      const rule = failOnRule(written, mode);
+      if (!rules.includes(rule)) rules.push(rule);
+    }
+  }
+  return rules;
+}
+
+function failOnRule(written: string, mode: ChangeTypeMode): FailOnRule {
+  const severity = written.toLowerCase();
+  if (isSeverity(severity)) return severity;
+  const name = written.toUpperCase();
+  if (isExtraChangeType(name) && mode === "dagster") {
     throw new UsageError(
-      "--fail-on needs change types or severities, e.g. breaking or REMOVED,PARTITIONS_DEFINITION",
+      `--fail-on ${name} needs --change-types all (it is not one of Dagster's change types)`,
     );
   }
-  return names.map((written): FailOnRule => {
-    const severity = written.toLowerCase();
-    if (isSeverity(severity)) return severity;
-    const name = written.toUpperCase();
-    if (isExtraChangeType(name) && mode === "dagster") {
-      throw new UsageError(
-        `--fail-on ${name} needs --change-types all (it is not one of Dagster's change types)`,
-      );
-    }
-    if (!isDagsterChangeType(name) && !isExtraChangeType(name)) {
-      throw new UsageError(
-        `--fail-on: unknown change type or severity ${JSON.stringify(name)}; severities: ${SEVERITIES.join(", ")}; change types: ${CHANGE_TYPES.join(", ")}`,
-      );
-    }
-    return name;
-  });
+  if (!isDagsterChangeType(name) && !isExtraChangeType(name)) {
+    throw new UsageError(
+      `--fail-on: unknown change type or severity ${JSON.stringify(written)}; severities: ${SEVERITIES.join(", ")}; change types: ${CHANGE_TYPES.join(", ")}`,
+    );
+  }
+  return name;
 }
 
 /**

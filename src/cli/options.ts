@@ -164,7 +164,8 @@ export const DIFF_OPTIONS = {
   "fail-on": {
     type: "string",
     value: "RULES",
-    help: `exit 1 (after writing the report) when an asset has an unapproved change of one of these change types or severities (${SEVERITIES.join(", ")}: at least that severe), e.g. breaking or REMOVED,PARTITIONS_DEFINITION`,
+    multiple: true,
+    help: `exit 1 (after writing the report) when an asset has an unapproved change of one of these change types or severities (${SEVERITIES.join(", ")}: at least that severe), e.g. breaking or REMOVED,PARTITIONS_DEFINITION; every occurrence adds to the others`,
   },
   "report-id": {
     type: "string",

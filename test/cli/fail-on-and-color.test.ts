@@ -36,6 +36,26 @@ describe("--fail-on", () => {
   });
 
   test.each([
+    [["--fail-on", "breaking", "--fail-on", "NEW"]],
+    [["--fail-on=breaking,NEW"]],
+    [["--fail-on", "new", "--fail-on", "breaking,NEW"]],
+  ])("repeated, its values add up, as a comma list does: %j", async (flags) => {
+    const one = async (rule: string) =>
+      (await cli(["diff", BASE, BRANCH, "--fail-on", rule])).stderr;
+    expect(await one("breaking")).toMatch(/policy failed: 4 assets with breaking /);
+    expect(await one("NEW")).toMatch(/policy failed: 3 assets with NEW /);
+    const { code, stderr } = await cli(["diff", BASE, BRANCH, ...flags]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(
+      /^asset-diff: policy failed: 7 assets with (breaking or NEW|NEW or breaking) \(/,
+    );
+  });
+
+  test.each([
+    [
+      ["--fail-on", "breaking", "--fail-on", "bogus"],
+      /^asset-diff: --fail-on: unknown change type or severity "bogus"; severities: breaking, risky, safe; change types: NEW, REMOVED, .*EXECUTION_TYPE\n/,
+    ],
     [
       ["--fail-on", "DELETED"],
       /--fail-on: unknown change type or severity "DELETED"; severities: breaking, risky, safe; change types: NEW, REMOVED, CODE_VERSION/,
