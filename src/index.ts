@@ -196,6 +196,7 @@ export { substitutionRules } from "./policies/substitutions";
 export { type Suppression, suppress } from "./policies/suppress";
 
 // --- report ---
+export { type CodeQualityOptions, renderCodeQuality } from "./report/codequality";
 export {
   formatGithubOutputs,
   type GithubAnnotationOptions,

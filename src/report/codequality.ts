@@ -1,0 +1,153 @@
+import {
+  type AssetChange,
+  allChangeTypes,
+  assetChangeKind,
+  type ChangeSet,
+  type ChangeVerdict,
+} from "../diff/change-set";
+import type { ChangeType } from "../diff/change-types";
+import type { Severity } from "../diff/verdicts";
+import type { AssetGraph } from "../model/asset";
+import { locationLabel } from "../model/key";
+import { changeId } from "../policies/fingerprint";
+import { definitionsOf, type SourcePosition, sourcePosition } from "./code-references";
+import { bySeverity, describeVerdict } from "./verdicts";
+
+/**
+ * Severities of GitLab's Code Quality format, least severe first; the single source for
+ * {@link CodeQualitySeverity}.
+ *
+ * @internal Exported for the test that holds it to GitLab's list.
+ */
+export const CODE_QUALITY_SEVERITIES = ["info", "minor", "major", "critical", "blocker"] as const;
+
+/** See {@link CODE_QUALITY_SEVERITIES}. */
+type CodeQualitySeverity = (typeof CODE_QUALITY_SEVERITIES)[number];
+
+/** One issue of a GitLab Code Quality report, with the fields GitLab reads. */
+interface CodeQualityIssue {
+  description: string;
+  /** `asset-diff/` and the change type, e.g. `asset-diff/CODE_VERSION`. */
+  check_name: string;
+  /** The change's stable id (as approvals know it), so an issue keeps its identity across pipelines. */
+  fingerprint: string;
+  severity: CodeQualitySeverity;
+  /** A file of the repository, relative to its root, and a line (1 when none is known). */
+  location: { path: string; lines: { begin: number } };
+}
+
+/** Options of {@link renderCodeQuality}. */
+export interface CodeQualityOptions {
+  /**
+   * The graphs the change set came from: code references (`dagster/code_references`) are read
+   * from them, to place each issue at its asset's definition.
+   */
+  graphs?: { base: AssetGraph; branch: AssetGraph };
+  /**
+   * The checkout's root (`CI_PROJECT_DIR`): absolute code-reference paths under it are made
+   * relative, as GitLab needs.
+   */
+  workspace?: string;
+  /**
+   * Where an issue goes when its asset has no usable code reference: a file of the repository
+   * (default {@link CODE_QUALITY_FALLBACK_PATH}, the pipeline's configuration, which runs asset-diff).
+   */
+  fallbackPath?: string;
+}
+
+/**
+ * The file an issue without a code reference is placed in (line 1), unless told otherwise.
+ *
+ * @internal Exported for the test of the fallback.
+ */
+export const CODE_QUALITY_FALLBACK_PATH = ".gitlab-ci.yml";
+
+/**
+ * A GitLab Code Quality report (`artifacts:reports:codequality`) as JSON text: one issue per change
+ * (asset and change type), worst asset first, placed at the asset's definition when it has code
+ * references (a local file, a GitLab or GitHub blob URL). The fingerprint is the change's id, the
+ * one approvals use, so the merge request widget tells new changes from those already reported.
+ * Once the severity policy ran, each issue's severity follows its change's verdict (breaking:
+ * critical, risky: minor, safe: info; approved: info, the description saying by whom); otherwise
+ * REMOVED and PARTITIONS_DEFINITION are minor and the rest info.
+ *
+ * @example
+ * await writeFile("gl-code-quality-report.json", renderCodeQuality(changeSet, { graphs: { base, branch } }));
+ */
+export function renderCodeQuality(changeSet: ChangeSet, options: CodeQualityOptions = {}): string {
+  const definitionOf = definitionsOf(options.graphs);
+  const fallback = options.fallbackPath ?? CODE_QUALITY_FALLBACK_PATH;
+  const issues: CodeQualityIssue[] = [];
+  for (const change of bySeverity(
+    changeSet.assets.filter((a) => assetChangeKind(a) !== "unchanged"),
+  )) {
+    const asset = definitionOf(change);
+    const position = asset
+      ? sourcePosition(asset, { workspace: options.workspace, hosts: ["gitlab", "github"] })
+      : undefined;
+    const location = issueLocation(position, fallback);
+    const verdicts = new Map((change.reasons ?? []).map((v) => [v.changeType, v]));
+    for (const type of issueOrder(allChangeTypes(change), verdicts)) {
+      const verdict = verdicts.get(type);
+      issues.push({
+        description: describe(change, type, verdict),
+        check_name: `asset-diff/${type}`,
+        fingerprint: verdict?.id ?? changeId(change, type),
+        severity: verdict ? severityOf(verdict) : unratedSeverity(type),
+        location,
+      });
+    }
+  }
+  return `${JSON.stringify(issues, null, 2)}\n`;
+}
+
+// --- internal ---
+
+/** GitLab's severity of each asset-diff severity. */
+const SEVERITY_MAP: Record<Severity, CodeQualitySeverity> = {
+  breaking: "critical",
+  risky: "minor",
+  safe: "info",
+};
+
+function severityOf(verdict: ChangeVerdict): CodeQualitySeverity {
+  return verdict.approved === undefined ? SEVERITY_MAP[verdict.severity] : "info";
+}
+
+/** Without the severity policy: what a removed asset or a new partitioning can break is minor. */
+function unratedSeverity(type: ChangeType): CodeQualitySeverity {
+  return type === "REMOVED" || type === "PARTITIONS_DEFINITION" ? "minor" : "info";
+}
+
+/** An asset's change types, worst verdict first (change-type order otherwise). */
+function issueOrder(types: ChangeType[], verdicts: Map<ChangeType, ChangeVerdict>): ChangeType[] {
+  const rank = (type: ChangeType) => {
+    const verdict = verdicts.get(type);
+    return verdict === undefined ? 0 : -CODE_QUALITY_SEVERITIES.indexOf(severityOf(verdict));
+  };
+  // Array#sort is stable: equal ranks keep the change set's order.
+  return [...types].sort((a, b) => rank(a) - rank(b));
+}
+
+function describe(
+  change: AssetChange,
+  type: ChangeType,
+  verdict: ChangeVerdict | undefined,
+): string {
+  const location = locationLabel(change);
+  const asset = `${change.key}${location ? ` (${location})` : ""}`;
+  return verdict === undefined
+    ? `${asset}: ${type}`
+    : `${asset}: ${type}: ${describeVerdict(verdict)}`;
+}
+
+function issueLocation(
+  position: SourcePosition | undefined,
+  fallback: string,
+): CodeQualityIssue["location"] {
+  // GitLab wants a path relative to the repository, not prefixed with ./, and a line from 1.
+  if (position === undefined || position.file === "")
+    return { path: fallback, lines: { begin: 1 } };
+  const line = position.line !== null && position.line >= 1 ? Math.floor(position.line) : 1;
+  return { path: position.file, lines: { begin: line } };
+}
