@@ -36,6 +36,7 @@ import { plural } from "../text";
 import { EXIT_CODES } from "./exit-codes";
 import { explanationInput } from "./explain";
 import { publishToGithub } from "./github";
+import { gitlabCodeQuality } from "./gitlab";
 import { commandHelp, globalHelp } from "./help";
 import {
   APPROVE_OPTIONS,
@@ -179,7 +180,9 @@ async function diffCommand(args: readonly string[], io: CliIo): Promise<number> 
       ? renderJson(reviewed)
       : format === "markdown"
         ? markdown()
-        : renderText(reviewed, { color });
+        : format === "codequality"
+          ? gitlabCodeQuality(reviewed, { base, branch }, io.env, io.cwd ?? process.cwd())
+          : renderText(reviewed, { color });
   await emit(io, values.output, report);
 
   const violations = failOn.length > 0 ? assetsFailing(reviewed, failOn) : [];
@@ -191,7 +194,10 @@ async function diffCommand(args: readonly string[], io: CliIo): Promise<number> 
       failed: violations.length > 0,
       env: io.env,
       // Workflow commands are read from stdout, unless that is where a JSON report goes.
-      commands: format === "json" && values.output === undefined ? io.stderr : io.stdout,
+      commands:
+        (format === "json" || format === "codequality") && values.output === undefined
+          ? io.stderr
+          : io.stdout,
     });
   }
   if (violations.length === 0) return EXIT_CODES.ok;

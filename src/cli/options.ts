@@ -45,7 +45,7 @@ export type OptionTable = Readonly<Record<string, CliOption>>;
  *
  * @internal Exported for the test that holds the help to it.
  */
-export const OUTPUT_FORMATS = ["text", "json", "markdown"] as const;
+export const OUTPUT_FORMATS = ["text", "json", "markdown", "codequality"] as const;
 
 /** Values of `--input-format`: detection, or one of the formats asset-diff reads. */
 const INPUT_FORMAT_CHOICES = ["auto", ...(Object.keys(INPUT_FORMATS) as InputFormat[])] as const;
@@ -155,7 +155,7 @@ export const DIFF_OPTIONS = {
     type: "string",
     choices: OUTPUT_FORMATS,
     default: "text",
-    help: "output format; markdown is a pull-request comment",
+    help: "output format; markdown is a pull-request comment, codequality a GitLab Code Quality report",
   },
   "code-location": COMPARE_OPTIONS["code-location"],
   "change-types": COMPARE_OPTIONS["change-types"],
