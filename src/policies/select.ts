@@ -77,18 +77,26 @@ const KIND_TAG = "dagster/kind/";
 
 /**
  * Compiles one glob. The empty glob matches the empty text only (picomatch refuses it), and a
- * glob picomatch cannot compile (one over 65,536 characters) is a {@link UsageError}.
+ * glob that cannot be compiled (one over 65,536 characters, or whose regular expression is too
+ * large for V8) is a {@link UsageError}.
  */
 function glob(pattern: string): (text: string) => boolean {
   if (pattern === "") return (text) => text === "";
   try {
-    return picomatch(pattern, { dot: true });
+    const matches = picomatch(pattern, { dot: true });
+    // V8 compiles a regular expression when it is first used, once for one-byte and once for
+    // two-byte text, and only then finds one too large: both happen here, where the glob is named.
+    matches("a");
+    matches("\u0436");
+    return matches;
   } catch (error) {
     const shown = pattern.length > 60 ? `${pattern.slice(0, 59)}…` : pattern;
-    throw new UsageError(
-      `the glob ${JSON.stringify(shown)} cannot be used: ${(error as Error).message}`,
-      { cause: error },
-    );
+    // V8 quotes the whole expression: keep its reason alone.
+    const message = String((error as Error).message);
+    const reason = /^Invalid regular expression: \/.*\/[a-z]*: ([^\n]*)$/s.exec(message)?.[1];
+    throw new UsageError(`the glob ${JSON.stringify(shown)} cannot be used: ${reason ?? message}`, {
+      cause: error,
+    });
   }
 }
 

@@ -158,6 +158,20 @@ describe("fuzz regressions: asset selection globs", () => {
       /^the glob "\*{59}…" cannot be used: Input length: 70000, exceeds maximum allowed length: 65536$/,
     );
   });
+
+  test("a glob whose regular expression V8 finds too large on first use is a UsageError when compiled (reviewChanges seed 20261201)", () => {
+    // 32,768 characters: under picomatch's limit, but V8 compiles the expression lazily and
+    // refused it only when the first key was matched, as a SyntaxError.
+    const glob = `ci/*${"a".repeat(32_768)}`;
+    expect(() => selectAssets({ keys: [glob] })).toThrow(
+      /^the glob "ci\/\*a{55}…" cannot be used: Regular expression too large$/,
+    );
+    const config = parseConfig({ ignore: [{ select: { keys: [glob] }, reason: "too large" }] });
+    const base = example("base");
+    expect(() =>
+      reviewChanges(diffAssetGraphs(base, base), { base, branch: base }, { config }),
+    ).toThrow(UsageError);
+  });
 });
 
 describe("fuzz regressions: GitHub annotations", () => {
