@@ -22,7 +22,7 @@ const { values } = parseArgs({
     seed: { type: "string" },
     target: { type: "string", multiple: true },
     path: { type: "string" },
-    budget: { type: "string", default: "2000" },
+    budget: { type: "string", default: "5000" },
     minutes: { type: "string" },
     scale: { type: "string", default: "1" },
     depth: { type: "string" },
