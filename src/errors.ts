@@ -18,7 +18,7 @@ export interface InputIssue {
 
 /**
  * Stable, machine-readable error codes; the single source for {@link ErrorCode}. `INPUT_*` are
- * {@link InputError}s, `SOURCE_*` {@link SourceError}s.
+ * {@link InputError}s, `SOURCE_*` {@link SourceError}s, `PUBLISH_*` {@link PublishError}s.
  */
 export const ERROR_CODES = [
   "INPUT_READ",
@@ -33,6 +33,10 @@ export const ERROR_CODES = [
   "SOURCE_TOO_LARGE",
   "SOURCE_NOT_JSON",
   "SOURCE_REDIRECT",
+  "PUBLISH_AUTH",
+  "PUBLISH_HTTP",
+  "PUBLISH_NETWORK",
+  "PUBLISH_RESPONSE",
   "OUTPUT_WRITE",
   "USAGE",
   "INTERNAL",
@@ -215,6 +219,34 @@ export class SourceError extends AssetDiffError {
  */
 export function isSourceError(error: unknown): error is SourceError {
   return isAssetDiffError(error) && error.code.startsWith("SOURCE_");
+}
+
+/**
+ * A report could not be published to a code host (the CLI's `comment`, which posts a merge-request
+ * note): the token was refused, the merge request not found, another HTTP error, no response, or
+ * an answer that is not what the host's API returns. `url` is the API's address without
+ * credentials; no message ever holds the token.
+ *
+ * @example
+ * new PublishError("PUBLISH_AUTH", "https://gitlab.com/api/v4", "the token was refused (HTTP 401)", { status: 401 }).code; // "PUBLISH_AUTH"
+ */
+export class PublishError extends AssetDiffError {
+  override name = "PublishError" as const;
+  /** The API's address, without credentials. */
+  readonly url: string;
+  /** The HTTP status, when there was one. */
+  readonly status: number | undefined;
+
+  constructor(
+    code: Extract<ErrorCode, `PUBLISH_${string}`>,
+    url: string,
+    message: string,
+    details: { status?: number; cause?: unknown } = {},
+  ) {
+    super(code, message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.url = url;
+    this.status = details.status;
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import packageJson from "../../package.json" with { type: "json" };
 import { INPUT_FORMATS } from "../load/index";
+import { GITLAB_TOKEN_VARIABLE } from "./comment";
 import { EXIT_CODE_MEANINGS, EXIT_CODES } from "./exit-codes";
 import { CLI_GITHUB_OUTPUT_NAMES } from "./github";
 import { COMMANDS, type CommandName, type OptionTable, optionFlags } from "./options";
@@ -58,8 +59,7 @@ export function commandHelp(name: CommandName): string {
     "",
     `Usage: ${usageLine(name, command.inputs)}`,
     "",
-    ...paragraph(inputsNote(command.sources), "  "),
-    "",
+    ...(command.sources.length > 0 ? [...paragraph(inputsNote(command.sources), "  "), ""] : []),
     "Options:",
     ...optionLines(command.options),
     "",
@@ -82,6 +82,10 @@ const COMMAND_NOTES: Record<CommandName, readonly string[]> = {
     "explain reviews the changes as diff does, then prints, for the one asset, every section compared with its values on both sides, what the differ reported, which rule suppressed what, the severity and reason of each change left, and the approvals that match it or have gone stale.",
   ],
   snapshot: [],
+  comment: [
+    "<report>: a Markdown report of diff (its markdown format), a file or - for stdin. Its first line, the report's marker, finds the note posted before: it is updated, else one is created, so every run leaves one note per marker.",
+    `The token is read from ${GITLAB_TOKEN_VARIABLE}: a project, group or personal access token with the api scope (CI_JOB_TOKEN cannot post notes). It is never printed.`,
+  ],
 };
 
 function usageLine(name: string, inputs: readonly string[]): string {

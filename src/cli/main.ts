@@ -33,6 +33,7 @@ import { renderJson } from "../report/json";
 import { renderMarkdown } from "../report/markdown";
 import { escapeControls, renderText } from "../report/text";
 import { plural } from "../text";
+import { commentOnMergeRequest } from "./comment";
 import { EXIT_CODES } from "./exit-codes";
 import { explanationInput } from "./explain";
 import { publishToGithub } from "./github";
@@ -41,6 +42,7 @@ import { commandHelp, globalHelp } from "./help";
 import {
   APPROVE_OPTIONS,
   COMMANDS,
+  COMMENT_OPTIONS,
   type CommandName,
   DIFF_OPTIONS,
   EXPLAIN_OPTIONS,
@@ -127,6 +129,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   if (command === "approve") return approveCommand(rest, io);
   if (command === "explain") return explainCommand(rest, io);
   if (command === "snapshot") return snapshotCommand(rest, io);
+  if (command === "comment") return commentCommand(rest, io);
   throw unknownCommand(command);
 }
 
@@ -469,6 +472,18 @@ export function useColor(io: Pick<CliIo, "stdout" | "env">): boolean {
   if (force !== undefined) return force !== "0" && force.toLowerCase() !== "false";
   if (io.env.NO_COLOR) return false;
   return io.stdout.isTTY === true && io.env.TERM !== "dumb";
+}
+
+async function commentCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, parseSpec(COMMENT_OPTIONS));
+  const early = helpOrVersion("comment", values, io);
+  if (early !== undefined) return early;
+  if (positionals.length !== 1)
+    throw new UsageError(`comment takes one <report>; got ${positionals.length}`);
+  const timeoutMs = number("--timeout", values.timeout, { min: 0.001 }) * 1000;
+  const line = await commentOnMergeRequest(positionals[0] as string, values, io, timeoutMs);
+  io.stdout.write(line);
+  return EXIT_CODES.ok;
 }
 
 async function snapshotCommand(args: readonly string[], io: CliIo): Promise<number> {

@@ -211,6 +211,32 @@ export const EXPLAIN_OPTIONS = {
 /** Options of `asset-diff snapshot`. */
 export const SNAPSHOT_OPTIONS = { ...SHARED_OPTIONS } as const satisfies OptionTable;
 
+/** Options of `asset-diff comment`. */
+export const COMMENT_OPTIONS = {
+  "gitlab-api": {
+    type: "string",
+    value: "URL",
+    help: "the GitLab API, e.g. https://gitlab.com/api/v4 (default: CI_API_V4_URL)",
+  },
+  project: {
+    type: "string",
+    value: "ID",
+    help: "the project's id or path (default: CI_PROJECT_ID)",
+  },
+  "merge-request": {
+    type: "string",
+    value: "IID",
+    help: "the merge request's number (default: CI_MERGE_REQUEST_IID)",
+  },
+  timeout: {
+    type: "string",
+    value: "SECONDS",
+    default: String(DEFAULT_TIMEOUT_MS / 1000),
+    help: "per request to GitLab",
+  },
+  ...META_OPTIONS,
+} as const satisfies OptionTable;
+
 /** The commands: their inputs, which of them are sources, what they do, and their options. */
 export const COMMANDS = {
   diff: {
@@ -236,6 +262,12 @@ export const COMMANDS = {
     sources: ["<source>"],
     summary: "write a source as an asset-diff snapshot",
     options: SNAPSHOT_OPTIONS,
+  },
+  comment: {
+    inputs: ["<report>"],
+    sources: [],
+    summary: "post or update the report as a merge request note",
+    options: COMMENT_OPTIONS,
   },
 } as const satisfies Record<
   string,

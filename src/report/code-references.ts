@@ -11,10 +11,10 @@ import { normalize } from "../normalize/normalize";
  */
 
 /** Code hosts whose blob URLs name a file of the repository; the single source for {@link CodeHost}. */
-export const CODE_HOSTS = ["github", "gitlab"] as const;
+const CODE_HOSTS = ["github", "gitlab"] as const;
 
 /** See {@link CODE_HOSTS}. */
-export type CodeHost = (typeof CODE_HOSTS)[number];
+type CodeHost = (typeof CODE_HOSTS)[number];
 
 /** A file of the repository, relative to its root, and the line when the reference names one. */
 export interface SourcePosition {

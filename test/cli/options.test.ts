@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import packageJson from "../../package.json" with { type: "json" };
 import { EXIT_CODES } from "../../src/cli/exit-codes";
 import { type CliOption, COMMANDS, type CommandName, OUTPUT_FORMATS } from "../../src/cli/options";
@@ -10,6 +10,7 @@ import { CHANGE_TYPE_MODES, CHANGE_TYPES } from "../../src/diff/change-types";
 import { INPUT_FORMATS, type InputFormat } from "../../src/load/index";
 import { DEFAULT_REPOSITORY } from "../../src/model/key";
 import { cli } from "../helpers/cli";
+import { startFakeGitlab } from "../helpers/gitlab-server";
 import { SETUP_TIMEOUT_MS } from "../helpers/timeouts";
 import { foreignFlagsRemoved, helpOptions, longFlags } from "./help-text";
 import { run } from "./run";
@@ -27,6 +28,18 @@ const CLOSED_SETS: Record<string, readonly string[]> = {
   "missing-locations": MISSING_LOCATIONS_MODES,
   "input-format": ["auto", ...Object.keys(INPUT_FORMATS)],
 };
+
+/** `comment` posts to a stand-in for GitLab's API, with the variables GitLab CI sets. */
+const gitlab = await startFakeGitlab();
+afterAll(() => gitlab.close());
+const GITLAB_ENV = {
+  CI_API_V4_URL: gitlab.api,
+  CI_PROJECT_ID: "12",
+  CI_MERGE_REQUEST_IID: "42",
+  ASSET_DIFF_GITLAB_TOKEN: "glpat-bot-0123456789abcdef",
+};
+const REPORT = join(dir, "report.md");
+writeFileSync(REPORT, "<!-- asset-diff:report -->\n\nNo changes.\n");
 
 let outputs = 0;
 /** A file of the given JSON in the temporary directory, a new one each call. */
@@ -54,6 +67,9 @@ const SAMPLE_VALUES: Record<string, () => string> = {
   timeout: () => "5",
   retries: () => "0",
   output: () => join(dir, `out-${outputs++}.txt`),
+  "gitlab-api": () => gitlab.api,
+  project: () => "12",
+  "merge-request": () => "42",
 };
 
 /** Inputs of each format, for `--input-format` (snapshots are written in `beforeAll`). */
@@ -89,6 +105,7 @@ function inputs(command: CommandName, format: string): string[] {
     "<branch>": branch,
     "<source>": branch,
     "<asset key>": KEYS[known],
+    "<report>": REPORT,
   };
   return COMMANDS[command].inputs.map((input: string) => values[input] ?? missingSample(input));
 }
@@ -125,6 +142,7 @@ describe.each(commands)("every option of %s", (command) => {
     const format = name === "input-format" ? (args[1] as string) : "auto";
     const { code, stdout, stderr } = await run([command, ...inputs(command, format), ...args], {
       cwd: cwdOf(command),
+      ...(command === "comment" ? { env: GITLAB_ENV } : {}),
     });
     expect(stderr).not.toContain(USAGE_HINT);
     if (name === "help") expect(stdout).toContain(`Usage: asset-diff ${command} `);
@@ -233,7 +251,7 @@ describe("help per command", () => {
     expect(await cli(["help", "frob"])).toEqual({
       code: EXIT_CODES.usage,
       stdout: "",
-      stderr: `asset-diff: unknown command "frob"; the commands are diff, approve, explain and snapshot\n${USAGE_HINT}\n`,
+      stderr: `asset-diff: unknown command "frob"; the commands are diff, approve, explain, snapshot and comment\n${USAGE_HINT}\n`,
     });
   });
 
