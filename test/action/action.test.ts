@@ -8,6 +8,7 @@ import { runAction } from "../../src/action/run";
 import { serializeSnapshot } from "../../src/load/snapshot/snapshot";
 import { markdownMarker } from "../../src/report/marker";
 import { asset, graph } from "../helpers/builders";
+import { fixtureData, graphqlEndpoint, startServer } from "../helpers/dagster-server";
 import { opened, otherGitHubExample } from "../lifecycle/github-payloads";
 import { type FakeGithubApi, startFakeGithubApi } from "./github-api";
 
@@ -329,6 +330,31 @@ describe("the action's inputs", () => {
     markdown.env.INPUT_OUTPUT = join(markdown.dir, "report.md");
     expect((await inProcess(markdown.env)).code).toBe(0);
     expect(readFileSync(join(markdown.dir, "report.md"), "utf8")).toBe(ours()[0]?.body);
+  });
+});
+
+describe("the action on a Dagster GraphQL URL", () => {
+  test("a second report reads the URL once, into a snapshot shared with the comment", async () => {
+    const dagster = await startServer(graphqlEndpoint(fixtureData(BRANCH)));
+    try {
+      const alone = step({ base: BASE, branch: dagster.url }, pullRequest);
+      expect((await inProcess(alone.env)).code).toBe(0);
+      const once = dagster.requests.length;
+      expect(once).toBeGreaterThan(0);
+
+      const both = step({ base: BASE, branch: dagster.url, format: "text" }, pullRequest);
+      both.env.INPUT_OUTPUT = join(both.dir, "report.txt");
+      const { code, stdout, stderr } = await inProcess(both.env);
+      expect(code).toBe(0);
+      expect(dagster.requests.length).toBe(2 * once);
+      expect(readFileSync(join(both.dir, "report.txt"), "utf8")).toContain(
+        "3 new, 1 removed, 19 modified, 17 unchanged; 4 breaking, 9 risky",
+      );
+      expect(ours()).toHaveLength(1);
+      expectTokensMasked(stdout + stderr);
+    } finally {
+      await dagster.close();
+    }
   });
 });
 
