@@ -19,13 +19,18 @@ describe("package shape", () => {
     ).toEqual(Object.keys(libraryEntries).map(subpath).sort());
   });
 
-  test("a bin named asset-diff, Node 20 or newer, exact dependency versions", () => {
+  test("a bin named asset-diff, Node 20 or newer", () => {
     expect(Object.keys(pkg.bin)).toEqual(["asset-diff"]);
     expect(pkg.engines.node).toBe(">=20");
-    for (const deps of [pkg.dependencies, pkg.devDependencies]) {
-      for (const [name, version] of Object.entries(deps as Record<string, string>)) {
-        expect(version, name).toMatch(/^\d+\.\d+\.\d+(-[\w.]+)?$/);
-      }
+  });
+
+  test("dependencies are ^ ranges from the version the lockfile pins; devDependencies exact", () => {
+    const lock = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8"));
+    for (const [name, range] of Object.entries(pkg.dependencies as Record<string, string>)) {
+      expect(range, name).toBe(`^${lock.packages[`node_modules/${name}`]?.version}`);
+    }
+    for (const [name, version] of Object.entries(pkg.devDependencies as Record<string, string>)) {
+      expect(version, name).toMatch(/^\d+\.\d+\.\d+(-[\w.]+)?$/);
     }
   });
 });
