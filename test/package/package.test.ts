@@ -3,20 +3,46 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import picomatch from "picomatch";
 import { beforeAll, describe, expect, test } from "vitest";
+import { jsonSchemas } from "../../src/json-schemas";
 import { libraryEntries } from "../../tsup.config";
 
 const root = join(import.meta.dirname, "..", "..");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 
 describe("package shape", () => {
-  test("the exports map has exactly the build entries (plus package.json)", () => {
+  const subpaths = Object.keys(pkg.exports).filter((k) => k !== "./package.json");
+
+  test("the exports map has exactly the build entries, the schemas and package.json", () => {
     const subpath = (entry: string) => (entry === "index" ? "." : `./${entry}`);
+    expect(subpaths.filter((k) => !k.startsWith("./schemas/")).sort()).toEqual(
+      Object.keys(libraryEntries).map(subpath).sort(),
+    );
+  });
+
+  test("every committed JSON Schema is exported as asset-diff/schemas/<name>.json", () => {
+    const schemas = Object.fromEntries(
+      Object.keys(jsonSchemas()).map((file) => [
+        `./schemas/${/^docs\/(.+)\.schema\.json$/.exec(file)?.[1]}.json`,
+        `./${file}`,
+      ]),
+    );
     expect(
-      Object.keys(pkg.exports)
-        .filter((k) => k !== "./package.json")
+      Object.fromEntries(Object.entries(pkg.exports).filter(([k]) => k.startsWith("./schemas/"))),
+    ).toEqual(schemas);
+    for (const file of Object.values(schemas)) {
+      expect(pkg.files.some((pattern: string) => picomatch(pattern)(file.slice(2)))).toBe(true);
+    }
+  });
+
+  test("typesVersions maps every subpath but the root, for moduleResolution node10", () => {
+    expect(Object.keys(pkg.typesVersions["*"]).sort()).toEqual(
+      subpaths
+        .filter((k) => k !== ".")
+        .map((k) => k.slice(2))
         .sort(),
-    ).toEqual(Object.keys(libraryEntries).map(subpath).sort());
+    );
   });
 
   test("a bin named asset-diff, Node 20 or newer", () => {
