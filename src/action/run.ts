@@ -26,7 +26,12 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
   } catch (error) {
     return fail(error, []);
   }
-  const secrets = [settings.apiToken, settings.githubToken].filter((s) => s !== "");
+  // A Dagster+ token set in the step's environment instead of api-token is masked as well.
+  const secrets = [
+    settings.apiToken,
+    settings.githubToken,
+    env.DAGSTER_CLOUD_API_TOKEN ?? "",
+  ].filter((s) => s !== "");
   for (const secret of secrets) core.setSecret(secret);
   const redact = (text: string) =>
     secrets.reduce((shown, secret) => shown.split(secret).join("***"), text);
@@ -135,9 +140,15 @@ async function publish(
       baseUrl: env.GITHUB_API_URL || "https://api.github.com",
     });
     const marker = markdownMarker(reportId(settings.options));
-    const posted = await upsertComment(octokit, target, marker, body);
-    core.setOutput("comment-url", posted.url);
-    core.info(`asset-diff: ${posted.created ? "created" : "updated"} the comment ${posted.url}`);
+    try {
+      const posted = await upsertComment(octokit, target, marker, body);
+      core.setOutput("comment-url", posted.url);
+      core.info(`asset-diff: ${posted.created ? "created" : "updated"} the comment ${posted.url}`);
+    } catch (error) {
+      // The policy's verdict is reported too: the comment failing does not hide it.
+      if (policyFailure !== undefined) core.error(policyFailure);
+      throw error;
+    }
   }
 
   if (policyFailure !== undefined) {
@@ -149,8 +160,8 @@ async function publish(
 
 /**
  * The pull request of the event (`pull_request` or `pull_request_target`), or why there is none
- * to comment on: another event, or a fork's pull request under `pull_request`, whose token
- * cannot write.
+ * to comment on: another event, or a `pull_request` whose token cannot write (a fork's pull
+ * request, or one Dependabot opened).
  */
 function commentTarget(env: NodeJS.ProcessEnv): CommentTarget | string {
   const event = env.GITHUB_EVENT_NAME ?? "unknown";
@@ -164,6 +175,8 @@ function commentTarget(env: NodeJS.ProcessEnv): CommentTarget | string {
   const head = pull.head?.repo?.full_name;
   if (event === "pull_request" && head !== `${owner}/${repo}`)
     return `a pull request from ${head ? `the fork ${head}` : "a deleted fork"} gets a read-only token`;
+  if (event === "pull_request" && env.GITHUB_ACTOR === "dependabot[bot]")
+    return "a pull request event of Dependabot gets a read-only token";
   return { owner, repo, issue: pull.number };
 }
 

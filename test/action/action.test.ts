@@ -232,6 +232,18 @@ describe("the action on a pull request", () => {
     expect(readFileSync(run.files.summary, "utf8")).toContain(MARKER);
   });
 
+  test("a failed policy is still reported when the comment cannot be posted", async () => {
+    api.failWith = { status: 403, message: "Resource not accessible by integration" };
+    const run = step({ base: BASE, branch: BRANCH, "fail-on": "REMOVED" }, pullRequest);
+    const { code, stdout } = await inProcess(run.env);
+    expect(code).toBe(2);
+    expect(stdout.split("\n").filter((l) => l.startsWith("::error::"))).toEqual([
+      "::error::asset-diff: policy failed: 1 asset with REMOVED (marts/finance/fct_refunds)",
+      "::error::asset-diff: cannot list the pull request's comments: GitHub answered HTTP 403: Resource not accessible by integration",
+    ]);
+    expect(outputs(run.files.output).failed).toBe("true");
+  });
+
   test("a server that repeats the token gets it masked, and an unreachable API is one line", async () => {
     api.failWith = { status: 500, message: `internal: token ${GITHUB_TOKEN} refused` };
     const echoed = await inProcess(step({ base: BASE, branch: BRANCH }, pullRequest).env);
@@ -240,6 +252,12 @@ describe("the action on a pull request", () => {
       "::error::asset-diff: cannot identify the token's user: GitHub answered HTTP 500: internal: token *** refused",
     );
     expectTokensMasked(echoed.stdout + echoed.stderr);
+
+    // A Dagster+ token from the step's environment rather than api-token is masked too.
+    const fromEnv = step({ base: BASE, branch: BRANCH, comment: "false" }, pullRequest);
+    fromEnv.env["INPUT_API-TOKEN"] = "";
+    fromEnv.env.DAGSTER_CLOUD_API_TOKEN = API_TOKEN;
+    expect((await inProcess(fromEnv.env)).stdout).toContain(`::add-mask::${API_TOKEN}\n`);
 
     const gone = step({ base: BASE, branch: BRANCH }, pullRequest);
     await api.close();
@@ -283,6 +301,11 @@ describe("the action outside a pull request", () => {
     expect(forked.code).toBe(0);
     expect(forked.stdout).toContain(
       "asset-diff: no pull-request comment: a pull request from the fork mallory/Hello-World gets a read-only token",
+    );
+    const dependabot = step({ base: BASE, branch: BRANCH }, pullRequest);
+    dependabot.env.GITHUB_ACTOR = "dependabot[bot]";
+    expect((await inProcess(dependabot.env)).stdout).toContain(
+      "asset-diff: no pull-request comment: a pull request event of Dependabot gets a read-only token",
     );
     const off = await inProcess(
       step({ base: BASE, branch: BRANCH, comment: "false" }, pullRequest).env,
