@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "tsup";
 
@@ -29,6 +29,7 @@ export async function buildAction(outDir: string): Promise<string> {
     minify: true,
     silent: true,
     outExtension: () => ({ js: ".js" }),
+    esbuildPlugins: [packageJsonVersionOnly],
     // Bundled CommonJS dependencies call require() for Node's modules.
     banner: {
       js: [
@@ -40,6 +41,31 @@ export async function buildAction(outDir: string): Promise<string> {
   });
   return readFile(join(outDir, "index.js"), "utf8");
 }
+
+// --- internal ---
+
+/**
+ * The CLI reads only `name` and `version` of package.json (for --version and the help): the
+ * bundle gets only those, so that a change to the scripts or dependencies does not change it.
+ */
+const packageJsonVersionOnly = {
+  name: "package-json-version-only",
+  setup(build: {
+    onLoad(
+      options: { filter: RegExp },
+      callback: (args: {
+        path: string;
+      }) => Promise<{ contents: string; loader: "json" } | undefined>,
+    ): void;
+  }) {
+    const root = resolve("package.json");
+    build.onLoad({ filter: /[\\/]package\.json$/ }, async (args) => {
+      if (resolve(args.path) !== root) return undefined;
+      const { name, version } = JSON.parse(await readFile(root, "utf8")) as Record<string, unknown>;
+      return { contents: JSON.stringify({ name, version }), loader: "json" };
+    });
+  },
+};
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const text = await buildAction(".github/action");
