@@ -37,7 +37,7 @@ async function sh(cwd: string, command: string, args: string[]): Promise<string>
       env: { ...env, NO_COLOR: "1" },
       encoding: "utf8",
       maxBuffer: 64 * 1024 * 1024,
-      timeout: 240_000,
+      timeout: 540_000,
     });
     return stdout;
   } catch (error) {
