@@ -21,6 +21,9 @@ export interface AtomicWriteOptions {
  *
  * - A symlink is written through: the file it points to is replaced, the link stays.
  * - An existing target's permissions are kept.
+ * - A target that exists and is neither a regular file nor a directory (a device such as
+ *   `/dev/null` or `/dev/full`, a FIFO, `/dev/stdout`) is written into directly, never replaced;
+ *   its write errors (`ENOSPC` for `/dev/full`) are thrown as they are.
  * - When SIGINT, SIGTERM or SIGHUP ends the process during the write, the temporary file is
  *   removed first (the signal's default behaviour then ends the process, unless the program
  *   has its own handlers).
@@ -33,14 +36,18 @@ export async function writeFileAtomic(
   options: AtomicWriteOptions = {},
 ): Promise<void> {
   const target = await realpath(path).catch(() => path);
+  const existing = await stat(target).catch(() => undefined);
+  if (existing !== undefined && !existing.isFile() && !existing.isDirectory()) {
+    // A device, a FIFO or a socket (/dev/null, /dev/full, /dev/stdout): renaming a file over it
+    // would replace it. It has no half-written state a reader could see, so write into it.
+    await writeInto(target, text);
+    return;
+  }
   const dir = dirname(target);
   const prefix = temporaryPrefix(basename(target));
   await removeStaleTemporaries(dir, prefix);
   const temporary = join(dir, `${prefix}${process.pid}-${randomBytes(6).toString("hex")}.tmp`);
-  const mode = await stat(target).then(
-    (s) => (s.isFile() ? s.mode & 0o7777 : undefined),
-    () => undefined,
-  );
+  const mode = existing?.isFile() ? existing.mode & 0o7777 : undefined;
   track(temporary);
   try {
     const file = await open(temporary, "wx");
@@ -69,6 +76,15 @@ export async function writeFileAtomic(
 }
 
 // --- internal ---
+
+async function writeInto(target: string, text: string): Promise<void> {
+  const file = await open(target, "w");
+  try {
+    await file.writeFile(text, "utf8");
+  } finally {
+    await file.close();
+  }
+}
 
 /** What follows a temporary file's prefix: `<pid>-<random>.tmp`. */
 const TEMPORARY_SUFFIX = /^(\d+)-[0-9a-f]{12}\.tmp$/;

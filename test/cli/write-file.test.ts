@@ -1,5 +1,8 @@
+import { execFileSync } from "node:child_process";
 import {
   chmodSync,
+  createReadStream,
+  existsSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -116,4 +119,34 @@ test("a target name too long for the temporary file's decorations", async () => 
   const name = `${"é".repeat(120)}.json`;
   await writeFileAtomic(join(dir, name), "new");
   expect(readdirSync(dir)).toEqual([name]);
+});
+
+test.runIf(process.platform !== "win32")(
+  "a FIFO is written into, never replaced by a file renamed over it",
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), "asset-diff-write-"));
+    const fifo = join(dir, "out.fifo");
+    const link = join(dir, "link-to-fifo");
+    execFileSync("mkfifo", [fifo]);
+    symlinkSync(fifo, link);
+    for (const target of [fifo, link]) {
+      const read = new Promise<string>((resolve, reject) => {
+        let text = "";
+        createReadStream(fifo, "utf8")
+          .on("data", (chunk) => (text += chunk))
+          .on("end", () => resolve(text))
+          .on("error", reject);
+      });
+      await writeFileAtomic(target, `through ${target}`);
+      expect(await read).toBe(`through ${target}`);
+      expect(statSync(fifo).isFIFO()).toBe(true);
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      expect(readdirSync(dir).sort()).toEqual(["link-to-fifo", "out.fifo"]);
+    }
+  },
+);
+
+test.runIf(existsSync("/dev/full"))("a device's write error is thrown as it is", async () => {
+  await expect(writeFileAtomic("/dev/full", "data")).rejects.toMatchObject({ code: "ENOSPC" });
+  expect(statSync("/dev/full").isCharacterDevice()).toBe(true);
 });
