@@ -36,13 +36,14 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
   const redact = (text: string) =>
     secrets.reduce((shown, secret) => shown.split(secret).join("***"), text);
 
-  const temporary = await mkdtemp(join(env.RUNNER_TEMP || tmpdir(), "asset-diff-"));
+  let temporary: string | undefined;
   try {
+    temporary = await mkdtemp(join(env.RUNNER_TEMP || tmpdir(), "asset-diff-"));
     return await publish(settings, env, temporary, redact);
   } catch (error) {
     return fail(error, secrets);
   } finally {
-    await rm(temporary, { recursive: true, force: true });
+    if (temporary !== undefined) await rm(temporary, { recursive: true, force: true });
   }
 }
 
@@ -202,13 +203,21 @@ function cliFailure(code: number, lines: string[]): number {
   return code;
 }
 
+/**
+ * The step's error line for a failure of the action itself: its own errors and the runner's
+ * file system (a Node.js system error, e.g. RUNNER_TEMP missing) are the environment's to fix
+ * (exit 2); anything else is a bug (exit 70).
+ */
 function fail(error: unknown, secrets: string[]): number {
-  const message = isActionError(error)
-    ? error.message
-    : `internal error: ${error instanceof Error ? error.message : String(error)}`;
+  const system =
+    error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === "string";
+  const message =
+    isActionError(error) || system
+      ? (error as Error).message
+      : `internal error: ${error instanceof Error ? error.message : String(error)}`;
   const shown = secrets.reduce((text, secret) => text.split(secret).join("***"), message);
   core.error(`asset-diff: ${shown.replace(/\s*\n\s*/g, " ")}`);
-  return isActionError(error) ? EXIT_CODES.usage : EXIT_CODES.internal;
+  return isActionError(error) || system ? EXIT_CODES.usage : EXIT_CODES.internal;
 }
 
 function reportId(options: string[]): string | undefined {

@@ -343,6 +343,17 @@ describe("the action's inputs", () => {
     expect(api.requests).toEqual([]);
   });
 
+  test("a runner without its temporary directory is one error line, not a stack trace", async () => {
+    const run = step({ base: BASE, branch: BRANCH }, pullRequest);
+    run.env.RUNNER_TEMP = join(run.dir, "missing");
+    const { code, stdout, stderr } = await inProcess(run.env);
+    expect(code).toBe(2);
+    expect(stderr).toBe("");
+    expect(stdout).toMatch(
+      /^::error::asset-diff: ENOENT: no such file or directory, mkdtemp .*missing/m,
+    );
+  });
+
   test("format and output write a second report from the same graphs", async () => {
     const run = step({ base: BASE, branch: BRANCH, format: "json" }, pullRequest);
     run.env.INPUT_OUTPUT = join(run.dir, "changes.json");
