@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import type { ChangeSet } from "../../src/diff/change-set";
 import { diffAssetGraphs } from "../../src/diff/diff";
@@ -253,5 +254,45 @@ describe("location", () => {
     expect(new Set(issues.map((i) => JSON.stringify(i.location)))).toEqual(
       new Set([JSON.stringify({ path: CODE_QUALITY_FALLBACK_PATH, lines: { begin: 1 } })]),
     );
+  });
+});
+
+describe("docs/gitlab-ci.md's severity table is the renderer's", () => {
+  const doc = readFileSync("docs/gitlab-ci.md", "utf8");
+  const rows = doc
+    .slice(doc.indexOf("| change "))
+    .split("\n")
+    .filter((l) => l.startsWith("|"))
+    .slice(2)
+    .map((l) => l.split("|").map((c) => c.trim().replace(/`/g, "")));
+  const documented = (change: string) => rows.find((r) => r[1] === change)?.[2];
+
+  test.each<Severity>(["breaking", "risky", "safe"])("%s, and approved", (severity) => {
+    const issue = (approved: boolean) =>
+      issuesOf(
+        renderCodeQuality(
+          reviewedSetOf([
+            rated("a", [
+              verdict("CODE_VERSION", severity, "CODE_VERSION_CHANGED", {
+                ...(approved ? { approved: { by: null, reason: null } } : {}),
+              }),
+            ]),
+          ]),
+        ),
+      )[0]?.severity;
+    expect(issue(false)).toBe(documented(severity));
+    expect(issue(true)).toBe(documented("approved (any severity)"));
+  });
+
+  test("without severities", () => {
+    const [removed, partitions, tags] = issuesOf(
+      renderCodeQuality(
+        changeSetOf([change("a", ["REMOVED"]), change("b", ["PARTITIONS_DEFINITION", "TAGS"])]),
+      ),
+    );
+    const unrated = documented("no severity: REMOVED, PARTITIONS_DEFINITION");
+    expect([removed?.severity, partitions?.severity]).toEqual([unrated, unrated]);
+    expect(tags?.severity).toBe(documented("no severity: any other change type"));
+    expect(rows).toHaveLength(6);
   });
 });
