@@ -9,6 +9,7 @@ import { diffAssetGraphs } from "../../src/diff/diff";
 import { loadAssetGraph } from "../../src/load/index";
 import { markdownMarker } from "../../src/report/marker";
 import { builtCli, removeBuilds } from "../cli/binary";
+import { cli } from "../helpers/cli";
 import { type FakeGitlab, startFakeGitlab } from "../helpers/gitlab-server";
 import { SETUP_TIMEOUT_MS } from "../helpers/timeouts";
 import { codeQualityReportSchema } from "../report/codequality-schema";
@@ -375,7 +376,63 @@ describe("the template's jobs, run", () => {
   });
 });
 
+describe("docs/gitlab-ci.md's YAML", () => {
+  const blocks = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+  const variables = variablesOf(entry(job(".asset-diff"), "variables") ?? []);
+
+  test("every job it shows extends a job of the template, with the template's variables", () => {
+    expect(blocks.length).toBeGreaterThan(2);
+    for (const block of blocks) {
+      for (const [, name] of block.matchAll(/^\s+extends: (\S+)$/gm))
+        expect([...jobs.keys()]).toContain(name);
+      for (const [, name] of block.matchAll(/^\s+(ASSET_DIFF_[A-Z_]+):/gm))
+        expect([...variables.keys()]).toContain(name);
+    }
+  });
+
+  test("its unquoted list items read as the strings they look like", () => {
+    for (const block of blocks) {
+      for (const line of block.split("\n")) {
+        const item = /^\s*- (.*)$/.exec(line)?.[1];
+        if (item === undefined || item === "|" || /^[a-z_]+: /.test(item)) continue;
+        expect(plainScalarProblem(item), line).toBeUndefined();
+      }
+    }
+  });
+});
+
 describe("diff --format codequality under GitLab CI", () => {
+  test("the CLI writes the renderer's report, paths relative to CI_PROJECT_DIR", async () => {
+    const { code, stdout, stderr } = await cli(
+      [
+        "diff",
+        "fixtures/example/base.json",
+        "fixtures/example/branch.json",
+        "--format",
+        "codequality",
+      ],
+      { env: { GITLAB_CI: "true", CI_PROJECT_DIR: "/opt/dagster/app" } },
+    );
+    expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+    expect(stdout).toBe(readFileSync("test/golden/example.reviewed.codequality.json", "utf8"));
+  });
+
+  test("under GitHub Actions, annotations go to stderr and the report stays clean JSON", async () => {
+    const { code, stdout, stderr } = await cli(
+      [
+        "diff",
+        "fixtures/example/base.json",
+        "fixtures/example/branch.json",
+        "--format",
+        "codequality",
+      ],
+      { env: { GITHUB_ACTIONS: "true" } },
+    );
+    expect(code).toBe(0);
+    codeQualityReportSchema.parse(JSON.parse(stdout));
+    expect(stderr).toMatch(/^::(error|warning|notice) /m);
+  });
+
   const graph = (path: string) => loadAssetGraph(path);
 
   test.each([
