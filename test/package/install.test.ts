@@ -24,10 +24,18 @@ type Manifest = {
   files: string[];
 };
 
-// `npm test` puts its own npm_* variables in the environment; a child npm would read them as
-// configuration of the parent's project.
+// `npm test` puts its npm_* variables in the environment, and a child npm would read them as its
+// own configuration (npm_config_local_prefix would make the parent's project its project). Kept:
+// where the cache, the registry and the user's configuration are.
+const keptNpmVariables = new Set([
+  "npm_config_cache",
+  "npm_config_registry",
+  "npm_config_userconfig",
+]);
 const env = Object.fromEntries(
-  Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith("npm_")),
+  Object.entries(process.env).filter(
+    ([name]) => !/^npm_/i.test(name) || keptNpmVariables.has(name.toLowerCase()),
+  ),
 );
 
 async function sh(cwd: string, command: string, args: string[]): Promise<string> {
