@@ -66,7 +66,10 @@ export async function upsertMergeRequestNote(
 
 // --- internal ---
 
-/** Most pages of notes read (100 notes each): a thread longer than that is not searched further. */
+/**
+ * Most pages of notes read (100 notes each). A longer thread is an error rather than a new note,
+ * which could be a second one.
+ */
 const MAX_PAGES = 1_000;
 
 /** Longest part of GitLab's own error message that a message repeats. */
@@ -140,7 +143,11 @@ class GitlabApi {
       if (next === undefined || next <= page) return undefined;
       page = next;
     }
-    return undefined;
+    throw new PublishError(
+      "PUBLISH_RESPONSE",
+      this.shown,
+      `GitLab API ${this.shown}: merge request !${this.target.mergeRequest} has more than ${MAX_PAGES * 100} notes; the report's note was not searched for further, and none was posted`,
+    );
   }
 
   async createNote(body: string): Promise<number> {

@@ -342,6 +342,28 @@ describe("asset-diff comment: errors are one line, exit 2, without the token", (
     expect(gitlab.calls).toEqual([]);
   });
 
+  test("a thread that never ends is an error, not a second note", async () => {
+    const endless = await startServer((req, res, received) => {
+      const url = new URL(received.url, "http://x");
+      const page = Number(url.searchParams.get("page") ?? 1);
+      const body = url.pathname.endsWith("/user") ? { id: 77 } : [];
+      res.writeHead(req.method === "GET" ? 200 : 500, {
+        "Content-Type": "application/json",
+        "x-next-page": String(page + 1),
+      });
+      res.end(JSON.stringify(body));
+    });
+    try {
+      const result = clean(await comment(report("x"), ciEnv({ CI_API_V4_URL: endless.url })));
+      expect(oneLine(result)).toEqual([
+        `asset-diff: GitLab API ${endless.url}: merge request !42 has more than 100000 notes; the report's note was not searched for further, and none was posted`,
+      ]);
+      expect(endless.requests.filter((r) => r.body !== "")).toEqual([]);
+    } finally {
+      await endless.close();
+    }
+  }, 60_000);
+
   test("comment takes exactly one <report>", async () => {
     expect(oneLine(await cli(["comment"], { env: ciEnv() }))[0]).toBe(
       "asset-diff: comment takes one <report>; got 0",
