@@ -120,6 +120,8 @@ describe("the template's structure", () => {
     const lines = job(".asset-diff");
     expect(entry(lines, "image")).toEqual(["node:20"]);
     expect(entry(lines, "rules")).toEqual(['- if: $CI_PIPELINE_SOURCE == "merge_request_event"']);
+    expect(entry(lines, "resource_group")).toEqual(["asset-diff-mr-$CI_MERGE_REQUEST_IID"]);
+    expect(entry(lines, "interruptible")).toEqual(["true"]);
     const artifacts = entry(lines, "artifacts") ?? [];
     expect(entry(artifacts, "when")).toEqual(["always"]);
     expect(sequence(entry(artifacts, "paths") ?? [])).toEqual([
