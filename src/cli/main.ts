@@ -1,6 +1,11 @@
 import { parseArgs } from "node:util";
 import packageJson from "../../package.json" with { type: "json" };
-import { type AssetChange, type ChangeSet, MISSING_LOCATIONS_MODES } from "../diff/change-set";
+import {
+  type AssetChange,
+  branchLocationsNotLoaded,
+  type ChangeSet,
+  MISSING_LOCATIONS_MODES,
+} from "../diff/change-set";
 import {
   CHANGE_TYPE_MODES,
   CHANGE_TYPES,
@@ -90,6 +95,70 @@ const USAGE = globalHelp();
  * process.exitCode = await runCli(process.argv.slice(2));
  */
 export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const stdout = guardStdout(io.stdout);
+  const code = await runGuarded(argv, { ...io, stdout: stdout.writer });
+  const failure = await stdout.settled();
+  if (failure === undefined) return code;
+  // The report (or part of it) is lost: whatever the gates said, the run failed.
+  const reason = (failure as NodeJS.ErrnoException).code ?? (failure as Error).message;
+  const error = new OutputWriteError(STDOUT_NAME, `cannot be written (${reason})`, {
+    cause: failure,
+  });
+  io.stderr.write(`asset-diff: ${oneLine(error.message)}\n`);
+  return EXIT_CODES.usage;
+}
+
+// --- internal ---
+
+/** How messages name standard output. */
+const STDOUT_NAME = "<stdout>";
+
+/**
+ * Standard output as the commands write to it, and what became of the writes. A reader that went
+ * away (`EPIPE`: `asset-diff diff … | head -1`) is no error: the rest of the output is dropped
+ * and the run goes on, so that its exit code is still the gates'. Any other failure (`ENOSPC` on
+ * a full disk) is kept, and `settled` returns it once every write has finished.
+ */
+function guardStdout(stdout: CliIo["stdout"]): {
+  writer: CliIo["stdout"];
+  settled(): Promise<unknown>;
+} {
+  const pending: Promise<void>[] = [];
+  let closed = false;
+  let failure: unknown;
+  const note = (error: unknown) => {
+    if ((error as NodeJS.ErrnoException | undefined)?.code === "EPIPE") closed = true;
+    else failure ??= error;
+  };
+  const writer: CliIo["stdout"] = {
+    write(text: string) {
+      if (closed || failure !== undefined) return true;
+      try {
+        const result = stdout.write(text);
+        if (result instanceof Promise) {
+          pending.push(
+            result.then((outcome) => {
+              if (outcome instanceof Error) note(outcome);
+            }, note),
+          );
+        }
+      } catch (error) {
+        note(error);
+      }
+      return true;
+    },
+    ...(stdout.isTTY === undefined ? {} : { isTTY: stdout.isTTY }),
+  };
+  return {
+    writer,
+    settled: async () => {
+      await Promise.all(pending);
+      return failure;
+    },
+  };
+}
+
+async function runGuarded(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     return await dispatch(argv, io);
   } catch (error) {
@@ -108,8 +177,6 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     return EXIT_CODES.internal;
   }
 }
-
-// --- internal ---
 
 async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -177,7 +244,7 @@ async function diffCommand(args: readonly string[], io: CliIo): Promise<number> 
       withLineage(reviewed, { base, branch }),
       reportId === undefined ? {} : { id: reportId },
     );
-  const color = values.output === undefined && useColor(io);
+  const color = toStdout(values.output) && useColor(io);
   const report =
     format === "json"
       ? renderJson(reviewed)
@@ -189,21 +256,30 @@ async function diffCommand(args: readonly string[], io: CliIo): Promise<number> 
   await emit(io, values.output, report);
 
   const violations = failOn.length > 0 ? assetsFailing(reviewed, failOn) : [];
+  // A branch location that did not load was not compared: its "no changes" is not a pass.
+  const unloaded = values["allow-failed-locations"] ? [] : branchLocationsNotLoaded(reviewed);
   if (io.env.GITHUB_ACTIONS === "true") {
     await publishToGithub({
       changeSet: reviewed,
       graphs: { base, branch },
       markdown: format === "markdown" ? report : markdown(),
-      failed: violations.length > 0,
+      failed: violations.length > 0 || unloaded.length > 0,
       env: io.env,
       // Workflow commands are read from stdout, unless that is where a JSON report goes.
       commands:
-        (format === "json" || format === "codequality") && values.output === undefined
+        (format === "json" || format === "codequality") && toStdout(values.output)
           ? io.stderr
           : io.stdout,
     });
   }
-  if (violations.length === 0) return EXIT_CODES.ok;
+  if (unloaded.length > 0) {
+    const names = unloaded.map((l) => JSON.stringify(l.codeLocation ?? "")).join(", ");
+    const one = unloaded.length === 1;
+    io.stderr.write(
+      `asset-diff: failed: code location${one ? "" : "s"} ${escapeControls(names)} of the branch did not load, so ${one ? "its" : "their"} assets were not compared (--allow-failed-locations accepts this)\n`,
+    );
+  }
+  if (violations.length === 0) return unloaded.length > 0 ? EXIT_CODES.policy : EXIT_CODES.ok;
   const shown = violations
     .slice(0, 5)
     .map((a) => escapeControls(a.key))
@@ -539,15 +615,23 @@ function warn(io: CliIo, side?: string): (message: string) => void {
     io.stderr.write(`asset-diff: warning${side ? ` (${side})` : ""}: ${oneLine(message)}\n`);
 }
 
-/** The file `--output` names, as {@link refuseOverwrite} takes it. */
+/** The file `--output` names, as {@link refuseOverwrite} takes it (none for `-`, standard output). */
 function outputFile(output: string | undefined): WrittenFile | undefined {
-  if (output === undefined) return undefined;
+  if (output === undefined || output === STDOUT_OPTION) return undefined;
   if (output === "") throw new UsageError("--output needs a file");
   return { name: `--output ${output}`, shown: output, path: output };
 }
 
+/** `--output -`: standard output, as without `--output`. */
+const STDOUT_OPTION = "-";
+
+/** True when `--output` sends the result to standard output: not given, or `-`. */
+function toStdout(output: string | undefined): boolean {
+  return output === undefined || output === STDOUT_OPTION;
+}
+
 async function emit(io: CliIo, output: string | undefined, text: string): Promise<void> {
-  if (output === undefined) {
+  if (output === undefined || toStdout(output)) {
     io.stdout.write(text);
     return;
   }
@@ -638,5 +722,19 @@ function visibleLines(text: string): string {
 }
 
 function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+  // Write errors reach the callbacks below; an 'error' event without a listener would end the
+  // process with a stack trace instead (EPIPE once a reader closed the pipe).
+  process.stdout.on("error", ignore);
+  process.stderr.on("error", ignore);
+  const stdout: CliIo["stdout"] = {
+    // Resolves once the text is handed to the system, with the error if it could not be.
+    write: (text: string) =>
+      new Promise<Error | undefined>((done) => {
+        process.stdout.write(text, (error) => done(error ?? undefined));
+      }),
+    ...(process.stdout.isTTY === undefined ? {} : { isTTY: process.stdout.isTTY }),
+  };
+  return { stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
 }
+
+function ignore(): void {}

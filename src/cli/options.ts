@@ -95,7 +95,7 @@ export const SHARED_OPTIONS = {
     type: "string",
     short: "o",
     value: "FILE",
-    help: "write to FILE (atomically) instead of stdout",
+    help: "write to FILE (atomically) instead of stdout; - is stdout",
   },
   ...META_OPTIONS,
 } as const satisfies OptionTable;
@@ -166,6 +166,10 @@ export const DIFF_OPTIONS = {
     value: "RULES",
     multiple: true,
     help: `exit 1 (after writing the report) when an asset has an unapproved change of one of these change types or severities (${SEVERITIES.join(", ")}: at least that severe), e.g. breaking or REMOVED,PARTITIONS_DEFINITION; every occurrence adds to the others`,
+  },
+  "allow-failed-locations": {
+    type: "boolean",
+    help: "exit 0 (or as --fail-on decides) even when a code location of the branch failed to load or was still loading; by default that exits 1, after the report",
   },
   "report-id": {
     type: "string",

@@ -268,6 +268,19 @@ export const LOCATION_STATUSES = [
 /** See {@link LOCATION_STATUSES}. */
 export type LocationStatus = (typeof LOCATION_STATUSES)[number];
 
+/**
+ * The code locations of the branch that did not load (failed, or still loading): their assets
+ * are unknown, so the change set says nothing about them, not that they are unchanged.
+ *
+ * @example
+ * branchLocationsNotLoaded(changeSet).map((l) => l.codeLocation); // ["ingestion"]
+ */
+export function branchLocationsNotLoaded(
+  changeSet: Pick<ChangeSet, "locations">,
+): LocationComparison[] {
+  return changeSet.locations.filter((l) => l.status === "notLoadedInBranch");
+}
+
 /** The sides of a comparison; `both` where a field is missing from each. */
 export const LIMITATION_SIDES = ["base", "branch", "both"] as const;
 

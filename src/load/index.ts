@@ -11,6 +11,7 @@ import { looksLikeDgListDefs, parseDgListDefs } from "./dg/parse";
 import { parseJsonText } from "./json";
 import { type ReadInputOptions, readInputText, STDIN_NAME } from "./read";
 import { looksLikeSnapshot, parseSnapshot } from "./snapshot/snapshot";
+import { locationWarnings } from "./warnings";
 
 /** What every format's parser accepts. */
 export interface FormatParseOptions {
@@ -22,6 +23,8 @@ export interface FormatParseOptions {
    */
   codeLocation?: string | null;
   repository?: string | null;
+  /** Receives what the parser read with a caveat (e.g. a dbt manifest of an unknown schema version). */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -145,7 +148,10 @@ export async function loadAssetGraph(
   const parseOptions: ParseAssetGraphOptions = { format: options.format ?? "auto", source };
   if (options.codeLocation !== undefined) parseOptions.codeLocation = options.codeLocation;
   if (options.repository !== undefined) parseOptions.repository = options.repository;
-  return parseAssetGraph(json, parseOptions);
+  if (options.onWarning !== undefined) parseOptions.onWarning = options.onWarning;
+  const graph = parseAssetGraph(json, parseOptions);
+  for (const warning of locationWarnings(graph)) options.onWarning?.(warning);
+  return graph;
 }
 
 /**

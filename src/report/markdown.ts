@@ -3,6 +3,7 @@ import {
   type AssetChange,
   type AssetChangeKind,
   assetChangeKind,
+  branchLocationsNotLoaded,
   type ChangeSet,
   type ChangeSetInput,
   type Limitation,
@@ -57,8 +58,9 @@ export interface MarkdownReportOptions {
 
 /**
  * Renders a change set as a pull-request comment in GitHub-flavoured Markdown: a hidden marker,
- * a one-line verdict, a table of counts per change type, the lineage picture (Mermaid), the new,
- * removed and modified assets with their details, and what could not be compared. Long sections
+ * a one-line verdict (led by a warning when a code location of the branch did not load), a table
+ * of counts per change type, the code locations not compared, the lineage picture (Mermaid), the
+ * new, removed and modified assets with their details, and the fields that could not be compared. Long sections
  * fold into `<details>`; the body never exceeds `maxLength` (assets that do not fit are counted
  * in a note instead). User data (keys, values, names) is escaped: it is shown, never interpreted.
  *
@@ -187,6 +189,8 @@ type Slot =
   | "limitations";
 
 const SLOT_ORDER: Slot[] = [
+  // First: what the report does not cover (a branch location that did not load, say).
+  "notCompared",
   "lineage",
   "new",
   "removed",
@@ -194,7 +198,6 @@ const SLOT_ORDER: Slot[] = [
   "unchanged",
   "staleApprovals",
   "suppressed",
-  "notCompared",
   "limitations",
 ];
 const SECTION_PRIORITY: AssetChangeKind[] = ["removed", "new", "modified", "unchanged"];
@@ -294,6 +297,17 @@ function groupAssets(assets: AssetChange[]): Record<AssetChangeKind, AssetChange
 function verdict(changeSet: ChangeSet, groups: Record<AssetChangeKind, AssetChange[]>): string {
   const { assets } = changeSet.summary;
   const notCompared = skippedLocations(changeSet.locations).length;
+  const unloaded = branchLocationsNotLoaded(changeSet);
+  // Said before anything else: "no changes" over a branch that did not load is not a pass.
+  const warning =
+    unloaded.length === 0
+      ? ""
+      : `⚠️ **${unloaded.length === 1 ? "A code location" : `${formatCount(unloaded.length)} code locations`} of the branch did not load** (${unloaded
+          .slice(0, MAX_NAMED_BREAKING)
+          .map((l) => code(truncate(l.codeLocation ?? "", MAX_NAME_LENGTH)))
+          .join(
+            ", ",
+          )}${unloaded.length > MAX_NAMED_BREAKING ? ", …" : ""}): ${unloaded.length === 1 ? "its" : "their"} assets are unknown, not unchanged. `;
   const caveats = [
     notCompared > 0
       ? ` ${plural(notCompared, "code location")} ${notCompared === 1 ? "was" : "were"} not compared.`
@@ -305,7 +319,7 @@ function verdict(changeSet: ChangeSet, groups: Record<AssetChangeKind, AssetChan
       assets.unchanged === 0
         ? "no assets compared"
         : `${plural(assets.unchanged, "unchanged asset")} compared`;
-    return `No asset changes (${scope}).${caveats}`;
+    return `${warning}No asset changes (${scope}).${caveats}`;
   }
   const parts = [
     assets.new > 0 ? `${formatCount(assets.new)} new` : undefined,
@@ -326,7 +340,7 @@ function verdict(changeSet: ChangeSet, groups: Record<AssetChangeKind, AssetChan
         : "";
   const unchanged = assets.unchanged > 0 ? ` (${formatCount(assets.unchanged)} unchanged)` : "";
   const severity = hasSeverity(changeSet) ? `${severitySentence(changeSet)} ` : "";
-  return `${severity}**${parts.join(", ")}** asset${total === 1 ? "" : "s"}${where}${unchanged}.${caveats}`;
+  return `${warning}${severity}**${parts.join(", ")}** asset${total === 1 ? "" : "s"}${where}${unchanged}.${caveats}`;
 }
 
 /**

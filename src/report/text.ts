@@ -3,6 +3,7 @@ import {
   type AssetChange,
   type AssetChangeKind,
   assetChangeKind,
+  branchLocationsNotLoaded,
   type ChangeSet,
   type Limitation,
 } from "../diff/change-set";
@@ -31,8 +32,9 @@ export interface TextReportOptions {
 }
 
 /**
- * Renders a change set as plain text for a terminal or a CI log: a summary line, then new,
- * removed and modified assets with their details, then what could not be compared.
+ * Renders a change set as plain text for a terminal or a CI log: a summary line, the code
+ * locations not compared (failed to load, still loading, not in the branch), then new, removed
+ * and modified assets with their details, then the fields that could not be compared.
  *
  * What comes from the inputs (keys, values, names, messages) is shown with
  * {@link escapeControls}: the report carries no terminal control sequence or invisible bidi
@@ -57,6 +59,17 @@ export function renderText(changeSet: ChangeSet, options: TextReportOptions = {}
     ),
   );
   out.push(c.bold(summaryLine(changeSet)));
+  // First, before any change: what the report does not cover.
+  const skipped = changeSet.locations.filter(
+    (l) => l.status !== "compared" && l.status !== "new" && l.status !== "removed",
+  );
+  if (skipped.length > 0) {
+    out.push("", c.bold(c.magenta("Code locations not compared")));
+    for (const l of skipped) {
+      const text = `${l.codeLocation ?? "(unknown)"}: ${l.message ?? l.status}`;
+      out.push(`  ${c.magenta("!")} ${escapeControls(text)}`);
+    }
+  }
 
   const byKind = (kind: AssetChangeKind) =>
     bySeverity(changeSet.assets.filter((a) => assetChangeKind(a) === kind));
@@ -117,16 +130,6 @@ export function renderText(changeSet: ChangeSet, options: TextReportOptions = {}
       out.push(`  ${c.yellow("!")} ${escapeControls(describeStaleApproval(s))}`);
   }
 
-  const skipped = changeSet.locations.filter(
-    (l) => l.status !== "compared" && l.status !== "new" && l.status !== "removed",
-  );
-  if (skipped.length > 0) {
-    out.push("", c.bold(c.magenta("Code locations not compared")));
-    for (const l of skipped) {
-      const text = `${l.codeLocation ?? "(unknown)"}: ${l.message ?? l.status}`;
-      out.push(`  ${c.magenta("!")} ${escapeControls(text)}`);
-    }
-  }
   if (changeSet.limitations.length > 0) {
     out.push("", c.bold("Could not compare (the inputs do not carry these fields)"));
     for (const l of changeSet.limitations)
@@ -174,19 +177,29 @@ export function escapeControls(text: string): string {
 }
 
 /**
- * One line of counts, e.g. `2 new, 1 removed, 7 modified, 25 unchanged`.
+ * One line of counts, e.g. `2 new, 1 removed, 7 modified, 25 unchanged`, with how many code
+ * locations of the branch did not load (their assets are unknown, not unchanged).
  *
  * @example
  * summaryLine(changeSet); // "2 new, 1 removed, 7 modified, 25 unchanged"
  */
 export function summaryLine(changeSet: ChangeSet): string {
   const { assets, severity } = changeSet.summary;
-  if (assets.new + assets.removed + assets.modified === 0)
-    return `No changes (${assets.unchanged} unchanged).`;
+  // A branch location that did not load is unknown, not unchanged: the line says so first.
+  const unloaded = branchLocationsNotLoaded(changeSet).length;
+  const caveat =
+    unloaded === 0
+      ? ""
+      : `; ${plural(unloaded, "code location")} of the branch did not load, ${unloaded === 1 ? "its" : "their"} assets not compared`;
+  if (assets.new + assets.removed + assets.modified === 0) {
+    return unloaded === 0
+      ? `No changes (${assets.unchanged} unchanged).`
+      : `No changes in what was compared (${assets.unchanged} unchanged)${caveat}.`;
+  }
   const counts = `${assets.new} new, ${assets.removed} removed, ${assets.modified} modified, ${assets.unchanged} unchanged`;
   return severity === undefined
-    ? counts
-    : `${counts}; ${severity.breaking} breaking, ${severity.risky} risky`;
+    ? `${counts}${caveat}`
+    : `${counts}; ${severity.breaking} breaking, ${severity.risky} risky${caveat}`;
 }
 
 /**

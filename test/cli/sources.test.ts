@@ -72,7 +72,7 @@ describe("URLs as sources", () => {
     });
   });
 
-  test("warnings about a location that failed to load go to stderr, the report to stdout", async () => {
+  test("a location that failed to load is a warning on stderr, the report goes to stdout, and the run fails unless allowed", async () => {
     const data = structuredClone(fixtureData("fixtures/example/branch.json")) as {
       workspaceOrError: { locationEntries: Record<string, unknown>[] };
     };
@@ -84,12 +84,22 @@ describe("URLs as sources", () => {
       className: "SyntaxError",
     };
     const branch = await serve(data);
+    const warning = `asset-diff: warning (branch): code location ${entry.name} failed to load: SyntaxError: invalid syntax (defs.py, line 3); its assets are unknown\n`;
     const { code, stdout, stderr } = await cli(["diff", "fixtures/example/base.json", branch.url]);
-    expect(code).toBe(0);
+    expect(code).toBe(1);
     expect(stderr).toBe(
-      `asset-diff: warning (branch): code location ${entry.name} failed to load: SyntaxError: invalid syntax (defs.py, line 3); its assets are unknown\n`,
+      `${warning}asset-diff: failed: code location "${entry.name}" of the branch did not load, so its assets were not compared (--allow-failed-locations accepts this)\n`,
     );
     expect(stdout).toContain("Code locations not compared");
+    const allowed = await cli([
+      "diff",
+      "fixtures/example/base.json",
+      branch.url,
+      "--allow-failed-locations",
+    ]);
+    expect(allowed.code).toBe(0);
+    expect(allowed.stderr).toBe(warning);
+    expect(allowed.stdout).toBe(stdout);
   });
 
   test("a refused Dagster+ token is reported without the token, exit 2", async () => {

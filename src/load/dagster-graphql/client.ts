@@ -4,6 +4,7 @@ import { GraphQLResponseError, type InputIssue, SourceError, UsageError } from "
 import type { AssetGraph } from "../../model/asset";
 import { parseJsonText } from "../json";
 import { DEFAULT_MAX_INPUT_BYTES } from "../read";
+import { locationWarnings } from "../warnings";
 import { parseDagsterGraphql } from "./parse";
 import { WORKSPACE_ASSET_NODES_QUERY } from "./query";
 import { type Redactor, type RequestCredentials, requestCredentials } from "./secrets";
@@ -178,7 +179,7 @@ async function readGraph(
             capturedAt: new Date().toISOString(),
           },
         },
-        warnings: [...warnings, ...loadWarnings(graph)].map((w) => redactor.text(w)),
+        warnings: [...warnings, ...locationWarnings(graph)].map((w) => redactor.text(w)),
       };
     }
     const pruned = pruneUnknownFields(document, errors);
@@ -499,16 +500,6 @@ function graphqlErrors(
     (e, i): InputIssue => ({ path: ["errors", i], message: `GraphQL error: ${e.message}` }),
   );
   return new GraphQLResponseError("INPUT_GRAPHQL_ERRORS", display, issues);
-}
-
-function loadWarnings(graph: AssetGraph): string[] {
-  return (graph.codeLocations ?? [])
-    .filter((l) => l.status !== "loaded")
-    .map((l) =>
-      l.status === "loading"
-        ? `code location ${l.name} is still loading; its assets are unknown`
-        : `code location ${l.name} failed to load${l.error ? `: ${l.error.message.split("\n", 1)[0]}` : ""}; its assets are unknown`,
-    );
 }
 
 function parseEndpoint(url: string): URL {
