@@ -46,7 +46,20 @@ export interface ParseDbtManifestOptions {
   codeLocation?: string | null;
   /** The repository in that code location, e.g. `__repository__`; `null` by default. */
   repository?: string | null;
+  /**
+   * Receives a warning when the manifest's schema version is outside the versions this reader
+   * knows ({@link DBT_MANIFEST_SCHEMA_VERSIONS}) or is not declared: it is still read.
+   */
+  onWarning?: (message: string) => void;
 }
+
+/**
+ * The dbt manifest schema versions this reader knows (`metadata.dbt_schema_version`,
+ * `https://schemas.getdbt.com/dbt/manifest/v12.json`): others are read with a warning.
+ *
+ * @internal Exported for the tests and the docs that name the range.
+ */
+export const DBT_MANIFEST_SCHEMA_VERSIONS = { oldest: 7, newest: 12 } as const;
 
 /**
  * The `source.format` of graphs read from a dbt manifest.
@@ -96,6 +109,8 @@ const DBT_MANIFEST_FORMAT = "dbt-manifest";
  */
 export function parseDbtManifest(json: unknown, options: ParseDbtManifestOptions = {}): AssetGraph {
   const reader = new ManifestReader(json, options);
+  const warning = reader.schemaVersionWarning();
+  if (warning !== undefined) options.onWarning?.(warning);
   const assets = reader.assets();
   reader.throwIfIssues();
   checkAssetCount(assets.length, options.source, []);
@@ -118,7 +133,7 @@ export function looksLikeDbtManifest(json: unknown): boolean {
 
 // --- internal ---
 
-const MANIFEST_SCHEMA = /\/manifest\/v\d+(?:\.json)?$/;
+const MANIFEST_SCHEMA = /\/manifest\/v(\d+)(?:\.json)?$/;
 
 /** The node types dagster-dbt makes assets of (`ASSET_RESOURCE_TYPES`). */
 const ASSET_NODE_TYPES: ReadonlySet<string> = new Set(["model", "seed", "snapshot"]);
@@ -203,6 +218,25 @@ class ManifestReader {
     this.readGroups();
     this.readNodes(json.nodes);
     this.readSources(this.map(json.sources, ["sources"], "sources"));
+  }
+
+  /** Why the manifest's schema version calls for care, or `undefined` for a known one. */
+  schemaVersionWarning(): string | undefined {
+    const { oldest, newest } = DBT_MANIFEST_SCHEMA_VERSIONS;
+    const known = `v${oldest} to v${newest}`;
+    const declared = this.metadata.dbt_schema_version;
+    if (declared === undefined) {
+      return `the dbt manifest declares no schema version (metadata.dbt_schema_version); it is read as one of ${known}, and fields that differ may be missed`;
+    }
+    const digits = MANIFEST_SCHEMA.exec(declared)?.[1];
+    const version = digits === undefined ? undefined : Number(digits);
+    if (version !== undefined && version >= oldest && version <= newest) return undefined;
+    const shown = version === undefined ? JSON.stringify(declared) : `v${version}`;
+    const as =
+      version !== undefined && version < oldest
+        ? `where it agrees with v${oldest}`
+        : `as v${newest}`;
+    return `dbt manifest schema ${shown} is not one asset-diff knows (${known}); it is read ${as}, and fields that changed may be missed`;
   }
 
   throwIfIssues(): void {

@@ -1,9 +1,17 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { diffAssetGraphs } from "../../../src/diff/diff";
 import { ValidationError } from "../../../src/errors";
-import { looksLikeDbtManifest, parseDbtManifest } from "../../../src/load/dbt/parse";
+import {
+  DBT_MANIFEST_SCHEMA_VERSIONS,
+  looksLikeDbtManifest,
+  parseDbtManifest,
+} from "../../../src/load/dbt/parse";
 import type { Asset } from "../../../src/model/asset";
 import { keyToString } from "../../../src/model/key";
+import { cli } from "../../helpers/cli";
 import {
   column,
   columns,
@@ -842,5 +850,64 @@ describe("odd but valid manifests", () => {
       functions: {},
     });
     expect(keysOf(json)).toEqual(["m"]);
+  });
+});
+
+describe("schema versions", () => {
+  const warningsOf = (metadata: Record<string, unknown>, drop = false) => {
+    const warnings: string[] = [];
+    const json = manifest({ nodes: [model("orders")], metadata });
+    if (drop) delete (json.metadata as Record<string, unknown>).dbt_schema_version;
+    const graph = parseDbtManifest(json, { onWarning: (w) => warnings.push(w) });
+    return { warnings, keys: graph.assets.map((a) => keyToString(a.key)) };
+  };
+  const schema = (v: number) => ({
+    dbt_schema_version: `https://schemas.getdbt.com/dbt/manifest/v${v}.json`,
+  });
+  const { oldest, newest } = DBT_MANIFEST_SCHEMA_VERSIONS;
+
+  test.each(Array.from({ length: newest - oldest + 1 }, (_, i) => oldest + i))(
+    "v%i is known: read without a warning",
+    (v) => {
+      expect(warningsOf(schema(v))).toEqual({ warnings: [], keys: ["orders"] });
+    },
+  );
+
+  test.each([
+    [newest + 1, `it is read as v${newest}`],
+    [99, `it is read as v${newest}`],
+    [oldest - 1, `it is read where it agrees with v${oldest}`],
+    [1, `it is read where it agrees with v${oldest}`],
+  ])("v%i is read, with a warning naming it", (v, how) => {
+    expect(warningsOf(schema(v))).toEqual({
+      warnings: [
+        `dbt manifest schema v${v} is not one asset-diff knows (v${oldest} to v${newest}); ${how}, and fields that changed may be missed`,
+      ],
+      keys: ["orders"],
+    });
+  });
+
+  test("a version that is not a manifest schema's, or none, is named too", () => {
+    expect(warningsOf({ dbt_schema_version: "https://example.com/other/v3" }).warnings).toEqual([
+      `dbt manifest schema "https://example.com/other/v3" is not one asset-diff knows (v${oldest} to v${newest}); it is read as v${newest}, and fields that changed may be missed`,
+    ]);
+    expect(warningsOf({}, true).warnings).toEqual([
+      `the dbt manifest declares no schema version (metadata.dbt_schema_version); it is read as one of v${oldest} to v${newest}, and fields that differ may be missed`,
+    ]);
+  });
+
+  test("the CLI prints the warning on stderr, naming the side, and compares", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "asset-diff-dbt-version-"));
+    const path = join(dir, "manifest.json");
+    writeFileSync(
+      path,
+      JSON.stringify(manifest({ nodes: [model("orders")], metadata: schema(13) })),
+    );
+    const { code, stdout, stderr } = await cli(["diff", "fixtures/dbt/shop-v12-base.json", path]);
+    expect(code).toBe(0);
+    expect(stderr).toBe(
+      `asset-diff: warning (branch): dbt manifest schema v13 is not one asset-diff knows (v${oldest} to v${newest}); it is read as v${newest}, and fields that changed may be missed\n`,
+    );
+    expect(stdout).toMatch(/\(1 assets?\)\n/);
   });
 });
