@@ -124,7 +124,7 @@ export function githubOutputs(
  * Formats outputs for the file named by `GITHUB_OUTPUT` (`name=value` lines; a value with line
  * breaks goes between `name<<DELIMITER` and a line holding only the delimiter, made longer when
  * a line of the value is the delimiter, so no value can end early or add outputs). A name the
- * runner could not read back (empty, or with `=`, `<<` or a line break) and a delimiter that is
+ * runner could not read back (empty, with `=`, `<<` or a line break, or ending with `<`) and a delimiter that is
  * not one non-empty line are a `UsageError`.
  *
  * @example
@@ -140,9 +140,10 @@ export function formatGithubOutputs(
     );
   return Object.entries(outputs)
     .map(([name, value]) => {
-      if (name === "" || /[=\r\n]|<</.test(name)) {
+      // A name ending with "<" would run into the "<<" of a multi-line value.
+      if (name === "" || /[=\r\n]|<<|<$/.test(name)) {
         throw new UsageError(
-          `the output name ${JSON.stringify(name)} cannot be written to GITHUB_OUTPUT: a name is one non-empty line without "=" or "<<"`,
+          `the output name ${JSON.stringify(name)} cannot be written to GITHUB_OUTPUT: a name is one non-empty line without "=" or "<<", not ending with "<"`,
         );
       }
       if (!/[\r\n]/.test(value)) return `${name}=${value}\n`;

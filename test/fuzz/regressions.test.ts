@@ -122,10 +122,21 @@ describe("fuzz regressions: GitHub step outputs", () => {
       expect(() => formatGithubOutputs({ [name]: "v" })).toThrow(UsageError);
     }
     expect(() => formatGithubOutputs({ "": "" })).toThrow(
-      'the output name "" cannot be written to GITHUB_OUTPUT: a name is one non-empty line without "=" or "<<"',
+      'the output name "" cannot be written to GITHUB_OUTPUT: a name is one non-empty line without "=" or "<<", not ending with "<"',
     );
     expect(() => formatGithubOutputs({ a: "x\ny" }, "")).toThrow(UsageError);
     expect(() => formatGithubOutputs({ a: "x\ny" }, "E\nOF")).toThrow(UsageError);
+  });
+
+  test('a name ending with "<" is a UsageError: its multi-line value would read as another name and delimiter (githubOutputs seed 20261201)', () => {
+    // `<` then `<<ASSET_DIFF_EOF` reads as the name "" (and `a<` as `a` with delimiter `<ASSET_DIFF_EOF`).
+    for (const name of ["<", "a<"]) {
+      expect(() => formatGithubOutputs({ [name]: '"];\nclick n0 call alert()\n["' })).toThrow(
+        UsageError,
+      );
+    }
+    const text = formatGithubOutputs({ "a<b": "x\ny", "<a": "z" });
+    checkGithubOutputs({ "a<b": "x\ny", "<a": "z" }, text);
   });
 });
 
