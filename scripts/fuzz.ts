@@ -1,8 +1,9 @@
 /**
  * Long fuzz runs over the targets of the fuzz suite (`test/fuzz/targets.ts`): per target, how
  * many cases ran and how they ended (success, each typed error code, failures). `--cases` is the
- * total, shared evenly by the targets run. Exits 1 on any failure, printing the seed, fast-check's
- * path and the shrunk counterexample, which replays with `--seed S --path P --target NAME`.
+ * total, shared by the targets run (by weight: a slow target runs fewer). Exits 1 on any
+ * failure, printing the seed, fast-check's path and the shrunk counterexample, which replays with
+ * `--seed S --path P --target NAME`.
  *
  *   npm run fuzz -- --cases 100000 --seed 1 [--target parseDbtManifest] [--scale 4]
  */
@@ -40,7 +41,7 @@ const { values } = parseArgs({
 if (values.help || values.list) {
   console.log(
     values.help
-      ? "npm run fuzz -- [--cases N] [--seed S] [--target NAME]... [--path P] [--budget MS] [--minutes M] [--scale K] [--depth D] [--no-shrink] [--keep-going] [--verbose] [--out DIR] [--list]\n       npm run fuzz -- --growth N [--shape NAME]...\n\n--cases is the total, shared evenly by the targets (default: all of them); --minutes caps the time per target; --scale multiplies the longest strings and most entries of the CI run; --depth sets the deepest nesting (default 3000). --growth times every pipeline step with one list of N and then 4N entries (or one string of 100N and 400N characters), per shape, and fails on a step that grows over 10 times.\n\nTargets:"
+      ? "npm run fuzz -- [--cases N] [--seed S] [--target NAME]... [--path P] [--budget MS] [--minutes M] [--scale K] [--depth D] [--no-shrink] [--keep-going] [--verbose] [--out DIR] [--list]\n       npm run fuzz -- --growth N [--shape NAME]...\n\n--cases is the total, shared by the targets (default: all of them) by weight (the CLI as a process: a tenth); --minutes caps the time per target; --scale multiplies the longest strings and most entries of the CI run; --depth sets the deepest nesting (default 3000). --growth times every pipeline step with one list of N and then 4N entries (or one string of 100N and 400N characters), per shape, and fails on a step that grows over 10 times.\n\nTargets:"
       : "Targets:",
   );
   for (const t of TARGETS) console.log(`  ${t.name.padEnd(24)} ${t.description}`);
@@ -110,9 +111,15 @@ console.log(
 );
 const started = Date.now();
 const reports: FuzzReport[] = [];
+// Each target's share of the cases follows its weight (1, or less for a slow one); rounding
+// leftovers go to the first targets, so that the shares add up to --cases.
+const weights = targets.map((t) => t.weight ?? 1);
+const total = weights.reduce((a, b) => a + b, 0);
+const shares = weights.map((w) => Math.floor((cases * w) / total));
+for (let i = 0, left = cases - shares.reduce((a, b) => a + b, 0); left > 0; i++, left--)
+  shares[i % shares.length] = (shares[i % shares.length] as number) + 1;
 for (const [i, target] of targets.entries()) {
-  // The first `cases % targets` targets run one case more.
-  const share = Math.floor(cases / targets.length) + (i < cases % targets.length ? 1 : 0);
+  const share = shares[i] as number;
   const report = await fuzzTarget(target, {
     seed,
     numRuns: share,
@@ -159,8 +166,8 @@ for (const [i, target] of targets.entries()) {
 }
 removeBuilds();
 const failed = reports.filter((r) => r.failure !== undefined);
-const total = reports.reduce((n, r) => n + r.cases, 0);
+const ran = reports.reduce((n, r) => n + r.cases, 0);
 console.log(
-  `fuzz: ${total} cases over ${reports.length} targets in ${((Date.now() - started) / 1000).toFixed(1)} s; ${failed.length === 0 ? "no failures" : `${failed.length} failing: ${failed.map((r) => r.target).join(", ")}`}`,
+  `fuzz: ${ran} cases over ${reports.length} targets in ${((Date.now() - started) / 1000).toFixed(1)} s; ${failed.length === 0 ? "no failures" : `${failed.length} failing: ${failed.map((r) => r.target).join(", ")}`}`,
 );
 process.exit(failed.length === 0 ? 0 : 1);
