@@ -3,6 +3,7 @@ import { chmodSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { parse } from "yaml";
 import { GITLAB_TOKEN_VARIABLE } from "../../src/cli/comment";
 import { gitlabCodeQuality } from "../../src/cli/gitlab";
 import { diffAssetGraphs } from "../../src/diff/diff";
@@ -14,154 +15,88 @@ import { type FakeGitlab, startFakeGitlab } from "../helpers/gitlab-server";
 import { SETUP_TIMEOUT_MS } from "../helpers/timeouts";
 import { codeQualityReportSchema } from "../report/codequality-schema";
 
-// The GitLab CI template, read as GitLab would: its structure checked line by line (no YAML
-// parser is a dependency), then its jobs' shell run with bash, as the runner does (`set -eo
-// pipefail`, one shell for all lines), against a stand-in for GitLab's API, with `asset-diff`
-// on PATH as a shim over the CLI built from these sources.
+// The GitLab CI template, read as GitLab reads it (YAML), its structure checked, then its jobs'
+// shell run with bash as the runner does (`set -eo pipefail`, one shell for all lines), against a
+// stand-in for GitLab's API, with `asset-diff` on PATH as a shim over the CLI built from these
+// sources.
 
 const TEMPLATE = "docs/gitlab/asset-diff.gitlab-ci.yml";
 const template = readFileSync(TEMPLATE, "utf8");
 const doc = readFileSync("docs/gitlab-ci.md", "utf8");
 const TOKEN = "glpat-bot-0123456789abcdef";
 
-/** The template's top-level entries (hidden jobs), each with the lines under it. */
-function topLevel(text: string): Map<string, string[]> {
-  const jobs = new Map<string, string[]>();
-  let current: string[] | undefined;
-  for (const line of text.split("\n")) {
-    if (line.trim() === "" || /^\s*#/.test(line)) continue;
-    const key = /^([^\s#][^:]*):$/.exec(line)?.[1];
-    if (key !== undefined) {
-      current = [];
-      jobs.set(key, current);
-    } else if (current !== undefined && line.startsWith("  ")) current.push(line.slice(2));
-    else throw new Error(`a line outside any job: ${line}`);
-  }
-  return jobs;
+/** What the tests read of a job. */
+interface Job {
+  extends?: string;
+  image?: string;
+  variables?: Record<string, string>;
+  rules?: { if: string }[];
+  resource_group?: string;
+  interruptible?: boolean;
+  before_script?: string[];
+  script?: string[];
+  artifacts?: { paths?: string[]; reports?: { codequality?: string } } & Record<string, unknown>;
+  [key: string]: unknown;
 }
 
-/** The lines of `key:`'s block in a job (dedented), or undefined; `key: value` gives [value]. */
-function entry(lines: readonly string[], key: string): string[] | undefined {
-  const start = lines.findIndex((l) => l === `${key}:` || l.startsWith(`${key}: `));
-  if (start === -1) return undefined;
-  const head = lines[start] as string;
-  if (head !== `${key}:`) return [head.slice(key.length + 2)];
-  const body: string[] = [];
-  for (const line of lines.slice(start + 1)) {
-    if (!line.startsWith("  ")) break;
-    body.push(line.slice(2));
-  }
-  return body;
+const jobs = parse(template, { uniqueKeys: true }) as Record<string, Job>;
+
+/** A job as GitLab runs it: `extends` merges hashes key by key; anything else is replaced. */
+function resolved(name: string): Job {
+  const own = jobs[name];
+  if (own === undefined) throw new Error(`no job ${name}`);
+  return own.extends === undefined ? own : (merge(resolved(own.extends), own) as Job);
 }
 
-/** The items of a block sequence of one-line items (`- text`), comments left out. */
-function sequence(lines: readonly string[]): string[] {
-  return lines
-    .filter((line) => !line.trimStart().startsWith("#"))
-    .map((line) => {
-      if (!line.startsWith("- ")) throw new Error(`not a one-line sequence item: ${line}`);
-      return line.slice(2);
-    });
+function merge(base: unknown, over: unknown): unknown {
+  const isHash = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!isHash(base) || !isHash(over)) return over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) out[key] = merge(base[key], value);
+  return out;
 }
-
-/** A script's commands: `- text` items, and `- |` literal blocks with their lines. */
-function scriptOf(lines: readonly string[]): string[] {
-  const items: string[] = [];
-  let block: string[] | undefined;
-  for (const line of lines) {
-    if (block !== undefined && (line.startsWith("  ") || line === "")) {
-      block.push(line.slice(2));
-      continue;
-    }
-    if (block !== undefined) items.push(`${block.join("\n")}\n`);
-    block = undefined;
-    if (line.trimStart().startsWith("#")) continue;
-    if (line === "- |") block = [];
-    else items.push(line.slice(2));
-  }
-  if (block !== undefined) items.push(`${block.join("\n")}\n`);
-  return items;
-}
-
-/**
- * Why YAML would not read `text` as the plain (unquoted) string it looks like, if it would not:
- * an indicator first, `: ` (a mapping) or ` #` (a comment) inside, or `:` last.
- */
-function plainScalarProblem(text: string): string | undefined {
-  if (/^[-?:,[\]{}#&*!|>'"%@`]/.test(text)) return "starts with a YAML indicator";
-  if (text.includes(": ")) return 'holds ": " (read as a mapping)';
-  if (text.includes(" #")) return 'holds " #" (read as a comment)';
-  if (text.endsWith(":")) return 'ends with ":"';
-  return undefined;
-}
-
-/** `KEY: "value"` lines of a `variables:` block. */
-function variablesOf(lines: readonly string[]): Map<string, string> {
-  const variables = new Map<string, string>();
-  for (const line of lines) {
-    if (line.trimStart().startsWith("#")) continue;
-    const match = /^([A-Z][A-Z0-9_]*): "((?:[^"\\]|\\.)*)"$/.exec(line);
-    if (!match) throw new Error(`not a KEY: "value" line: ${line}`);
-    variables.set(match[1] as string, JSON.parse(`"${match[2]}"`) as string);
-  }
-  return variables;
-}
-
-const jobs = topLevel(template);
-const job = (name: string) => jobs.get(name) ?? [];
 
 describe("the template's structure", () => {
   test("two hidden jobs, the baseline extending the merge request job", () => {
-    expect([...jobs.keys()]).toEqual([".asset-diff", ".asset-diff-baseline"]);
-    expect(entry(job(".asset-diff-baseline"), "extends")).toEqual([".asset-diff"]);
+    expect(Object.keys(jobs)).toEqual([".asset-diff", ".asset-diff-baseline"]);
+    expect(jobs[".asset-diff-baseline"]?.extends).toBe(".asset-diff");
   });
 
-  test(".asset-diff: node:20, merge request pipelines only, both reports kept, Code Quality declared", () => {
-    const lines = job(".asset-diff");
-    expect(entry(lines, "image")).toEqual(["node:20"]);
-    expect(entry(lines, "rules")).toEqual(['- if: $CI_PIPELINE_SOURCE == "merge_request_event"']);
-    expect(entry(lines, "resource_group")).toEqual(["asset-diff-mr-$CI_MERGE_REQUEST_IID"]);
-    expect(entry(lines, "interruptible")).toEqual(["true"]);
-    const artifacts = entry(lines, "artifacts") ?? [];
-    expect(entry(artifacts, "when")).toEqual(["always"]);
-    expect(sequence(entry(artifacts, "paths") ?? [])).toEqual([
-      "asset-diff.md",
-      "gl-code-quality-report.json",
-    ]);
-    expect(entry(entry(artifacts, "reports") ?? [], "codequality")).toEqual([
-      "gl-code-quality-report.json",
-    ]);
+  test(".asset-diff: node:20, merge request pipelines only, one at a time, both reports kept", () => {
+    const job = resolved(".asset-diff");
+    expect(job.image).toBe("node:20");
+    expect(job.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }]);
+    expect(job.resource_group).toBe("asset-diff-mr-$CI_MERGE_REQUEST_IID");
+    expect(job.interruptible).toBe(true);
+    expect(job.artifacts).toEqual({
+      when: "always",
+      expire_in: "30 days",
+      paths: ["asset-diff.md", "gl-code-quality-report.json"],
+      reports: { codequality: "gl-code-quality-report.json" },
+    });
+    // GitLab takes variables and script lines as strings only.
+    expect(Object.values(job.variables ?? {}).every((v) => typeof v === "string")).toBe(true);
+    for (const line of [...(job.before_script ?? []), ...(job.script ?? [])])
+      expect(typeof line).toBe("string");
   });
 
-  test(".asset-diff-baseline: the default branch only, its Code Quality report declared", () => {
-    const lines = job(".asset-diff-baseline");
-    expect(entry(lines, "rules")).toEqual(["- if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"]);
-    const artifacts = entry(lines, "artifacts") ?? [];
-    expect(entry(entry(artifacts, "reports") ?? [], "codequality")).toEqual([
-      "gl-code-quality-report.json",
-    ]);
-  });
-
-  test("every unquoted script line reads as the string it looks like", () => {
-    for (const name of jobs.keys()) {
-      for (const key of ["before_script", "script"]) {
-        for (const line of entry(job(name), key) ?? []) {
-          if (line.startsWith("  ") || line.trimStart().startsWith("#") || line === "- |") continue;
-          expect(plainScalarProblem(line.slice(2)), `${name} ${key}: ${line}`).toBeUndefined();
-        }
-      }
-    }
-    expect(scriptOf(entry(job(".asset-diff"), "script") ?? []).length).toBeGreaterThan(3);
+  test(".asset-diff-baseline: the default branch only, its Code Quality report, no note", () => {
+    const job = resolved(".asset-diff-baseline");
+    expect(job.rules).toEqual([{ if: "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" }]);
+    expect(job.artifacts?.paths).toEqual(["gl-code-quality-report.json"]);
+    expect(job.artifacts?.reports).toEqual({ codequality: "gl-code-quality-report.json" });
+    expect(job.script?.join("\n")).not.toContain("asset-diff comment");
   });
 
   test("docs/gitlab-ci.md lists exactly the template's variables, with their defaults", () => {
-    const variables = variablesOf(entry(job(".asset-diff"), "variables") ?? []);
+    const variables = resolved(".asset-diff").variables ?? {};
     const rows = doc
       .split("\n")
       .filter((l) => /^\| `ASSET_DIFF_[A-Z_]+` /.test(l))
       .map((l) => l.split(/(?<!\\)\|/).map((c) => c.trim()));
-    expect(rows.map((r) => r[1]?.replace(/`/g, ""))).toEqual([...variables.keys()].sort(byDoc));
-    for (const [name, value] of variables) {
+    expect(rows.map((r) => r[1]?.replace(/`/g, "")).sort()).toEqual(Object.keys(variables).sort());
+    for (const [name, value] of Object.entries(variables)) {
       const shown = rows.find((r) => r[1] === `\`${name}\``)?.[2] ?? "";
       if (value !== "") expect(shown, name).toBe(`\`${value}\``);
     }
@@ -174,10 +109,25 @@ describe("the template's structure", () => {
   });
 });
 
-/** The doc's order of the variables (its rows), so the comparison above is of sets. */
-function byDoc(a: string, b: string): number {
-  return doc.indexOf(`| \`${a}\``) - doc.indexOf(`| \`${b}\``);
-}
+describe("docs/gitlab-ci.md's YAML", () => {
+  const blocks = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map(
+    (m) => parse(m[1] as string, { uniqueKeys: true }) as Record<string, Job>,
+  );
+  const variables = Object.keys(resolved(".asset-diff").variables ?? {});
+
+  test("every job it shows extends a job of the template, with the template's variables", () => {
+    expect(blocks.length).toBeGreaterThan(2);
+    for (const block of blocks) {
+      for (const [name, job] of Object.entries(block)) {
+        if (name === "include") continue;
+        if (job.extends !== undefined) expect(Object.keys(jobs)).toContain(job.extends);
+        for (const variable of Object.keys(job.variables ?? {}))
+          expect(variables, `${name}: ${variable}`).toContain(variable);
+        for (const line of job.script ?? []) expect(typeof line, `${name}: ${line}`).toBe("string");
+      }
+    }
+  });
+});
 
 // --- running the jobs ---
 
@@ -215,20 +165,10 @@ async function runJob(
   dir: string,
   overrides: Record<string, string> = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const own = job(name);
-  const parent = entry(own, "extends")?.[0];
-  const lines = (key: string) => entry(own, key) ?? (parent ? entry(job(parent), key) : undefined);
-  const variables = new Map([
-    ...(parent ? variablesOf(entry(job(parent), "variables") ?? []) : []),
-    ...variablesOf(entry(own, "variables") ?? []),
-  ]);
-  const script = [
-    "set -eo pipefail",
-    ...scriptOf(lines("before_script") ?? []),
-    ...scriptOf(lines("script") ?? []),
-  ].join("\n");
+  const job = resolved(name);
+  const script = ["set -eo pipefail", ...(job.before_script ?? []), ...(job.script ?? [])];
   const file = join(dir, ".job.sh");
-  writeFileSync(file, `${script}\n`);
+  writeFileSync(file, `${script.join("\n")}\n`);
   const env: Record<string, string> = {
     PATH: `${shims}:${process.env.PATH ?? ""}`,
     HOME: dir,
@@ -242,7 +182,7 @@ async function runJob(
     CI_MERGE_REQUEST_IID: "42",
     CI_MERGE_REQUEST_SOURCE_BRANCH_NAME: "feature/revenue",
     [GITLAB_TOKEN_VARIABLE]: TOKEN,
-    ...Object.fromEntries(variables),
+    ...job.variables,
     // The image has asset-diff: the shim.
     ASSET_DIFF_PACKAGE: "",
     ...overrides,
@@ -375,31 +315,6 @@ describe("the template's jobs, run", () => {
     expect(result.code).toBe(0);
     expect(readJson(join(dir, "gl-code-quality-report.json"))).toEqual([]);
     expect(gitlab.calls).toEqual([]);
-  });
-});
-
-describe("docs/gitlab-ci.md's YAML", () => {
-  const blocks = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] as string);
-  const variables = variablesOf(entry(job(".asset-diff"), "variables") ?? []);
-
-  test("every job it shows extends a job of the template, with the template's variables", () => {
-    expect(blocks.length).toBeGreaterThan(2);
-    for (const block of blocks) {
-      for (const [, name] of block.matchAll(/^\s+extends: (\S+)$/gm))
-        expect([...jobs.keys()]).toContain(name);
-      for (const [, name] of block.matchAll(/^\s+(ASSET_DIFF_[A-Z_]+):/gm))
-        expect([...variables.keys()]).toContain(name);
-    }
-  });
-
-  test("its unquoted list items read as the strings they look like", () => {
-    for (const block of blocks) {
-      for (const line of block.split("\n")) {
-        const item = /^\s*- (.*)$/.exec(line)?.[1];
-        if (item === undefined || item === "|" || /^[a-z_]+: /.test(item)) continue;
-        expect(plainScalarProblem(item), line).toBeUndefined();
-      }
-    }
   });
 });
 
