@@ -10,7 +10,9 @@ import { LIMITS, type LimitName, limitMessage } from "./limits";
  * deeper than {@link LIMITS}`.jsonDepth` or holds a string longer than
  * {@link LIMITS}`.stringLength` is refused first, with a {@link ValidationError} naming the
  * limit, the JSON path, the line and the column: one linear scan, so no nesting can exhaust the
- * stack of anything that reads the document afterwards.
+ * stack of anything that reads the document afterwards. The same scan refuses an object that
+ * has a key twice (`JSON.parse` keeps the last silently), naming the key, its JSON path and both
+ * positions.
  *
  * @example
  * parseJsonText('{"assets": []}', "snapshot.json");
@@ -37,15 +39,21 @@ export function parseJsonText(text: string, source?: string): JsonValue {
 // --- internal ---
 
 /**
- * Scans JSON text once, skipping strings, for nesting deeper than {@link LIMITS}`.jsonDepth` and
- * strings longer than {@link LIMITS}`.stringLength`. Iterative and linear; it reads text that is
- * not JSON too (JSON.parse then reports the syntax error).
+ * Scans JSON text once, skipping strings, for nesting deeper than {@link LIMITS}`.jsonDepth`,
+ * strings longer than {@link LIMITS}`.stringLength` and an object key written twice in one object
+ * (`JSON.parse` would silently keep the last). Iterative and linear: one frame per open object or
+ * array, at most the depth limit; an object's keys are compared one by one while they are few,
+ * then in a set. It reads text that is not JSON too (JSON.parse then reports the syntax error).
  */
 function checkJsonLimits(text: string, source: string | undefined): void {
   const maxDepth = LIMITS.jsonDepth.value;
   const maxString = LIMITS.stringLength.value;
   const n = text.length;
-  let depth = 0;
+  // The open objects and arrays, innermost last: true for an object. Each depth's object frame
+  // is made once and reused, so that the scan allocates only the keys it compares.
+  const open: boolean[] = [];
+  const pool: ObjectFrame[] = [];
+  let top: ObjectFrame | null = null;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
@@ -54,13 +62,113 @@ function checkJsonLimits(text: string, source: string | undefined): void {
       if (length > maxString) {
         refuse(text, source, i, "stringLength", length);
       }
+      if (top?.expectKey) {
+        top.expectKey = false;
+        const key = keyText(text, i, end);
+        if (top.set !== undefined) {
+          if (top.set.has(key)) duplicateKey(text, source, key, i);
+          top.set.add(key);
+        } else {
+          const { keys } = top;
+          for (let k = 0; k < keys.length; k++)
+            if (keys[k] === key) duplicateKey(text, source, key, i);
+          keys.push(key);
+          if (keys.length > LINEAR_KEYS) top.set = new Set(keys);
+        }
+      }
       i = end;
     } else if (c === OPEN_BRACKET || c === OPEN_BRACE) {
-      if (++depth > maxDepth) refuse(text, source, i, "jsonDepth");
+      if (open.length + 1 > maxDepth) refuse(text, source, i, "jsonDepth");
+      const object = c === OPEN_BRACE;
+      if (object) {
+        top = pool[open.length] ?? { expectKey: true, keys: [], set: undefined };
+        pool[open.length] = top;
+        top.expectKey = true;
+        top.keys.length = 0;
+        top.set = undefined;
+      } else top = null;
+      open.push(object);
     } else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) {
-      depth--;
+      open.pop();
+      top = open[open.length - 1] === true ? (pool[open.length - 1] as ObjectFrame) : null;
+    } else if (c === COMMA && top !== null) {
+      top.expectKey = true;
     }
   }
+}
+
+/** An open object of {@link checkJsonLimits}: the keys read so far. */
+interface ObjectFrame {
+  /** The next string is a key (after `{` or `,`). */
+  expectKey: boolean;
+  /** The keys, in order, while there are at most {@link LINEAR_KEYS}. */
+  keys: string[];
+  /** Every key, once there are more. */
+  set: Set<string> | undefined;
+}
+
+/** Most keys of an object compared one by one before they go into a set. */
+const LINEAR_KEYS = 8;
+
+/** The key a string literal (quote to quote) stands for: decoded only when it has an escape. */
+function keyText(text: string, start: number, end: number): string {
+  for (let j = start + 1; j < end; j++) {
+    if (text.charCodeAt(j) === BACKSLASH) return decodeKey(text.slice(start, end + 1));
+  }
+  return text.slice(start + 1, end);
+}
+
+function duplicateKey(
+  text: string,
+  source: string | undefined,
+  key: string,
+  againAt: number,
+): never {
+  const { path } = pathAt(text, againAt);
+  const again = lineColumn(text, againAt);
+  const firstAt = firstKeyAt(text, againAt, key);
+  const first =
+    firstAt === undefined
+      ? ""
+      : `line ${lineColumn(text, firstAt).line}, column ${lineColumn(text, firstAt).column} and `;
+  throw new ValidationError(source, [
+    {
+      path: [...path.slice(0, MAX_PATH_PARTS), key],
+      message: `the key ${JSON.stringify(key)} appears twice in one object (${first}line ${again.line}, column ${again.column}); JSON would keep the last silently, so asset-diff reads neither`,
+    },
+  ]);
+}
+
+/**
+ * The offset of the first literal of `key` in the object whose later literal of it opens at
+ * `againAt`: a scan from that object's opening brace, only when a duplicate was found.
+ */
+function firstKeyAt(text: string, againAt: number, key: string): number | undefined {
+  // The opening brace: back over the object, counting brackets outside strings is not possible
+  // backwards, so scan forward from the start, tracking the innermost open object.
+  const opens: number[] = [];
+  for (let i = 0; i < againAt; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) i = stringEnd(text, i);
+    else if (c === OPEN_BRACKET || c === OPEN_BRACE) opens.push(i);
+    else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) opens.pop();
+  }
+  const open = opens[opens.length - 1];
+  if (open === undefined) return undefined;
+  let depth = 0;
+  let expectKey = true;
+  for (let i = open + 1; i < againAt; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      const end = stringEnd(text, i);
+      if (depth === 0 && expectKey && keyText(text, i, end) === key) return i;
+      if (depth === 0) expectKey = false;
+      i = end;
+    } else if (c === OPEN_BRACKET || c === OPEN_BRACE) depth++;
+    else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) depth--;
+    else if (c === COMMA && depth === 0) expectKey = true;
+  }
+  return undefined;
 }
 
 const QUOTE = 0x22;
