@@ -242,6 +242,33 @@ describe("renderMarkdown", () => {
     expect(renderMarkdown(same)).not.toContain("|");
   });
 
+  test("a branch location that did not load leads the verdict, and its table comes first", () => {
+    const changeSet = withLineage(
+      changeSetOf([change("a", ["TAGS"])], {
+        locations: [
+          {
+            codeLocation: "etl",
+            status: "notLoadedInBranch",
+            baseAssets: 3,
+            branchAssets: 0,
+            message: "failed to load in the branch: boom",
+          },
+        ],
+      }),
+      { base: { assets: [] }, branch: { assets: [] } },
+    );
+    const markdown = renderMarkdown(changeSet);
+    expect(markdown.split("\n\n")[2]).toMatch(
+      /^⚠️ \*\*A code location of the branch did not load\*\* \(`etl`\): its assets are unknown, not unchanged\. \*\*1 modified\*\* asset/,
+    );
+    const table = markdown.indexOf("### Code locations not compared (1)");
+    expect(table).toBeGreaterThan(-1);
+    expect(markdown.indexOf("### Modified")).toBeGreaterThan(table);
+    expectWellFormed(markdown);
+    const calm = renderMarkdown(changeSetOf([change("a", ["TAGS"])]));
+    expect(calm).not.toContain("⚠️");
+  });
+
   test("shows code locations not compared and fields that could not be compared", () => {
     const changeSet = changeSetOf([change("a", ["TAGS"])], {
       locations: [

@@ -137,4 +137,57 @@ describe("summaryLine", () => {
       "No changes (0 unchanged).",
     );
   });
+
+  test("says how many branch locations did not load: never plain no changes then", () => {
+    const unloaded = (codeLocation: string) => ({
+      codeLocation,
+      status: "notLoadedInBranch" as const,
+      baseAssets: 3,
+      branchAssets: 0,
+      message: "failed to load in the branch: boom",
+    });
+    const notInBranch = {
+      codeLocation: "old",
+      status: "notInBranch" as const,
+      baseAssets: 1,
+      branchAssets: 0,
+    };
+    expect(summaryLine(changeSetOf([], { locations: [unloaded("etl"), notInBranch] }))).toBe(
+      "No changes in what was compared (0 unchanged); 1 code location of the branch did not load, its assets not compared.",
+    );
+    expect(
+      summaryLine(
+        changeSetOf([change("a", ["TAGS"])], { locations: [unloaded("x"), unloaded("y")] }),
+      ),
+    ).toBe(
+      "0 new, 0 removed, 1 modified, 0 unchanged; 2 code locations of the branch did not load, their assets not compared",
+    );
+    expect(summaryLine(changeSetOf([], { locations: [notInBranch] }))).toBe(
+      "No changes (0 unchanged).",
+    );
+  });
+});
+
+test("the code locations not compared come right after the summary line, before any change", () => {
+  const text = renderText(
+    changeSetOf([change("a", ["TAGS"])], {
+      locations: [
+        {
+          codeLocation: "etl",
+          status: "notLoadedInBranch",
+          baseAssets: 3,
+          branchAssets: 0,
+          message: "failed to load in the branch: boom",
+        },
+      ],
+      limitations: [{ changeType: "CODE_VERSION", field: "codeVersion", side: "both", assets: 1 }],
+    }),
+  ).split("\n");
+  expect(text.slice(2, 6)).toEqual([
+    "",
+    "Code locations not compared",
+    "  ! etl: failed to load in the branch: boom",
+    "",
+  ]);
+  expect(text.indexOf("Modified (1)")).toBeGreaterThan(4);
 });
