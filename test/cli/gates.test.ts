@@ -33,6 +33,14 @@ const files = tempDir("gates");
 const BASE = "fixtures/example/base.json";
 const STACK = /\n\s+at |node:internal|Error: /;
 
+let links = 0;
+/** A new symlink to `target`, in the test's directory. */
+function symlinkTo(target: string): string {
+  const link = join(files.dir, `link-${links++}.json`);
+  symlinkSync(target, link);
+  return link;
+}
+
 const base = files.write(
   "base.json",
   gqlWorkspace({ analytics: production(), ingest: [node("raw/events")] }),
@@ -334,6 +342,21 @@ describe("through the built CLI", () => {
       expect(readFileSync(base, "utf8")).toBe(input);
       expect(statSync(symlink).ino).toBe(statSync(base).ino);
     });
+  });
+
+  test("--output naming the configuration, and approve's approvals file naming an input, are refused too", async () => {
+    const config = files.write("gate.config.json", { severity: [] });
+    const configText = readFileSync(config, "utf8");
+    const input = readFileSync(base, "utf8");
+    const viaDots = join(files.dir, "sub", "..", "gate.config.json");
+    const output = await exec(["diff", base, BASE, "--config", config, "-o", viaDots]);
+    expect(output.code).toBe(2);
+    expect(output.stderr).toMatch(/^asset-diff: --output .* is the configuration/);
+    const approvals = await exec(["approve", BASE, base, "--approvals", symlinkTo(base)]);
+    expect(approvals.code).toBe(2);
+    expect(approvals.stderr).toMatch(/^asset-diff: the approvals file .* is the <branch> input/);
+    expect(readFileSync(config, "utf8")).toBe(configText);
+    expect(readFileSync(base, "utf8")).toBe(input);
   });
 
   test("-o - is standard output, for every command with --output", async () => {
