@@ -1,5 +1,5 @@
 import { type ParseError, parse as parseTolerantly } from "jsonc-parser";
-import { type JsonPath, JsonSyntaxError, ValidationError } from "../errors";
+import { InternalError, type JsonPath, JsonSyntaxError, ValidationError } from "../errors";
 import type { JsonValue } from "../model/json";
 import { formatCount } from "../text";
 import { LIMITS, type LimitName, limitMessage } from "./limits";
@@ -10,18 +10,20 @@ import { LIMITS, type LimitName, limitMessage } from "./limits";
  * deeper than {@link LIMITS}`.jsonDepth` or holds a string longer than
  * {@link LIMITS}`.stringLength` is refused first, with a {@link ValidationError} naming the
  * limit, the JSON path, the line and the column: one linear scan, so no nesting can exhaust the
- * stack of anything that reads the document afterwards. The same scan refuses an object that
- * has a key twice (`JSON.parse` keeps the last silently), naming the key, its JSON path and both
- * positions.
+ * stack of anything that reads the document afterwards. An object that has a key twice
+ * (`JSON.parse` keeps the last silently) is refused too, naming the key, its JSON path and both
+ * positions: the scan counts the keys written, and only a count that differs from those parsed
+ * sends the text to a second, exact scan.
  *
  * @example
  * parseJsonText('{"assets": []}', "snapshot.json");
  */
 export function parseJsonText(text: string, source?: string): JsonValue {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  checkJsonLimits(body, source);
+  const keys = checkJsonLimits(body, source);
+  let value: JsonValue;
   try {
-    return JSON.parse(body) as JsonValue;
+    value = JSON.parse(body) as JsonValue;
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
     const offset = errorOffset(body, error.message);
@@ -34,26 +36,47 @@ export function parseJsonText(text: string, source?: string): JsonValue {
       },
     );
   }
+  // Fewer keys than the text writes: an object has one twice. Find it (a second scan, only then).
+  if (countKeys(value) !== keys) findDuplicateKey(body, source);
+  return value;
 }
 
 // --- internal ---
 
+/** The keys of every object in a parsed value, counted without recursion. */
+function countKeys(root: JsonValue): number {
+  let keys = 0;
+  const stack: JsonValue[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value !== "object" || value === null) continue;
+    if (Array.isArray(value)) {
+      for (const item of value) if (typeof item === "object" && item !== null) stack.push(item);
+      continue;
+    }
+    for (const key in value) {
+      keys++;
+      const item = value[key] as JsonValue;
+      if (typeof item === "object" && item !== null) stack.push(item);
+    }
+  }
+  return keys;
+}
+
 /**
- * Scans JSON text once, skipping strings, for nesting deeper than {@link LIMITS}`.jsonDepth`,
- * strings longer than {@link LIMITS}`.stringLength` and an object key written twice in one object
- * (`JSON.parse` would silently keep the last). Iterative and linear: one frame per open object or
- * array, at most the depth limit; an object's keys are compared one by one while they are few,
- * then in a set. It reads text that is not JSON too (JSON.parse then reports the syntax error).
+ * Scans JSON text once, skipping strings, for nesting deeper than {@link LIMITS}`.jsonDepth` and
+ * strings longer than {@link LIMITS}`.stringLength`, and counts the object keys it writes: when
+ * `JSON.parse` then holds fewer, an object has a key twice ({@link findDuplicateKey}). Iterative
+ * and linear; it reads text that is not JSON too (JSON.parse then reports the syntax error).
  */
-function checkJsonLimits(text: string, source: string | undefined): void {
+function checkJsonLimits(text: string, source: string | undefined): number {
   const maxDepth = LIMITS.jsonDepth.value;
   const maxString = LIMITS.stringLength.value;
   const n = text.length;
-  // The open objects and arrays, innermost last: true for an object. Each depth's object frame
-  // is made once and reused, so that the scan allocates only the keys it compares.
+  // The open objects and arrays, innermost last: true for an object.
   const open: boolean[] = [];
-  const pool: ObjectFrame[] = [];
-  let top: ObjectFrame | null = null;
+  let expectKey = false;
+  let keys = 0;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
@@ -62,6 +85,41 @@ function checkJsonLimits(text: string, source: string | undefined): void {
       if (length > maxString) {
         refuse(text, source, i, "stringLength", length);
       }
+      if (expectKey) {
+        keys++;
+        expectKey = false;
+      }
+      i = end;
+    } else if (c === OPEN_BRACKET || c === OPEN_BRACE) {
+      if (open.length + 1 > maxDepth) refuse(text, source, i, "jsonDepth");
+      expectKey = c === OPEN_BRACE;
+      open.push(expectKey);
+    } else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) {
+      open.pop();
+      expectKey = false;
+    } else if (c === COMMA) {
+      expectKey = open[open.length - 1] === true;
+    }
+  }
+  return keys;
+}
+
+/**
+ * Finds the first object key written twice in one object and throws a {@link ValidationError}
+ * naming it, its JSON path and both places. A second scan, run only once {@link checkJsonLimits}
+ * counted more keys than `JSON.parse` kept, over text known to be valid JSON within the limits:
+ * one frame per open object (reused per depth), its keys compared one by one while they are few,
+ * then in a set.
+ */
+function findDuplicateKey(text: string, source: string | undefined): never {
+  const n = text.length;
+  const open: boolean[] = [];
+  const pool: ObjectFrame[] = [];
+  let top: ObjectFrame | null = null;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      const end = stringEnd(text, i);
       if (top?.expectKey) {
         top.expectKey = false;
         const key = keyText(text, i, end);
@@ -78,7 +136,6 @@ function checkJsonLimits(text: string, source: string | undefined): void {
       }
       i = end;
     } else if (c === OPEN_BRACKET || c === OPEN_BRACE) {
-      if (open.length + 1 > maxDepth) refuse(text, source, i, "jsonDepth");
       const object = c === OPEN_BRACE;
       if (object) {
         top = pool[open.length] ?? { expectKey: true, keys: [], set: undefined };
@@ -95,9 +152,12 @@ function checkJsonLimits(text: string, source: string | undefined): void {
       top.expectKey = true;
     }
   }
+  throw new InternalError(
+    "JSON.parse kept fewer keys than the text writes, but none is written twice",
+  );
 }
 
-/** An open object of {@link checkJsonLimits}: the keys read so far. */
+/** An open object of {@link findDuplicateKey}: the keys read so far. */
 interface ObjectFrame {
   /** The next string is a key (after `{` or `,`). */
   expectKey: boolean;
