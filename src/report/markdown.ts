@@ -421,7 +421,8 @@ function lineageSection(
   budget: number,
 ): string | undefined {
   // When the picture does not fit its share, draw fewer assets rather than none.
-  for (let maxNodes = options.maxNodes ?? 50; ; maxNodes = Math.floor(maxNodes / 2)) {
+  let maxNodes = options.maxNodes ?? 50;
+  for (;;) {
     const graph = lineageGraph(changeSet, { ...options, maxNodes });
     if (graph.nodes.length === 0) return undefined;
     const changedCount = graph.nodes.filter((n) => n.kind !== "neighbour").length;
@@ -435,7 +436,10 @@ function lineageSection(
       graph.nodes.length > foldAfter
         ? `### Lineage\n\n${fold(`Lineage picture: ${summary}`, body)}`
         : `### Lineage\n\n${body}`;
-    if (text.length + 2 <= budget || maxNodes < 10) return text;
+    // `!(>= 10)`: a cap that is not a number stops here too.
+    if (text.length + 2 <= budget || !(maxNodes >= 10)) return text;
+    // Half of what was drawn, not of the cap, which may be unbounded: the loop always ends.
+    maxNodes = Math.floor(Math.min(maxNodes, graph.nodes.length) / 2);
   }
 }
 

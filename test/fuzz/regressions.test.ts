@@ -73,6 +73,25 @@ describe("fuzz regressions: Markdown report marker", () => {
   });
 });
 
+describe("fuzz regressions: the Markdown lineage picture", () => {
+  test("an unbounded (or not-a-number) maxNodes still shrinks the picture to fit: no endless loop (renderMarkdown seed 20261201, case 5003)", () => {
+    // The picture was redrawn with half of maxNodes until it fitted: half of Infinity is Infinity.
+    const branch = graph(...Array.from({ length: 3000 }, (_, i) => asset(`a${i}`)));
+    const base = graph();
+    const changeSet = withLineage(diffAssetGraphs(base, branch), { base, branch });
+    for (const maxNodes of [Number.POSITIVE_INFINITY, Number.NaN]) {
+      const markdown = renderMarkdown(changeSet, { lineage: { maxNodes }, maxLength: 6000 });
+      expect(markdown.length).toBeLessThanOrEqual(6000);
+      checkMarkdown(markdown, { maxLength: 6000 });
+    }
+    const drawn = renderMarkdown(changeSet, {
+      lineage: { maxNodes: Number.POSITIVE_INFINITY },
+      maxLength: 60_000,
+    });
+    expect(drawn).toContain("```mermaid");
+  });
+});
+
 describe("fuzz regressions: Mermaid labels", () => {
   // Keys with C1 controls (NEL, CSI), a lone surrogate, bidi override and isolates, NUL, DEL and
   // U+2028 (parseSnapshot seed 2, parseDgListDefs seed 2, renderLineageMermaid seed 7).
