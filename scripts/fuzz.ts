@@ -10,12 +10,12 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import fc from "fast-check";
-import { removeBuilds } from "../test/cli/binary";
+import { Worker } from "node:worker_threads";
 import { GROWTH_SHAPES, growth } from "../test/fuzz/growth";
 import { CI_SCALE, type FuzzScale } from "../test/fuzz/mutate";
-import { type FuzzReport, fuzzTarget } from "../test/fuzz/runner";
+import type { FuzzReport, FuzzRunOptions } from "../test/fuzz/runner";
 import { TARGETS, targetNamed } from "../test/fuzz/targets";
+import type { WorkerMessage } from "./fuzz-worker";
 
 const { values } = parseArgs({
   options: {
@@ -120,22 +120,14 @@ for (let i = 0, left = cases - shares.reduce((a, b) => a + b, 0); left > 0; i++,
   shares[i % shares.length] = (shares[i % shares.length] as number) + 1;
 for (const [i, target] of targets.entries()) {
   const share = shares[i] as number;
-  const report = await fuzzTarget(target, {
+  const report = await inWorker(target.name, {
     seed,
     numRuns: share,
-    budgetMs,
+    budgetMs: budgetMs + (target.extraBudgetMs ?? 0),
     scale,
     ...(values.path === undefined ? {} : { path: values.path }),
     noShrink: values["no-shrink"],
     ...(values.minutes === undefined ? {} : { maxMs: Number(values.minutes) * 60_000 }),
-    ...(values.verbose
-      ? {
-          onCase: (outcome, i) =>
-            process.stderr.write(
-              `${target.name} #${i}: ${outcome.label} ${Math.round(outcome.ms ?? 0)} ms\n`,
-            ),
-        }
-      : {}),
   });
   reports.push(report);
   const outcomes = [...report.outcomes]
@@ -149,10 +141,7 @@ for (const [i, target] of targets.entries()) {
     const f = report.failure;
     const file = join(values.out, `${target.name}-${f.seed}.json`);
     mkdirSync(values.out, { recursive: true });
-    writeFileSync(
-      file,
-      `${JSON.stringify({ target: target.name, ...f, counterexample: fc.stringify(f.counterexample) }, null, 2)}\n`,
-    );
+    writeFileSync(file, `${JSON.stringify({ target: target.name, ...f }, null, 2)}\n`);
     console.log(`  FAILED (${f.outcome}): ${f.message}`);
     console.log(`  first failure before shrinking: ${f.first.slice(0, 300)}`);
     console.log(`  seed ${f.seed}, path ${JSON.stringify(f.path)}`);
@@ -160,14 +149,78 @@ for (const [i, target] of targets.entries()) {
       `  replay: npm run fuzz -- --target ${target.name} --seed ${f.seed} --path ${JSON.stringify(f.path)} --cases 1`,
     );
     console.log(`  minimal counterexample (also in ${file}):`);
-    console.log(`  ${fc.stringify(f.counterexample).slice(0, 4000)}`);
+    console.log(`  ${String(f.counterexample).slice(0, 4000)}`);
     if (!values["keep-going"]) break;
   }
 }
-removeBuilds();
 const failed = reports.filter((r) => r.failure !== undefined);
 const ran = reports.reduce((n, r) => n + r.cases, 0);
 console.log(
   `fuzz: ${ran} cases over ${reports.length} targets in ${((Date.now() - started) / 1000).toFixed(1)} s; ${failed.length === 0 ? "no failures" : `${failed.length} failing: ${failed.map((r) => r.target).join(", ")}`}`,
 );
 process.exit(failed.length === 0 ? 0 : 1);
+
+/**
+ * Runs a target in a worker thread and watches it: a worker silent for {@link hangMs} (no case
+ * ended) is stuck in a case that never ends. It is stopped, and the case is the failure.
+ */
+function inWorker(name: string, options: Omit<FuzzRunOptions, "onCase">): Promise<FuzzReport> {
+  // Ten budgets, at least a minute: shrinking runs cases back to back, each within its budget.
+  const hangMs = Math.max(60_000, 10 * options.budgetMs);
+  return new Promise((resolve, reject) => {
+    // The worker loads TypeScript as this script does, through tsx.
+    const entry = JSON.stringify(new URL("./fuzz-worker.ts", import.meta.url).href);
+    const worker = new Worker(
+      `import { register } from "tsx/esm/api"; register(); await import(${entry});`,
+      { eval: true, workerData: { target: name, options, verbose: values.verbose } },
+    );
+    const start = Date.now();
+    let last = start;
+    let cases = 0;
+    let ended = false;
+    const outcomes = new Map<string, number>();
+    const watch = setInterval(() => {
+      if (Date.now() - last <= hangMs) return;
+      ended = true;
+      clearInterval(watch);
+      void worker.terminate();
+      const index = cases;
+      resolve({
+        target: name,
+        cases: index + 1,
+        outcomes: new Map([...outcomes, ["failure: hang", 1]]),
+        slowestMs: Date.now() - last,
+        interrupted: false,
+        ms: Date.now() - start,
+        failure: {
+          seed: options.seed,
+          // Replaying a path, the first case is the one of that path.
+          path: options.path === undefined ? String(index) : options.path,
+          counterexample: "(not shrunk: the case never ended)",
+          outcome: "hang",
+          message: `case ${index} did not end within ${Math.round(hangMs / 1000)} s`,
+          first: `hang: case ${index} did not end`,
+        },
+      });
+    }, 1000);
+    worker.on("message", (message: WorkerMessage) => {
+      last = Date.now();
+      if (message.type === "case") {
+        if (message.verbose)
+          process.stderr.write(
+            `${name} #${message.index}: ${message.label} ${Math.round(message.ms)} ms\n`,
+          );
+        cases = message.index + 1;
+        return;
+      }
+      ended = true;
+      clearInterval(watch);
+      void worker.terminate();
+      resolve(message.report);
+    });
+    worker.on("error", (error) => {
+      clearInterval(watch);
+      if (!ended) reject(error);
+    });
+  });
+}
