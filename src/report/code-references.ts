@@ -87,16 +87,21 @@ function referencePosition(
 ): SourcePosition | undefined {
   if (ref.type === "localFile") {
     const file = relativeTo(ref.filePath, options.workspace);
-    return file === undefined ? undefined : { file, line: ref.lineNumber };
+    return file === undefined ? undefined : { file, line: lineOf(ref.lineNumber) };
   }
   if (ref.type === "url") {
     for (const host of options.hosts) {
       const match = BLOB_URLS[host].exec(ref.url);
       if (match?.[1])
-        return { file: decodePath(match[1]), line: match[2] ? Number(match[2]) : null };
+        return { file: decodePath(match[1]), line: match[2] ? lineOf(Number(match[2])) : null };
     }
   }
   return undefined;
+}
+
+/** A line number a report can point at (a whole number from 1, as an exact integer), or null. */
+function lineOf(line: number | null): number | null {
+  return line !== null && Number.isSafeInteger(line) && line >= 1 ? line : null;
 }
 
 /** A URL path percent-decoded; a malformed escape (`%E0%A4%A`) is kept as written. */

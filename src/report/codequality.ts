@@ -50,7 +50,8 @@ export interface CodeQualityOptions {
   workspace?: string;
   /**
    * Where an issue goes when its asset has no usable code reference: a file of the repository
-   * (default {@link CODE_QUALITY_FALLBACK_PATH}, the pipeline's configuration, which runs asset-diff).
+   * (default, also for an empty or absolute path: {@link CODE_QUALITY_FALLBACK_PATH}, the
+   * pipeline's configuration, which runs asset-diff). A leading `./` is dropped.
    */
   fallbackPath?: string;
 }
@@ -76,7 +77,8 @@ export const CODE_QUALITY_FALLBACK_PATH = ".gitlab-ci.yml";
  */
 export function renderCodeQuality(changeSet: ChangeSet, options: CodeQualityOptions = {}): string {
   const definitionOf = definitionsOf(options.graphs);
-  const fallback = options.fallbackPath ?? CODE_QUALITY_FALLBACK_PATH;
+  // GitLab needs a path relative to the repository: one that is not is taken as none given.
+  const fallback = repositoryPath(options.fallbackPath) ?? CODE_QUALITY_FALLBACK_PATH;
   const issues: CodeQualityIssue[] = [];
   for (const change of bySeverity(
     changeSet.assets.filter((a) => assetChangeKind(a) !== "unchanged"),
@@ -146,8 +148,16 @@ function issueLocation(
   fallback: string,
 ): CodeQualityIssue["location"] {
   // GitLab wants a path relative to the repository, not prefixed with ./, and a line from 1.
-  if (position === undefined || position.file === "")
-    return { path: fallback, lines: { begin: 1 } };
+  const path = repositoryPath(position?.file);
+  if (position === undefined || path === undefined) return { path: fallback, lines: { begin: 1 } };
   const line = position.line !== null && position.line >= 1 ? Math.floor(position.line) : 1;
-  return { path: position.file, lines: { begin: line } };
+  return { path, lines: { begin: line } };
+}
+
+/** The path without leading `./`; `undefined` when that leaves nothing or an absolute path. */
+function repositoryPath(path: string | undefined): string | undefined {
+  const relative = path?.replace(/^(?:\.\/)+/, "");
+  return relative === undefined || relative === "" || relative.startsWith("/")
+    ? undefined
+    : relative;
 }

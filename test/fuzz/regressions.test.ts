@@ -12,6 +12,7 @@ import { withLineage } from "../../src/policies/lineage";
 import { createPolicyContext } from "../../src/policies/policy";
 import { reviewChanges } from "../../src/policies/review";
 import { selectAssets } from "../../src/policies/select";
+import { renderCodeQuality } from "../../src/report/codequality";
 import { renderExplanation } from "../../src/report/explain";
 import { formatGithubOutputs, renderGithubAnnotations } from "../../src/report/github";
 import { renderMarkdown } from "../../src/report/markdown";
@@ -22,6 +23,7 @@ import { formatAssetGraph } from "../../src/testing/format";
 import { asset, graph } from "../helpers/builders";
 import { cli } from "../helpers/cli";
 import { change, changeSetOf } from "../report/change-set-builders";
+import { codeQualityReportSchema } from "../report/codequality-schema";
 import { checkGithubOutputs, checkMarkdown, checkMermaid } from "./checks";
 
 /**
@@ -201,6 +203,54 @@ describe("fuzz regressions: asset selection globs", () => {
     expect(() =>
       reviewChanges(diffAssetGraphs(base, base), { base, branch: base }, { config }),
     ).toThrow(UsageError);
+  });
+});
+
+describe("fuzz regressions: the Code Quality report", () => {
+  const withReference = (reference: Record<string, unknown>) =>
+    graph(
+      asset("a", {
+        codeVersion: "2",
+        metadata: [
+          {
+            key: "dagster/code_references",
+            value: { type: "codeReferences", codeReferences: [reference] },
+          },
+        ],
+      } as never),
+    );
+
+  test("a fallback path that is empty, absolute or ./-prefixed gives a path GitLab reads (renderCodeQuality seed 20261201)", () => {
+    const base = graph(asset("a", { codeVersion: "1" }));
+    const branch = graph(asset("a", { codeVersion: "2" }));
+    const changeSet = diffAssetGraphs(base, branch);
+    const paths = ["", "/etc/ci.yml", "./ci/x.yml", "././"].map(
+      (fallbackPath) =>
+        codeQualityReportSchema.parse(JSON.parse(renderCodeQuality(changeSet, { fallbackPath })))[0]
+          ?.location,
+    );
+    expect(paths).toEqual([
+      { path: ".gitlab-ci.yml", lines: { begin: 1 } },
+      { path: ".gitlab-ci.yml", lines: { begin: 1 } },
+      { path: "ci/x.yml", lines: { begin: 1 } },
+      { path: ".gitlab-ci.yml", lines: { begin: 1 } },
+    ]);
+  });
+
+  test("a line number past the exact integers (#L99999999999999999999) points at line 1, in annotations too (renderCodeQuality seed 20261201)", () => {
+    const base = graph(asset("a", { codeVersion: "1" }));
+    const branch = withReference({
+      type: "url",
+      url: "https://github.com/o/r/blob/main/a.py#L99999999999999999999",
+      label: null,
+    });
+    const changeSet = diffAssetGraphs(base, branch);
+    const [issue] = codeQualityReportSchema.parse(
+      JSON.parse(renderCodeQuality(changeSet, { graphs: { base, branch } })),
+    );
+    expect(issue?.location).toEqual({ path: "a.py", lines: { begin: 1 } });
+    const [annotation] = renderGithubAnnotations(changeSet, { graphs: { base, branch } });
+    expect(annotation).toMatch(/^::notice file=a\.py,title=/);
   });
 });
 
