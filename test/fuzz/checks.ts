@@ -19,6 +19,7 @@ import { type MarkdownReportOptions, renderMarkdown } from "../../src/report/mar
 import { type LineageOptions, renderLineageMermaid } from "../../src/report/mermaid";
 import { renderText, type TextReportOptions } from "../../src/report/text";
 import { formatAssetGraph } from "../../src/testing/format";
+import { codeQualityReportSchema } from "../report/codequality-schema";
 
 /**
  * What must hold after a case that succeeded: a graph diffs empty against itself and against its
@@ -121,6 +122,15 @@ export function checkJson(text: string): void {
   invariant(
     parsed.success,
     `renderJson output does not validate: ${JSON.stringify(parsed.error?.issues.slice(0, 2))}`,
+  );
+}
+
+/** The Code Quality report parses and holds GitLab's fields, fingerprints unique. */
+export function checkCodeQuality(text: string): void {
+  const parsed = codeQualityReportSchema.safeParse(JSON.parse(text));
+  invariant(
+    parsed.success,
+    `renderCodeQuality output does not hold GitLab's fields: ${JSON.stringify(parsed.error?.issues.slice(0, 2))}`,
   );
 }
 

@@ -25,6 +25,7 @@ import { parseConfig } from "../../src/policies/config";
 import { withLineage } from "../../src/policies/lineage";
 import { createPolicyContext } from "../../src/policies/policy";
 import { reviewChanges } from "../../src/policies/review";
+import { renderCodeQuality } from "../../src/report/codequality";
 import { renderExplanation } from "../../src/report/explain";
 import {
   formatGithubOutputs,
@@ -41,6 +42,7 @@ import { arbGraph } from "../helpers/arbitraries";
 import {
   checkAnnotations,
   checkChangeSet,
+  checkCodeQuality,
   checkExplanations,
   checkGithubOutputs,
   checkGraph,
@@ -736,7 +738,7 @@ const arbCount = fc.oneof(
 
 interface CliCase {
   command: "diff" | "snapshot" | "explain";
-  format: "text" | "json" | "markdown";
+  format: "text" | "json" | "markdown" | "codequality";
   documents: SeedCase;
   texts: { a: TextMutation[]; b: TextMutation[] };
   /** Bytes that are not UTF-8, put into the first file. */
@@ -751,6 +753,7 @@ interface CliCase {
     defaultLocation?: string;
     inputFormat?: string;
     noDefaultRules?: boolean;
+    allowFailedLocations?: boolean;
   };
   config: ConfigCase | null;
   stdin: "none" | "base" | "branch";
@@ -778,7 +781,12 @@ function arbCliCase(scale: FuzzScale): fc.Arbitrary<CliCase> {
       "snapshot" as const,
       "explain" as const,
     ),
-    format: fc.constantFrom("text" as const, "json" as const, "markdown" as const),
+    format: fc.constantFrom(
+      "text" as const,
+      "json" as const,
+      "markdown" as const,
+      "codequality" as const,
+    ),
     documents: arbSeedCase(SEEDS, scale, { maxMutations: 3 }),
     texts: fc.record({
       a: rarely(arbTextMutation(scale), 3).map((m) => (m === undefined ? [] : [m])),
@@ -802,6 +810,7 @@ function arbCliCase(scale: FuzzScale): fc.Arbitrary<CliCase> {
         defaultLocation: rarely(arbUnusualString),
         inputFormat: rarely(fc.constantFrom("auto", ...Object.keys(INPUT_FORMATS), "nope")),
         noDefaultRules: rarely(fc.boolean(), 1),
+        allowFailedLocations: rarely(fc.boolean(), 2),
       })
       .map(defined),
     config: fc.option(arbConfig(scale), { freq: 2 }),
@@ -922,6 +931,7 @@ async function runCliCase(
       if (f.missingLocations !== undefined) flags.push("--missing-locations", f.missingLocations);
       if (f.codeLocation !== undefined) flags.push(`--code-location=${f.codeLocation}`);
       if (f.noDefaultRules) flags.push("--no-default-rules");
+      if (f.allowFailedLocations && c.command === "diff") flags.push("--allow-failed-locations");
       if (c.command === "explain") {
         const graph = tryParse(b, seedNamed(c.documents.seed).format);
         const keys = graph?.assets.map((x) => x.key.join("/")) ?? [];
@@ -963,12 +973,15 @@ async function runCliCase(
     if (c.command === "snapshot") {
       must("parseSnapshot(asset-diff snapshot)", () => parseSnapshot(JSON.parse(stdout)));
     } else if (c.command === "diff") {
-      const report = c.github && c.format !== "json" ? withoutCommands(stdout) : stdout;
+      // JSON reports keep standard output to themselves: workflow commands go to standard error.
+      const json = c.format === "json" || c.format === "codequality";
+      const report = c.github && !json ? withoutCommands(stdout) : stdout;
       if (c.format === "json") checkJson(report);
       if (c.format === "markdown") checkMarkdown(report, {});
+      if (c.format === "codequality") checkCodeQuality(report);
       if (c.github) {
         readGithubOutputs(readFileSync(env.GITHUB_OUTPUT as string, "utf8"));
-        const commands = (c.format === "json" ? stderr : stdout)
+        const commands = (json ? stderr : stdout)
           .split(/(?<=\n)/)
           .filter((line) => line.startsWith("::"));
         checkAnnotations(commands);
@@ -1243,6 +1256,21 @@ export const TARGETS: readonly FuzzTarget[] = [
       { requiredKeys: [] },
     ),
     ({ changeSet }, options) => checkMarkdown(renderMarkdown(changeSet, options), options),
+  ),
+  rendererTarget(
+    "renderCodeQuality",
+    fc.record(
+      {
+        workspace: fc.oneof(arbUnusualString, fc.constantFrom("/", "/work", "/work/")),
+        fallbackPath: arbUnusualString,
+        graphs: fc.boolean(),
+      },
+      { requiredKeys: [] },
+    ),
+    ({ changeSet, graphs }, { graphs: withGraphs, ...options }) => {
+      const text = renderCodeQuality(changeSet, withGraphs ? { ...options, graphs } : options);
+      checkCodeQuality(text);
+    },
   ),
   rendererTarget(
     "renderLineageMermaid",
