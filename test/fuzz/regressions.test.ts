@@ -308,7 +308,7 @@ describe("fuzz regressions: GitHub annotations", () => {
 // asserts the result at a size the old code could not reach; their speed is the growth
 // benchmark's to measure (`npm run fuzz -- --growth 25000`), not a timed test's.
 describe("fuzz regressions: huge strings and many entries", () => {
-  test("values of 4,000,000 characters render without a per-character array (a per-character array before: renderText 3.5 s, renderMarkdown 5.2 s)", () => {
+  test("values of 4,000,000 characters render without a per-character array (renderText 3.5 s and renderMarkdown 5.2 s before)", () => {
     const long = "\u0436".repeat(4_000_000);
     const base = graph(asset("a", { description: long, tags: [{ key: "k", value: long }] }));
     const branch = graph(
