@@ -22,3 +22,23 @@ export function formatCount(count: number): string {
 export function plural(count: number, noun: string): string {
   return `${formatCount(count)} ${noun}${count === 1 ? "" : "s"}`;
 }
+
+/**
+ * True for a character no single line of output should carry raw: a C0 or C1 control, DEL, a
+ * line or paragraph separator, or a bidirectional formatting character (marks, embeddings,
+ * overrides and isolates, which would reorder the text around them).
+ *
+ * @example
+ * isControl("\u001b".codePointAt(0) as number); // true
+ */
+export function isControl(code: number): boolean {
+  return (
+    code < 0x20 ||
+    (code >= 0x7f && code <= 0x9f) ||
+    code === 0x061c ||
+    code === 0x200e ||
+    code === 0x200f ||
+    (code >= 0x2028 && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069)
+  );
+}

@@ -5,7 +5,7 @@ import {
   type ChangeSet,
 } from "../diff/change-set";
 import { compareStrings } from "../model/key";
-import { plural } from "../text";
+import { isControl, plural } from "../text";
 import { keepEnd } from "./values";
 
 /** Options of {@link renderLineageMermaid} and {@link lineageGraph}. */
@@ -243,24 +243,6 @@ function mermaidLabel(text: string): string {
 }
 
 // --- internal ---
-
-/**
- * C0 and C1 controls, DEL, the line and paragraph separators, and the bidi controls (marks,
- * embeddings, overrides and isolates).
- */
-function isControl(code: number): boolean {
-  return (
-    code < 0x20 ||
-    (code >= 0x7f && code <= 0x9f) ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    code === 0x061c ||
-    code === 0x200e ||
-    code === 0x200f ||
-    (code >= 0x202a && code <= 0x202e) ||
-    (code >= 0x2066 && code <= 0x2069)
-  );
-}
 
 const DEFAULT_MAX_NODES = 50;
 const DEFAULT_MAX_EDGES = 120;

@@ -9,7 +9,7 @@ import {
 } from "../diff/change-set";
 import { SEVERITIES, type Severity } from "../diff/verdicts";
 import { locationLabel } from "../model/key";
-import { plural } from "../text";
+import { isControl, plural } from "../text";
 import { describeDetails } from "./details";
 import {
   bySeverity,
@@ -223,19 +223,6 @@ const BADGE_WIDTH = Math.max(...SEVERITIES.map((s) => s.length)) + 2;
 function label(asset: AssetChange, showLocation: boolean): string {
   const location = showLocation ? locationLabel(asset) : null;
   return escapeControls(location === null ? asset.key : `${asset.key}  [${location}]`);
-}
-
-/** A C0 or C1 control, DEL, a bidirectional formatting character or a line or paragraph separator. */
-function isControl(code: number): boolean {
-  return (
-    code < 0x20 ||
-    (code >= 0x7f && code <= 0x9f) ||
-    code === 0x061c ||
-    code === 0x200e ||
-    code === 0x200f ||
-    (code >= 0x2028 && code <= 0x202e) ||
-    (code >= 0x2066 && code <= 0x2069)
-  );
 }
 
 /** JSON's short escapes of the C0 controls that have one. */
