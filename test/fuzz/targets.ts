@@ -109,6 +109,9 @@ function target<T>(definition: FuzzTarget<T>): FuzzTarget {
   return definition as unknown as FuzzTarget;
 }
 
+/** A made-up checkout root, the workspace that code references are made relative to. */
+const CHECKOUT = "/checkout";
+
 // --- inputs made from seeds ---
 
 /** A case made from a real input: a seed, sliced or whole, mutated on each side. */
@@ -626,7 +629,7 @@ const arbCodeReference: fc.Arbitrary<CodeReference> = fc.oneof(
     type: fc.constant("localFile" as const),
     filePath: fc.oneof(
       arbPathPart,
-      fc.constantFrom("/work/a.py", "/work/", "./a.py", "/elsewhere/a.py", "/"),
+      fc.constantFrom(`${CHECKOUT}/a.py`, `${CHECKOUT}/`, "./a.py", "/elsewhere/a.py", "/"),
     ),
     lineNumber: fc.option(fc.oneof(fc.nat(), fc.constantFrom(0, 2 ** 53 - 1))),
     label: fc.option(arbUnusualString),
@@ -999,6 +1002,15 @@ function withoutCommands(stdout: string): string {
   return at < 0 ? stdout : stdout.slice(0, at);
 }
 
+/** A workspace option: the checkout, the root, or any text. */
+const arbWorkspace = fc.oneof(arbUnusualString, fc.constantFrom("/", CHECKOUT, `${CHECKOUT}/`));
+
+/** Options of the lineage picture, each at its edges or left out. */
+const arbLineageOptions = fc.record(
+  { maxNodes: arbCount, maxEdges: arbCount, maxLabelLength: arbCount, neighbours: fc.boolean() },
+  { requiredKeys: [] },
+);
+
 // --- the targets ---
 
 /** Every fuzz target, by entry point. */
@@ -1236,18 +1248,7 @@ export const TARGETS: readonly FuzzTarget[] = [
       {
         id: arbUnusualString,
         title: arbUnusualString,
-        lineage: fc.oneof(
-          fc.boolean(),
-          fc.record(
-            {
-              maxNodes: arbCount,
-              maxEdges: arbCount,
-              maxLabelLength: arbCount,
-              neighbours: fc.boolean(),
-            },
-            { requiredKeys: [] },
-          ),
-        ),
+        lineage: fc.oneof(fc.boolean(), arbLineageOptions),
         maxLength: fc.oneof(arbCount, fc.integer({ min: 6000, max: 70_000 })),
         foldAfter: arbCount,
         maxDetailsPerAsset: arbCount,
@@ -1261,7 +1262,7 @@ export const TARGETS: readonly FuzzTarget[] = [
     "renderCodeQuality",
     fc.record(
       {
-        workspace: fc.oneof(arbUnusualString, fc.constantFrom("/", "/work", "/work/")),
+        workspace: arbWorkspace,
         fallbackPath: arbUnusualString,
         graphs: fc.boolean(),
       },
@@ -1272,29 +1273,17 @@ export const TARGETS: readonly FuzzTarget[] = [
       checkCodeQuality(text);
     },
   ),
-  rendererTarget(
-    "renderLineageMermaid",
-    fc.record(
-      {
-        maxNodes: arbCount,
-        maxEdges: arbCount,
-        maxLabelLength: arbCount,
-        neighbours: fc.boolean(),
-      },
-      { requiredKeys: [] },
-    ),
-    ({ changeSet, graphs }, options) => {
-      const lined = changeSet.assets.some((a) => a.lineage)
-        ? changeSet
-        : withLineage(changeSet, graphs);
-      checkMermaid(renderLineageMermaid(lined, options));
-    },
-  ),
+  rendererTarget("renderLineageMermaid", arbLineageOptions, ({ changeSet, graphs }, options) => {
+    const lined = changeSet.assets.some((a) => a.lineage)
+      ? changeSet
+      : withLineage(changeSet, graphs);
+    checkMermaid(renderLineageMermaid(lined, options));
+  }),
   rendererTarget(
     "renderGithubAnnotations",
     fc.record(
       {
-        workspace: fc.oneof(arbUnusualString, fc.constantFrom("/", "/work", "/work/")),
+        workspace: arbWorkspace,
         limit: arbCount,
         graphs: fc.boolean(),
         // Code references changed in the graphs given to the renderer only, as a caller holding
