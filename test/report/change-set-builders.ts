@@ -222,3 +222,14 @@ export const AWKWARD_KEYS = [
   "@someone",
   `long/${"x".repeat(5000)}`,
 ];
+
+/** A code location of the base that failed to load in the branch (3 base assets). */
+export function notLoadedInBranch(codeLocation: string) {
+  return {
+    codeLocation,
+    status: "notLoadedInBranch" as const,
+    baseAssets: 3,
+    branchAssets: 0,
+    message: "failed to load in the branch: boom",
+  };
+}

@@ -10,6 +10,7 @@ import {
   change,
   changeSetOf,
   generatedChangeSet,
+  notLoadedInBranch,
   rated,
   reviewedSetOf,
   staleApproval,
@@ -245,15 +246,7 @@ describe("renderMarkdown", () => {
   test("a branch location that did not load leads the verdict, and its table comes first", () => {
     const changeSet = withLineage(
       changeSetOf([change("a", ["TAGS"])], {
-        locations: [
-          {
-            codeLocation: "etl",
-            status: "notLoadedInBranch",
-            baseAssets: 3,
-            branchAssets: 0,
-            message: "failed to load in the branch: boom",
-          },
-        ],
+        locations: [notLoadedInBranch("etl")],
       }),
       { base: { assets: [] }, branch: { assets: [] } },
     );

@@ -3,6 +3,7 @@ import { renderText, summaryLine } from "../../src/report/text";
 import {
   change,
   changeSetOf,
+  notLoadedInBranch,
   rated,
   reviewedSetOf,
   staleApproval,
@@ -171,15 +172,7 @@ describe("summaryLine", () => {
 test("the code locations not compared come right after the summary line, before any change", () => {
   const text = renderText(
     changeSetOf([change("a", ["TAGS"])], {
-      locations: [
-        {
-          codeLocation: "etl",
-          status: "notLoadedInBranch",
-          baseAssets: 3,
-          branchAssets: 0,
-          message: "failed to load in the branch: boom",
-        },
-      ],
+      locations: [notLoadedInBranch("etl")],
       limitations: [{ changeType: "CODE_VERSION", field: "codeVersion", side: "both", assets: 1 }],
     }),
   ).split("\n");
