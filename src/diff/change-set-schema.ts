@@ -14,13 +14,25 @@ import {
 } from "../model/schema";
 import {
   CHANGE_SET_FORMAT_VERSION,
+  COLUMN_CHANGE_KINDS,
+  GRAPH_ISSUE_KINDS,
   LIMITATION_SIDES,
   LOCATION_STATUSES,
   MISSING_LOCATIONS_MODES,
+  MOVE_EVIDENCE,
+  type MoveEvidence,
   PATH_CHANGE_TYPES,
 } from "./change-set";
 import { CHANGE_TYPE_MODES, DAGSTER_CHANGE_TYPES, EXTRA_CHANGE_TYPES } from "./change-types";
-import { SEVERITIES, SEVERITY_REASONS, type SeverityReason } from "./verdicts";
+import {
+  CHANGE_ORIGINS,
+  IMPACT_REASONS,
+  IMPACT_SEVERITIES,
+  type ImpactReason,
+  SEVERITIES,
+  SEVERITY_REASONS,
+  type SeverityReason,
+} from "./verdicts";
 
 /**
  * zod schema of the change set, the source of `docs/change-set.schema.json`. A type test keeps it
@@ -39,6 +51,26 @@ const identity = {
   repository: z.string().nullable(),
 };
 const sortedStrings = z.array(z.string());
+const count = z.number().int().nonnegative();
+const severityReason = z.enum(
+  Object.keys(SEVERITY_REASONS) as [SeverityReason, ...SeverityReason[]],
+);
+const origin = z.enum(CHANGE_ORIGINS);
+const assetIdentity = z.object(identity);
+
+const partitionKeyRange = z.object({
+  count,
+  first: z.string().nullable(),
+  last: z.string().nullable(),
+  keys: z.array(z.string()).exactOptional(),
+});
+const partitionKeysOfDimension = z.object({
+  enumerable: z.boolean(),
+  note: z.string().exactOptional(),
+  added: partitionKeyRange,
+  removed: partitionKeyRange,
+  name: z.string(),
+});
 
 const valueChange = <T extends z.ZodType>(value: T) => z.object({ old: value, new: value });
 const listChange = <T extends z.ZodType>(item: T) =>
@@ -160,13 +192,41 @@ export const assetChangeSchema = z.object({
         changeType,
         id: z.string(),
         severity,
-        reason: z.enum(Object.keys(SEVERITY_REASONS) as [SeverityReason, ...SeverityReason[]]),
+        reason: severityReason,
         message: z.string(),
         approved: approvalMark.exactOptional(),
       }),
     )
     .exactOptional(),
   lineage: z.object({ upstream: sortedStrings, downstream: sortedStrings }).exactOptional(),
+  columns: z
+    .array(
+      z.object({
+        column: z.string().nullable(),
+        change: z.enum(COLUMN_CHANGE_KINDS),
+        old: jsonValue,
+        new: jsonValue,
+        severity,
+        reason: severityReason,
+      }),
+    )
+    .exactOptional(),
+  partitionKeys: z
+    .object({
+      enumerable: z.boolean(),
+      note: z.string().exactOptional(),
+      asOf: z.string().nullable(),
+      added: partitionKeyRange,
+      removed: partitionKeyRange,
+      dimensions: z.array(partitionKeysOfDimension).exactOptional(),
+    })
+    .exactOptional(),
+  movedFrom: assetIdentity.exactOptional(),
+  movedDependencies: z
+    .array(z.object({ from: z.string(), to: z.string(), declared: z.boolean() }))
+    .exactOptional(),
+  origin: origin.exactOptional(),
+  origins: z.array(z.object({ changeType, origin })).exactOptional(),
 });
 
 const counts = <T extends readonly [string, ...string[]]>(types: T) =>
@@ -200,12 +260,16 @@ export const changeSetSchema = z
         removed: z.number().int().nonnegative(),
         modified: z.number().int().nonnegative(),
         unchanged: z.number().int().nonnegative(),
+        moved: count.exactOptional(),
       }),
       changeTypes: counts(DAGSTER_CHANGE_TYPES),
       extraChangeTypes: counts(EXTRA_CHANGE_TYPES).exactOptional(),
       suppressed: z.number().int().nonnegative(),
       severity: counts(SEVERITIES).exactOptional(),
       approved: z.number().int().nonnegative().exactOptional(),
+      impacted: count.exactOptional(),
+      impactSeverity: counts(IMPACT_SEVERITIES).exactOptional(),
+      origins: counts(CHANGE_ORIGINS).exactOptional(),
     }),
     locations: z.array(
       z.object({
@@ -247,6 +311,58 @@ export const changeSetSchema = z
           reason: z.string().nullable(),
         }),
       )
+      .exactOptional(),
+    impacted: z
+      .array(
+        z.object({
+          ...identity,
+          via: sortedStrings,
+          distance: z.number().int().positive(),
+          route: z.array(z.string()),
+          severity: z.enum(IMPACT_SEVERITIES),
+          reason: z.enum(Object.keys(IMPACT_REASONS) as [ImpactReason, ...ImpactReason[]]),
+          message: z.string(),
+          columns: z
+            .array(
+              z.object({
+                column: z.string(),
+                upstream: z.object({
+                  key: z.string(),
+                  column: z.string(),
+                  change: z.enum(["removed", "retyped"]),
+                }),
+              }),
+            )
+            .exactOptional(),
+        }),
+      )
+      .exactOptional(),
+    graphIssues: z
+      .array(
+        z.object({
+          kind: z.enum(GRAPH_ISSUE_KINDS),
+          side: z.enum(["base", "branch"]),
+          keys: z.array(z.string()),
+        }),
+      )
+      .exactOptional(),
+    probableMoves: z
+      .array(
+        z.object({
+          from: assetIdentity,
+          to: assetIdentity,
+          evidence: z.array(
+            z.enum(Object.keys(MOVE_EVIDENCE) as [MoveEvidence, ...MoveEvidence[]]),
+          ),
+          similarity: z.number().min(0).max(1),
+        }),
+      )
+      .exactOptional(),
+    mergeBase: z
+      .object({
+        source: graphSourceSchema.nullable(),
+        assets: count,
+      })
       .exactOptional(),
   })
   .meta({

@@ -17,13 +17,21 @@ import type {
   DagsterChangeType,
   ExtraChangeType,
 } from "./change-types";
-import type { Severity, SeverityReason } from "./verdicts";
+import type {
+  ChangeOrigin,
+  ImpactReason,
+  ImpactSeverity,
+  Severity,
+  SeverityReason,
+} from "./verdicts";
 
 /**
  * The change-set format version this release writes. Version 2 added what the policy steps
  * decide: `severity` and `reasons` per asset, `suppressed`, `staleApprovals` and their counts.
+ * Version 3 added impact (`impacted`, `graphIssues`), column changes, partition keys, moves
+ * (`MOVED`, `movedFrom`, `probableMoves`) and three-way origins (`origin`, `mergeBase`).
  */
-export const CHANGE_SET_FORMAT_VERSION = 2 as const;
+export const CHANGE_SET_FORMAT_VERSION = 3 as const;
 
 /** Old and new value of a changed field (Dagster's `ValueDiff`). */
 export interface ValueChange<T> {
@@ -174,6 +182,179 @@ export interface AssetChange {
   reasons?: ChangeVerdict[];
   /** Direct neighbours, added by the `withLineage` policy (reports that draw lineage use it). */
   lineage?: AssetLineage;
+  /** Column-level changes of its table schema, each with its severity (the columns policy). */
+  columns?: ColumnChange[];
+  /** The partition keys a PARTITIONS_DEFINITION change adds and removes (the partition-keys policy). */
+  partitionKeys?: PartitionKeysChange;
+  /** For a MOVED asset: where it was before (a declared move). */
+  movedFrom?: AssetIdentity;
+  /**
+   * Upstream dependencies whose only change is that the upstream asset moved: the old key was
+   * removed and the new one added (the moves policy).
+   */
+  movedDependencies?: MovedDependency[];
+  /** In a three-way comparison: where its changes come from, the worst of `origins`. */
+  origin?: ChangeOrigin;
+  /** In a three-way comparison: where each change type comes from, in `CHANGE_TYPES` order. */
+  origins?: ChangeTypeOrigin[];
+}
+
+/** An asset's identity: its key (`/`-joined and as a path), code location and repository. */
+export interface AssetIdentity {
+  key: string;
+  path: string[];
+  codeLocation: string | null;
+  repository: string | null;
+}
+
+/**
+ * What changed about one column (or, with `column: null`, the table's own constraints); the
+ * single source for {@link ColumnChangeKind}.
+ */
+export const COLUMN_CHANGE_KINDS = [
+  "added",
+  "removed",
+  "retyped",
+  "nullability",
+  "uniqueness",
+  "constraints",
+  "description",
+  "tags",
+  "lineage",
+] as const;
+
+/** See {@link COLUMN_CHANGE_KINDS}. */
+export type ColumnChangeKind = (typeof COLUMN_CHANGE_KINDS)[number];
+
+/**
+ * One column-level change, from `dagster/column_schema` (and `dagster/column_lineage` for
+ * `lineage`). `old` and `new` are the changed value (the type, nullability, constraint list,
+ * description, tags, or the column's upstream columns), `null` where absent.
+ */
+export interface ColumnChange {
+  /** The column's name; `null` for the table's own constraints. */
+  column: string | null;
+  change: ColumnChangeKind;
+  old: JsonValue;
+  new: JsonValue;
+  severity: Severity;
+  reason: SeverityReason;
+}
+
+/** Partition keys on one side of a change: how many, the first and last, and (when few) all. */
+export interface PartitionKeyRange {
+  count: number;
+  first: string | null;
+  last: string | null;
+  /** Every key, in partition order, when there are at most a few hundred; else absent. */
+  keys?: string[];
+}
+
+/**
+ * The partition keys a PARTITIONS_DEFINITION change adds and removes, where they can be listed:
+ * static definitions exactly, time windows up to `asOf`, multi-partitions per dimension. A
+ * definition whose keys cannot be listed (dynamic, unknown, or a description this version cannot
+ * read) has `enumerable: false` and a `note` saying why.
+ */
+export interface PartitionKeysChange {
+  enumerable: boolean;
+  /** Why the keys could not be listed, or what was assumed. */
+  note?: string;
+  /** The reference time time-window keys were listed up to (ISO 8601), else `null`. */
+  asOf: string | null;
+  added: PartitionKeyRange;
+  removed: PartitionKeyRange;
+  /** A multi-partitions definition: the same per dimension, in dimension order. */
+  dimensions?: DimensionPartitionKeysChange[];
+}
+
+/** The partition keys one dimension of a multi-partitions definition adds and removes. */
+export interface DimensionPartitionKeysChange {
+  name: string;
+  enumerable: boolean;
+  note?: string;
+  added: PartitionKeyRange;
+  removed: PartitionKeyRange;
+}
+
+/** An upstream dependency renamed by a move: `from` and `to` are `/`-joined keys. */
+export interface MovedDependency {
+  from: string;
+  to: string;
+  /** True for a declared move (`moves` in the configuration), false for a probable one. */
+  declared: boolean;
+}
+
+/** The single source for {@link MoveEvidence}: what makes a REMOVED and a NEW asset a probable move. */
+export const MOVE_EVIDENCE = {
+  SAME_CODE_VERSION: "the same code version",
+  SAME_DEPENDENCIES: "the same upstream dependencies (after renames)",
+  SAME_DEPENDENTS: "the same downstream assets, which switched from the old key to the new",
+  SAME_PARTITIONS: "the same partitions definition",
+  SAME_METADATA: "the same metadata, apart from key-derived entries",
+  SAME_TAGS: "the same tags",
+  SAME_KINDS: "the same kinds",
+  SAME_GROUP: "the same group",
+  SAME_DESCRIPTION: "the same description",
+  SIMILAR_KEY: "a similar key",
+} as const;
+
+/** See {@link MOVE_EVIDENCE}. */
+export type MoveEvidence = keyof typeof MOVE_EVIDENCE;
+
+/**
+ * A REMOVED and a NEW asset whose definitions match apart from the key: probably a rename. Both
+ * changes stay in `assets`, with their severity; this only explains them.
+ */
+export interface ProbableMove {
+  from: AssetIdentity;
+  to: AssetIdentity;
+  evidence: MoveEvidence[];
+  /** How alike the two definitions are, from 0 to 1 (see docs/semantics.md). */
+  similarity: number;
+}
+
+/** Where one change type of an asset comes from in a three-way comparison. */
+export interface ChangeTypeOrigin {
+  changeType: ChangeType;
+  origin: ChangeOrigin;
+}
+
+/**
+ * An asset downstream of a directly changed one, that is not changed itself. `via` names the
+ * nearest changed ancestors (`/`-joined keys, sorted), `distance` the hops to them, and `route` one
+ * shortest chain of keys from such an ancestor to this asset (both ends included).
+ */
+export interface ImpactedAsset extends AssetIdentity {
+  via: string[];
+  distance: number;
+  route: string[];
+  severity: ImpactSeverity;
+  reason: ImpactReason;
+  /** The reason as text, naming the deciding ancestor. */
+  message: string;
+  /** Its columns that read an upstream column that was removed or retyped. */
+  columns?: ImpactedColumn[];
+}
+
+/** A column of an impacted asset whose upstream column was removed or retyped. */
+export interface ImpactedColumn {
+  column: string;
+  upstream: { key: string; column: string; change: "removed" | "retyped" };
+}
+
+/** The kinds of graph oddity the impact traversal reports; the single source for {@link GraphIssue}. */
+export const GRAPH_ISSUE_KINDS = ["cycle", "self-dependency", "dangling-dependency"] as const;
+
+/**
+ * A graph oddity met while walking downstream: a cycle (`keys`: its members, sorted), a
+ * self-dependency (`keys`: the asset) or a dependency on a key the graph does not define
+ * (`keys`: the missing key, then its dependents, sorted). None stops the traversal.
+ */
+export interface GraphIssue {
+  kind: (typeof GRAPH_ISSUE_KINDS)[number];
+  side: "base" | "branch";
+  keys: string[];
 }
 
 /** An approval that matched a change: who approved it and why, as the approvals file says. */
@@ -309,7 +490,11 @@ export interface Limitation {
 
 /** Counts of a change set. */
 export interface ChangeSummary {
-  assets: { new: number; removed: number; modified: number; unchanged: number };
+  /**
+   * Assets by kind. `moved` (present in `all` mode) counts MOVED assets; each pairs two compared
+   * identities, the old and the new.
+   */
+  assets: { new: number; removed: number; modified: number; unchanged: number; moved?: number };
   changeTypes: Record<DagsterChangeType, number>;
   /** Present only in `all` mode. */
   extraChangeTypes?: Record<ExtraChangeType, number>;
@@ -319,6 +504,12 @@ export interface ChangeSummary {
   severity?: Record<Severity, number>;
   /** Changes an approval matched; present once approvals were applied. */
   approved?: number;
+  /** Entries of `impacted`; present once the impact policy ran. */
+  impacted?: number;
+  /** Entries of `impacted` by severity; present once the impact policy ran. */
+  impactSeverity?: Record<ImpactSeverity, number>;
+  /** Listed assets by origin; present in a three-way comparison. */
+  origins?: Record<ChangeOrigin, number>;
 }
 
 /** One side of a comparison. */
@@ -354,6 +545,14 @@ export interface ChangeSet {
   suppressed: SuppressedChange[];
   /** Approvals that no longer match their change; present once approvals were applied. */
   staleApprovals?: StaleApproval[];
+  /** Assets downstream of a changed asset and not changed themselves; once the impact policy ran. */
+  impacted?: ImpactedAsset[];
+  /** Cycles, self-dependencies and dangling dependencies the impact traversal met. */
+  graphIssues?: GraphIssue[];
+  /** REMOVED and NEW assets that are probably one asset renamed; once the moves policy ran. */
+  probableMoves?: ProbableMove[];
+  /** Production at the branch's merge base, in a three-way comparison. */
+  mergeBase?: ChangeSetInput;
 }
 
 /**
@@ -369,14 +568,14 @@ export function allChangeTypes(
 }
 
 /** The kinds of asset a change set lists; the single source for {@link AssetChangeKind}. */
-export const ASSET_CHANGE_KINDS = ["new", "removed", "modified", "unchanged"] as const;
+export const ASSET_CHANGE_KINDS = ["new", "removed", "moved", "modified", "unchanged"] as const;
 
 /** Whether a listed asset is new, removed, modified or unchanged. */
 export type AssetChangeKind = (typeof ASSET_CHANGE_KINDS)[number];
 
 /**
- * Whether an asset of a change set is new, removed, modified (any other change type, Dagster's
- * or extra) or unchanged (listed with `includeUnchanged`).
+ * Whether an asset of a change set is new, removed, moved (MOVED), modified (any other change
+ * type, Dagster's or extra) or unchanged (listed with `includeUnchanged`).
  *
  * @example
  * changeSet.assets.filter((a) => assetChangeKind(a) === "modified");
@@ -386,6 +585,7 @@ export function assetChangeKind(
 ): AssetChangeKind {
   if (asset.changeTypes.includes("NEW")) return "new";
   if (asset.changeTypes.includes("REMOVED")) return "removed";
+  if (asset.extraChangeTypes?.includes("MOVED")) return "moved";
   return asset.changeTypes.length > 0 || (asset.extraChangeTypes?.length ?? 0) > 0
     ? "modified"
     : "unchanged";

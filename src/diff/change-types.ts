@@ -17,9 +17,12 @@ export type DagsterChangeType = (typeof DAGSTER_CHANGE_TYPES)[number];
 
 /**
  * Changes Dagster does not track, reported separately (`extraChangeTypes`) so that Dagster's own
- * verdict is never mixed with them. The single source for {@link ExtraChangeType}.
+ * verdict is never mixed with them. The single source for {@link ExtraChangeType}. `MOVED` is
+ * not a compared field: the moves policy gives it to an asset whose key or code location changed
+ * (a REMOVED and a NEW asset paired by a declared move).
  */
 export const EXTRA_CHANGE_TYPES = [
+  "MOVED",
   "GROUP",
   "OWNERS",
   "DESCRIPTION",

@@ -20,12 +20,15 @@ import type {
 import { CHANGE_TYPES, type ChangeType } from "./change-types";
 import { compareBy } from "./compare-by";
 
-/** A change type that compares sections of two versions of an asset (all but NEW and REMOVED). */
-export type SectionChangeType = Exclude<ChangeType, "NEW" | "REMOVED">;
+/**
+ * A change type that compares sections of two versions of an asset (all but NEW, REMOVED and
+ * MOVED, which say whether and where the asset exists).
+ */
+export type SectionChangeType = Exclude<ChangeType, "NEW" | "REMOVED" | "MOVED">;
 
 /** The compared change types, in display order. */
 export const SECTION_CHANGE_TYPES = CHANGE_TYPES.filter(
-  (t): t is SectionChangeType => t !== "NEW" && t !== "REMOVED",
+  (t): t is SectionChangeType => t !== "NEW" && t !== "REMOVED" && t !== "MOVED",
 );
 
 /**

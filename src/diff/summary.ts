@@ -11,7 +11,14 @@ import {
   EXTRA_CHANGE_TYPES,
   type ExtraChangeType,
 } from "./change-types";
-import { SEVERITIES, type Severity } from "./verdicts";
+import {
+  CHANGE_ORIGINS,
+  type ChangeOrigin,
+  IMPACT_SEVERITIES,
+  type ImpactSeverity,
+  SEVERITIES,
+  type Severity,
+} from "./verdicts";
 
 /**
  * The summary of a change set: counts that are always derived from its assets, suppressed changes
@@ -29,7 +36,9 @@ import { SEVERITIES, type Severity } from "./verdicts";
  */
 export function summarizeChangeSet(changeSet: ChangeSet): ChangeSummary {
   const { assets } = changeSet.summary;
-  const compared = assets.new + assets.removed + assets.modified + assets.unchanged;
+  // A moved asset pairs two compared identities (the old one and the new).
+  const compared =
+    assets.new + assets.removed + assets.modified + assets.unchanged + 2 * (assets.moved ?? 0);
   const summary = countChanges(changeSet.assets, compared, changeSet.options.changeTypes);
   summary.suppressed = changeSet.suppressed.length;
   if (changeSet.summary.severity !== undefined || changeSet.assets.some((a) => a.severity)) {
@@ -40,6 +49,17 @@ export function summarizeChangeSet(changeSet: ChangeSet): ChangeSummary {
       (n, a) => n + (a.reasons ?? []).filter((r) => r.approved !== undefined).length,
       0,
     );
+  }
+  if (changeSet.impacted !== undefined) {
+    summary.impacted = changeSet.impacted.length;
+    const bySeverity = zeros(IMPACT_SEVERITIES) as Record<ImpactSeverity, number>;
+    for (const entry of changeSet.impacted) bySeverity[entry.severity]++;
+    summary.impactSeverity = bySeverity;
+  }
+  if (changeSet.mergeBase !== undefined) {
+    const origins = zeros(CHANGE_ORIGINS) as Record<ChangeOrigin, number>;
+    for (const asset of changeSet.assets) if (asset.origin !== undefined) origins[asset.origin]++;
+    summary.origins = origins;
   }
   return summary;
 }
@@ -55,15 +75,20 @@ export function countChanges(
 ): ChangeSummary {
   const changeTypes = zeros(DAGSTER_CHANGE_TYPES) as Record<DagsterChangeType, number>;
   const extra = zeros(EXTRA_CHANGE_TYPES) as Record<ExtraChangeType, number>;
-  const assets = { new: 0, removed: 0, modified: 0, unchanged: 0 };
+  const assets = { new: 0, removed: 0, modified: 0, unchanged: 0, moved: 0 };
   for (const change of changes) {
     for (const t of change.changeTypes) changeTypes[t]++;
     for (const t of change.extraChangeTypes ?? []) extra[t]++;
     const kind = assetChangeKind(change);
     if (kind !== "unchanged") assets[kind]++;
   }
-  assets.unchanged = compared - assets.new - assets.removed - assets.modified;
-  const summary: ChangeSummary = { assets, changeTypes, suppressed: 0 };
+  assets.unchanged = compared - assets.new - assets.removed - assets.modified - 2 * assets.moved;
+  const { moved, ...counted } = assets;
+  const summary: ChangeSummary = {
+    assets: mode === "all" ? assets : counted,
+    changeTypes,
+    suppressed: 0,
+  };
   if (mode === "all") summary.extraChangeTypes = extra;
   return summary;
 }

@@ -34,6 +34,17 @@ export const SEVERITY_REASONS = {
   NEW_ASSET: "a new asset",
   DEPENDENCY_ADDED: "only upstream dependencies were added",
   DESCRIPTIVE_CHANGE: "descriptive only (tags, metadata, description, owners, group, kinds)",
+  PARTITION_KEYS_REMOVED: "partitions were removed from the partitions definition",
+  PARTITION_KEYS_ADDED: "partitions were only added to the partitions definition, none removed",
+  PARTITIONS_NOT_ENUMERABLE:
+    "the partitions definition changed in a way whose partition keys cannot be listed",
+  COLUMN_ADDED: "only columns were added to the table schema",
+  COLUMN_MADE_NULLABLE: "a column may now hold nulls",
+  COLUMN_CONSTRAINT_CHANGED: "a column or table constraint changed",
+  COLUMN_DESCRIPTIVE_CHANGE: "only column descriptions or tags changed",
+  COLUMN_LINEAGE_CHANGED: "the column lineage changed",
+  MOVED: "the asset moved to a new key or code location; whatever reads the old key must follow",
+  DEPENDENCY_MOVED: "an upstream dependency only follows an upstream asset's declared move",
   CONFIGURED: "set by the configuration",
 } as const;
 
@@ -96,3 +107,45 @@ export function worstSeverity(severities: Iterable<Severity>): Severity | undefi
 export function atLeast(severity: Severity, threshold: Severity): boolean {
   return compareSeverities(severity, threshold) <= 0;
 }
+
+/**
+ * How a change to an asset reaches the assets downstream of it, worst first; the single source
+ * for {@link ImpactSeverity}. An impacted asset is not changed itself: it reads from a changed
+ * ancestor. `breaking-downstream`: an ancestor's change is breaking; `risky-downstream`: the worst
+ * is risky (its data may differ); `safe-downstream`: every ancestor change is known safe for
+ * consumers (a column added, tags, descriptions).
+ */
+export const IMPACT_SEVERITIES = [
+  "breaking-downstream",
+  "risky-downstream",
+  "safe-downstream",
+] as const;
+
+/** See {@link IMPACT_SEVERITIES}. */
+export type ImpactSeverity = (typeof IMPACT_SEVERITIES)[number];
+
+/**
+ * Which rule decided an impacted asset's {@link ImpactSeverity}; the single source for
+ * {@link ImpactReason}.
+ */
+export const IMPACT_REASONS = {
+  UPSTREAM_BREAKING: "an upstream asset has a breaking change",
+  UPSTREAM_RISKY: "an upstream asset has a risky change, so its data may differ",
+  UPSTREAM_SAFE_FOR_CONSUMERS:
+    "every upstream change is known safe for consumers (columns added, tags, descriptions)",
+  UPSTREAM_COLUMN_BROKEN: "a column it reads upstream was removed or retyped",
+} as const;
+
+/** See {@link IMPACT_REASONS}. */
+export type ImpactReason = keyof typeof IMPACT_REASONS;
+
+/**
+ * Where a change comes from in a three-way comparison (production at the merge base, production
+ * now, the branch); the single source for {@link ChangeOrigin}. `branch`: the branch changed it;
+ * `drift`: production changed it since the merge base and the branch did not; `conflict`: both
+ * changed the same section, differently.
+ */
+export const CHANGE_ORIGINS = ["branch", "drift", "conflict"] as const;
+
+/** See {@link CHANGE_ORIGINS}. */
+export type ChangeOrigin = (typeof CHANGE_ORIGINS)[number];

@@ -75,6 +75,21 @@ export const configSchema = z
       )
       .exactOptional()
       .meta({ description: "Severity overrides; the last matching rule wins." }),
+    moves: z
+      .array(
+        z.strictObject({
+          from: name,
+          to: name,
+          fromCodeLocation: name.exactOptional(),
+          toCodeLocation: name.exactOptional(),
+          reason: name.exactOptional(),
+        }),
+      )
+      .exactOptional()
+      .meta({
+        description:
+          "Declared moves, like Terraform's moved blocks: the asset at `from` (a `/`-joined key, in `fromCodeLocation` when given) is now at `to` (in `toCodeLocation`); its REMOVED and NEW changes become one MOVED change.",
+      }),
     approvals: name
       .exactOptional()
       .meta({ description: "The approvals file, relative to the configuration file." }),
@@ -92,6 +107,9 @@ export type Substitution = NonNullable<AssetDiffConfig["substitutions"]>[number]
 
 /** One entry of {@link AssetDiffConfig}'s `ignore`. */
 export type IgnoreRule = NonNullable<AssetDiffConfig["ignore"]>[number];
+
+/** One entry of {@link AssetDiffConfig}'s `moves`: a declared move. */
+export type DeclaredMove = NonNullable<AssetDiffConfig["moves"]>[number];
 
 /** One entry of {@link AssetDiffConfig}'s `severity`. */
 export type SeverityRule = NonNullable<AssetDiffConfig["severity"]>[number];

@@ -48,8 +48,12 @@ export function changeId(
 /** Hex digits of the SHA-256 an id keeps. */
 const CHANGE_ID_LENGTH = 16;
 
-function changeValues(asset: Pick<AssetChange, "details">, changeType: ChangeType): JsonValue {
+function changeValues(
+  asset: Pick<AssetChange, "details" | "movedFrom">,
+  changeType: ChangeType,
+): JsonValue {
   if (changeType === "NEW" || changeType === "REMOVED") return null;
+  if (changeType === "MOVED") return (asset.movedFrom ?? null) as unknown as JsonValue;
   // Details are plain JSON (the change-set format is JSON); a missing slot (a hand-built change
   // set) hashes as null rather than failing.
   return (asset.details[SECTIONS[changeType].details] ?? null) as unknown as JsonValue;

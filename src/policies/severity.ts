@@ -166,6 +166,8 @@ function defaultVerdict(
       };
     case "NEW":
       return verdict("safe", "NEW_ASSET");
+    case "MOVED":
+      return verdict("risky", "MOVED");
     case "TAGS":
     case "DESCRIPTION":
     case "OWNERS":

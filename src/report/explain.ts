@@ -95,6 +95,7 @@ const WHOLE = Number.POSITIVE_INFINITY;
 const KIND_TEXT = {
   new: "new in the branch",
   removed: "removed from the branch",
+  moved: "moved from another key or code location",
   modified: "modified",
   unchanged: "unchanged",
 } as const;
@@ -361,7 +362,7 @@ function reported(raw: AssetChange): string[] {
 
 /** `: key, key` for a change type whose details name keys (dependencies, tags, metadata). */
 function keysOf(change: AssetChange, type: ChangeType): string {
-  if (type === "NEW" || type === "REMOVED") return "";
+  if (type === "NEW" || type === "REMOVED" || type === "MOVED") return "";
   const details = change.details[SECTIONS[type].details] as Partial<KeysChange> | undefined;
   if (details?.addedKeys === undefined) return "";
   const keys = [

@@ -194,17 +194,19 @@ const SLOT_ORDER: Slot[] = [
   "lineage",
   "new",
   "removed",
+  "moved",
   "modified",
   "unchanged",
   "staleApprovals",
   "suppressed",
   "limitations",
 ];
-const SECTION_PRIORITY: AssetChangeKind[] = ["removed", "new", "modified", "unchanged"];
+const SECTION_PRIORITY: AssetChangeKind[] = ["removed", "new", "moved", "modified", "unchanged"];
 const SLOT_NAMES: Record<Slot, string> = {
   lineage: "the lineage picture",
   new: "new assets",
   removed: "removed assets",
+  moved: "moved assets",
   modified: "modified assets",
   unchanged: "unchanged assets",
   staleApprovals: "the stale approvals",
@@ -215,6 +217,7 @@ const SLOT_NAMES: Record<Slot, string> = {
 const SECTION_TITLES: Record<AssetChangeKind, string> = {
   new: "New",
   removed: "Removed",
+  moved: "Moved",
   modified: "Modified",
   unchanged: "Unchanged",
 };
@@ -223,6 +226,7 @@ const SECTION_TITLES: Record<AssetChangeKind, string> = {
 const CHANGE_TYPE_LABELS: Record<ChangeType, string> = {
   NEW: "new asset",
   REMOVED: "removed asset",
+  MOVED: "moved to a new key or code location",
   CODE_VERSION: "code version",
   DEPENDENCIES: "upstream dependencies or partition mappings",
   PARTITIONS_DEFINITION: "partitions definition",
@@ -286,6 +290,7 @@ function groupAssets(assets: AssetChange[]): Record<AssetChangeKind, AssetChange
   const groups: Record<AssetChangeKind, AssetChange[]> = {
     new: [],
     removed: [],
+    moved: [],
     modified: [],
     unchanged: [],
   };
@@ -554,6 +559,7 @@ function sectionReserves(
   return {
     new: reserve("new"),
     removed: reserve("removed"),
+    moved: reserve("moved"),
     modified: reserve("modified"),
     unchanged: reserve("unchanged"),
   };

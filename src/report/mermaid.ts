@@ -70,6 +70,7 @@ const LINEAGE_STYLES: Readonly<Record<LineageNodeKind | "note", string>> = {
   new: "fill:#dafbe1,stroke:#1a7f37,stroke-width:2px,color:#1f2328",
   removed: "fill:#ffebe9,stroke:#cf222e,stroke-width:2px,stroke-dasharray:5 3,color:#1f2328",
   modified: "fill:#fff8c5,stroke:#9a6700,stroke-width:2px,color:#1f2328",
+  moved: "fill:#ddf4ff,stroke:#0969da,stroke-width:2px,color:#1f2328",
   neighbour: "fill:#f6f8fa,stroke:#8c959f,color:#59636e",
   note: "fill:#ffffff,stroke:#d1d9e0,stroke-dasharray:2 2,color:#59636e",
 };
@@ -104,6 +105,7 @@ export function lineageGraph(changeSet: ChangeSet, options: LineageOptions = {})
   const byKind: Record<Exclude<LineageNodeKind, "neighbour">, string[]> = {
     removed: [],
     new: [],
+    moved: [],
     modified: [],
   };
   // The change set is sorted by key, so each bucket is too: no sort of the whole set is needed.
@@ -254,12 +256,13 @@ const DEFAULT_MAX_LABEL = 60;
  */
 const ENCODED = new Set([..."#&`|[](){};%:\\", "ﬂ", "°", "¶", "ß"]);
 
-const NODE_KINDS = ["new", "removed", "modified", "neighbour"] as const;
+const NODE_KINDS = ["new", "removed", "moved", "modified", "neighbour"] as const;
 
 /** A mark before each label, so the kind reads without colour. */
 const MARKS: Record<LineageNodeKind, string> = {
   new: "+ ",
   removed: "− ",
+  moved: "→ ",
   modified: "~ ",
   neighbour: "",
 };

@@ -38,7 +38,7 @@ export function change(
 /** A change set in `all` mode listing the given assets, with its summary counted from them. */
 export function changeSetOf(assets: AssetChange[], overrides: Partial<ChangeSet> = {}): ChangeSet {
   return {
-    formatVersion: 2,
+    formatVersion: 3,
     options: {
       changeTypes: "all",
       codeLocation: null,
