@@ -1,0 +1,490 @@
+import type {
+  AssetChange,
+  AssetIdentity,
+  ChangeSet,
+  ColumnChange,
+  GraphIssue,
+  ImpactedAsset,
+  PartitionKeyRange,
+  PartitionKeysChange,
+  ProbableMove,
+} from "../diff/change-set";
+import { MOVE_EVIDENCE } from "../diff/change-set";
+import {
+  CHANGE_ORIGINS,
+  type ChangeOrigin,
+  IMPACT_SEVERITIES,
+  type ImpactSeverity,
+} from "../diff/verdicts";
+import { compareNullableStrings, compareStrings, locationLabel } from "../model/key";
+import { formatCount, isControl, plural } from "../text";
+import type { DetailStyle } from "./details";
+import { contrast, formatJson, truncate } from "./values";
+
+/**
+ * What the impact, columns, partition-keys, moves and three-way steps found, in the words every
+ * renderer shares. Each describer returns plain lines whose input-derived parts went through
+ * `style.value` (as `describeDetails` does), so the text report shows them as they are and the
+ * Markdown report makes code spans of them; a line that starts with two spaces belongs to the line
+ * before it. No line carries a control character of an input's making.
+ */
+
+/**
+ * Section titles for the origins of a three-way comparison (production at the merge base,
+ * production now, the branch).
+ *
+ * @example
+ * ORIGIN_TITLES.drift; // "Base drift (not from this branch)"
+ */
+export const ORIGIN_TITLES: Record<ChangeOrigin, string> = {
+  conflict: "Conflicts (changed by the branch and in production since the merge base)",
+  branch: "Branch changes",
+  drift: "Base drift (not from this branch)",
+};
+
+/**
+ * True for an asset whose every change comes from production since the merge base, not from
+ * the branch: reports fold such assets and raise no finding for them.
+ *
+ * @example
+ * isDriftOnly({ origin: "drift" }); // true
+ */
+export function isDriftOnly(asset: Pick<AssetChange, "origin">): boolean {
+  return asset.origin === "drift";
+}
+
+/**
+ * One line per column change, with the column's name, what changed and the change's severity.
+ *
+ * @example
+ * columnLines([{ column: "amount", change: "retyped", old: "number(38,2)", new: "float", severity: "breaking", reason: "COLUMN_TYPE_CHANGED" }], style);
+ * // ["column amount retyped: number(38,2) → float (breaking)"]
+ */
+export function columnLines(columns: readonly ColumnChange[], style: DetailStyle): string[] {
+  return columns.map((c) => `${columnText(c, style)} (${c.severity})`);
+}
+
+/**
+ * Counts of column changes by kind, worst kinds first, e.g. for a one-line annotation.
+ *
+ * @example
+ * columnCountsText(asset.columns ?? []); // "2 columns removed, 1 retyped, 3 added"
+ */
+export function columnCountsText(columns: readonly ColumnChange[]): string {
+  const counts = new Map<ColumnChange["change"], number>();
+  for (const c of columns) counts.set(c.change, (counts.get(c.change) ?? 0) + 1);
+  const parts: string[] = [];
+  for (const [kind, word] of COLUMN_COUNT_WORDS) {
+    const n = counts.get(kind);
+    if (n === undefined) continue;
+    parts.push(parts.length === 0 ? `${plural(n, "column")} ${word}` : `${formatCount(n)} ${word}`);
+  }
+  return parts.join(", ");
+}
+
+/**
+ * The partition keys a partitions-definition change adds and removes, in a line (per dimension
+ * for a multi-partitions definition), with why they cannot be listed when they cannot and the
+ * reference time of time-window keys.
+ *
+ * @example
+ * partitionKeyLines(asset.partitionKeys, style);
+ * // ["+30 partitions (2022-01-01 … 2022-01-30), none removed; as of 2026-12-01T00:00:00Z"]
+ */
+export function partitionKeyLines(keys: PartitionKeysChange, style: DetailStyle): string[] {
+  const asOf = keys.asOf === null ? "" : `; as of ${style.value(clean(keys.asOf, style))}`;
+  const lines: string[] = [];
+  if (keys.dimensions !== undefined && keys.dimensions.length > 0) {
+    if (!keys.enumerable) lines.push(notListed(keys.note, style));
+    else if (keys.note !== undefined) lines.push(`note: ${style.value(clean(keys.note, style))}`);
+    for (const d of keys.dimensions) {
+      const what = d.enumerable ? rangesText(d.added, d.removed, style) : notListed(d.note, style);
+      const note =
+        d.enumerable && d.note !== undefined ? ` (${style.value(clean(d.note, style))})` : "";
+      lines.push(`dimension ${style.value(clean(d.name, style))}: ${what}${note}`);
+    }
+    if (asOf !== "") lines.push(`partition keys ${asOf.slice(2)}`);
+    return lines;
+  }
+  if (!keys.enumerable) return [notListed(keys.note, style)];
+  const note = keys.note === undefined ? "" : ` (${style.value(clean(keys.note, style))})`;
+  return [`${rangesText(keys.added, keys.removed, style)}${asOf}${note}`];
+}
+
+/**
+ * Counts of the partition keys added and removed, e.g. for a one-line annotation; `undefined`
+ * when the keys cannot be listed.
+ *
+ * @example
+ * partitionKeyCountsText(asset.partitionKeys); // "+30 partitions, −12 partitions"
+ */
+export function partitionKeyCountsText(keys: PartitionKeysChange): string | undefined {
+  if (!keys.enumerable) return undefined;
+  const parts: string[] = [];
+  if (keys.added.count > 0) parts.push(`+${plural(keys.added.count, "partition")}`);
+  if (keys.removed.count > 0) parts.push(`${MINUS}${plural(keys.removed.count, "partition")}`);
+  return parts.length === 0 ? "no partitions added or removed" : parts.join(", ");
+}
+
+/**
+ * Where a MOVED asset was before, or `undefined` for an asset that did not move.
+ *
+ * @example
+ * moveLine(asset, style); // "moved from raw/orders [ingestion]"
+ */
+export function moveLine(
+  asset: Pick<AssetChange, "movedFrom">,
+  style: DetailStyle,
+): string | undefined {
+  return asset.movedFrom === undefined
+    ? undefined
+    : `moved from ${identityText(asset.movedFrom, style)}`;
+}
+
+/**
+ * One line per upstream dependency that only follows an upstream asset's move.
+ *
+ * @example
+ * movedDependencyLines(asset, style); // ["dependency moved: raw/orders → raw/shop/orders (declared move)"]
+ */
+export function movedDependencyLines(
+  asset: Pick<AssetChange, "movedDependencies">,
+  style: DetailStyle,
+): string[] {
+  return (asset.movedDependencies ?? []).map(
+    (d) =>
+      `dependency moved: ${style.value(clean(d.from, style))} → ${style.value(clean(d.to, style))} (${d.declared ? "declared" : "probable"} move)`,
+  );
+}
+
+/**
+ * A REMOVED and a NEW asset that are probably one asset moved or renamed, with how alike they
+ * are and why.
+ *
+ * @example
+ * probableMoveLines(move, style);
+ * // ["probably renamed: raw/orders → raw/shop/orders (92% alike: the same code version, the same group)"]
+ */
+export function probableMoveLines(move: ProbableMove, style: DetailStyle): string[] {
+  const renamed = move.from.key !== move.to.key;
+  const moved = locationLabel(move.from) !== locationLabel(move.to);
+  const what = renamed ? (moved ? "moved and renamed" : "renamed") : "moved";
+  const evidence = move.evidence.map((e) => MOVE_EVIDENCE[e] ?? e).join(", ");
+  const alike = `${percent(move.similarity)} alike${evidence === "" ? "" : `: ${evidence}`}`;
+  const [from, to] = moved
+    ? [identityText(move.from, style), identityText(move.to, style)]
+    : [style.value(clean(move.from.key, style)), style.value(clean(move.to.key, style))];
+  return [`probably ${what}: ${from} → ${to} (${alike})`];
+}
+
+/**
+ * The impacted assets grouped by each changed asset (`/`-joined key) they list in `via`, each
+ * group worst severity first, then nearest, then by key. One sort of `impacted`, then linear in
+ * the sum of the `via` lengths.
+ *
+ * @example
+ * impactByChange(changeSet).get("raw/orders")?.map((i) => i.key); // ["marts/revenue", "marts/daily"]
+ */
+export function impactByChange(
+  changeSet: Pick<ChangeSet, "impacted">,
+): Map<string, ImpactedAsset[]> {
+  const groups = new Map<string, ImpactedAsset[]>();
+  for (const entry of sortedImpact(changeSet.impacted ?? [])) {
+    for (const via of entry.via) {
+      const group = groups.get(via);
+      if (group === undefined) groups.set(via, [entry]);
+      // An entry that names the same ancestor twice is listed once.
+      else if (group[group.length - 1] !== entry) group.push(entry);
+    }
+  }
+  return groups;
+}
+
+/**
+ * The impacted assets of one change in a line, capped at `max` names with how many more, then
+ * (indented) the columns of the shown ones that read a removed or retyped upstream column; none
+ * when nothing is impacted.
+ *
+ * @example
+ * impactLines(impactByChange(changeSet).get("raw/orders") ?? [], style, 3);
+ * // ["impacts 14 downstream assets (3 breaking-downstream, 11 risky-downstream): marts/a (breaking-downstream, 1 hop), … and 11 more"]
+ */
+export function impactLines(
+  impacted: readonly ImpactedAsset[],
+  style: DetailStyle,
+  max: number,
+): string[] {
+  if (impacted.length === 0) return [];
+  const shown = impacted.slice(0, Math.max(0, Math.trunc(max) || 0));
+  const counts = impactCounts(impacted);
+  const names = shown.map(
+    (i) => `${style.value(clean(i.key, style))} (${i.severity}, ${plural(i.distance, "hop")})`,
+  );
+  const more = impacted.length - shown.length;
+  if (more > 0) names.push(`… and ${formatCount(more)} more`);
+  const head = `impacts ${plural(impacted.length, "downstream asset")}${counts === "" ? "" : ` (${counts})`}`;
+  const lines = [shown.length === 0 ? head : `${head}: ${names.join(", ")}`];
+  for (const i of shown) {
+    for (const c of i.columns ?? []) {
+      lines.push(
+        `  ${style.value(clean(i.key, style))} column ${style.value(clean(c.column, style))} reads ${style.value(clean(`${c.upstream.key}.${c.upstream.column}`, style))}, which was ${c.upstream.change}`,
+      );
+    }
+  }
+  return lines;
+}
+
+/**
+ * The change set's impact in a few words, e.g. for a summary line; `undefined` before the impact
+ * policy ran.
+ *
+ * @example
+ * impactSummaryText(changeSet); // "14 impacted downstream (3 breaking-downstream, 11 risky-downstream)"
+ */
+export function impactSummaryText(
+  changeSet: Pick<ChangeSet, "summary" | "impacted">,
+): string | undefined {
+  const total = changeSet.summary.impacted ?? changeSet.impacted?.length;
+  if (total === undefined) return undefined;
+  const counts =
+    changeSet.summary.impactSeverity !== undefined
+      ? countsText(changeSet.summary.impactSeverity)
+      : impactCounts(changeSet.impacted ?? []);
+  return `${formatCount(total)} impacted downstream${counts === "" ? "" : ` (${counts})`}`;
+}
+
+/**
+ * The change set's listed assets by origin in a three-way comparison, e.g. for a summary line;
+ * `undefined` for a two-way one.
+ *
+ * @example
+ * originSummaryText(changeSet); // "origins: 1 conflict, 4 from the branch, 2 base drift"
+ */
+export function originSummaryText(changeSet: Pick<ChangeSet, "summary">): string | undefined {
+  const origins = changeSet.summary.origins;
+  if (origins === undefined) return undefined;
+  return `origins: ${plural(origins.conflict, "conflict")}, ${formatCount(origins.branch)} from the branch, ${formatCount(origins.drift)} base drift`;
+}
+
+/**
+ * Where an asset's change types come from, when not all from the branch; `undefined` for a
+ * two-way comparison or a branch-only asset.
+ *
+ * @example
+ * originLine(asset, style); // "conflict: CODE_VERSION; branch: TAGS; drift: OWNERS"
+ */
+export function originLine(
+  asset: Pick<AssetChange, "origin" | "origins">,
+  style: DetailStyle,
+): string | undefined {
+  const origins = asset.origins ?? [];
+  if (origins.every((o) => o.origin === "branch")) {
+    // Without per-type origins, the asset's own says where all of it comes from.
+    return origins.length > 0 || asset.origin === undefined || asset.origin === "branch"
+      ? undefined
+      : `origin: ${asset.origin}`;
+  }
+  const parts: string[] = [];
+  for (const origin of CHANGE_ORIGINS) {
+    const types = origins.filter((o) => o.origin === origin).map((o) => style.value(o.changeType));
+    if (types.length > 0) parts.push(`${origin}: ${types.join(", ")}`);
+  }
+  return parts.join("; ");
+}
+
+/**
+ * The graph oddities the impact traversal met, a line each, capped at `max` lines with how many
+ * more.
+ *
+ * @example
+ * graphIssueLines([{ kind: "cycle", side: "branch", keys: ["a", "b"] }], style, 10);
+ * // ["cycle in the branch: a, b"]
+ */
+export function graphIssueLines(
+  issues: readonly GraphIssue[],
+  style: DetailStyle,
+  max: number,
+): string[] {
+  const limit = Math.max(0, Math.trunc(max) || 0);
+  const lines = issues.slice(0, limit).map((issue) => {
+    const where = `in the ${issue.side}`;
+    const keys = issue.keys.map((k) => style.value(clean(k, style)));
+    if (issue.kind === "cycle") return `cycle ${where}: ${capped(keys)}`;
+    if (issue.kind === "self-dependency")
+      return `self-dependency ${where}: ${keys[0] ?? "(unknown)"} depends on itself`;
+    const [missing, ...dependents] = keys;
+    return `dangling dependency ${where}: ${missing ?? "(unknown)"} is not defined${dependents.length === 0 ? "" : `, yet ${capped(dependents)} ${dependents.length === 1 ? "depends" : "depend"} on it`}`;
+  });
+  if (issues.length > limit)
+    lines.push(`… and ${plural(issues.length - limit, "more graph issue")}`);
+  return lines;
+}
+
+// --- internal ---
+
+const MINUS = "\u2212";
+
+/** Most keys named in one list of a line before `… and N more`. */
+const MAX_LISTED_KEYS = 5;
+
+/** Column change kinds in the order counts list them, with the word for each. */
+const COLUMN_COUNT_WORDS: readonly [ColumnChange["change"], string][] = [
+  ["removed", "removed"],
+  ["retyped", "retyped"],
+  ["nullability", "nullability changed"],
+  ["uniqueness", "uniqueness changed"],
+  ["constraints", "constraints changed"],
+  ["lineage", "lineage changed"],
+  ["added", "added"],
+  ["description", "description changed"],
+  ["tags", "tags changed"],
+];
+
+/**
+ * Input text with its control characters shown as escapes (as `escapeControls` does) and
+ * shortened to the style's longest value.
+ */
+function clean(text: string, style: DetailStyle): string {
+  return truncate(visible(text), style.maxValueLength);
+}
+
+function visible(text: string): string {
+  let out = "";
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        i++;
+        continue;
+      }
+    } else if (!isControl(code) && !(code >= 0xdc00 && code <= 0xdfff)) {
+      continue;
+    }
+    out += `${text.slice(start, i)}\\u${code.toString(16).padStart(4, "0")}`;
+    start = i + 1;
+  }
+  return start === 0 ? text : out + text.slice(start);
+}
+
+function columnText(c: ColumnChange, style: DetailStyle): string {
+  const name = c.column === null ? "table" : `column ${style.value(clean(c.column, style))}`;
+  switch (c.change) {
+    case "added":
+      return `${name} added`;
+    case "removed":
+      return `${name} removed`;
+    case "retyped":
+      return `${name} retyped: ${arrow(c.old, c.new, style)}`;
+    case "nullability":
+      if (c.new === true) return `${name} made nullable`;
+      if (c.new === false) return `${name} made not nullable`;
+      return `${name} nullability: ${arrow(c.old, c.new, style)}`;
+    case "uniqueness":
+      if (c.new === true) return `${name} made unique`;
+      if (c.new === false) return `${name} no longer unique`;
+      return `${name} uniqueness: ${arrow(c.old, c.new, style)}`;
+    case "constraints":
+      return `${name} constraints: ${arrow(c.old, c.new, style)}`;
+    case "description":
+      return `${name} description: ${arrow(c.old, c.new, style)}`;
+    case "tags":
+      return `${name} tags: ${arrow(c.old, c.new, style)}`;
+    case "lineage":
+      return `${name} lineage: ${arrow(c.old, c.new, style)}`;
+    default:
+      return `${name} ${style.value(clean(String(c.change), style))}: ${arrow(c.old, c.new, style)}`;
+  }
+}
+
+/** A column value as people read it: a string as it is, a list joined, anything else as JSON. */
+function valueText(value: ColumnChange["old"]): string {
+  if (value === null) return "(none)";
+  if (typeof value === "string") return value;
+  if (Array.isArray(value) && value.every((v) => typeof v === "string"))
+    return value.length === 0 ? "(none)" : value.join(", ");
+  return formatJson(value, Number.POSITIVE_INFINITY);
+}
+
+function arrow(old: ColumnChange["old"], next: ColumnChange["new"], style: DetailStyle): string {
+  const [a, b] = contrast(visible(valueText(old)), visible(valueText(next)), style.maxValueLength);
+  return `${style.value(a)} → ${style.value(b)}`;
+}
+
+function notListed(note: string | undefined, style: DetailStyle): string {
+  return `partition keys cannot be listed${note === undefined ? "" : `: ${style.value(clean(note, style))}`}`;
+}
+
+/** Added then removed partition keys, e.g. `+1 partition ("mx"); −12 partitions ("latam", …)`. */
+function rangesText(
+  added: PartitionKeyRange,
+  removed: PartitionKeyRange,
+  style: DetailStyle,
+): string {
+  if (added.count === 0 && removed.count === 0) return "no partitions added or removed";
+  if (removed.count === 0) return `+${rangeText(added, style)}, none removed`;
+  if (added.count === 0) return `${MINUS}${rangeText(removed, style)}, none added`;
+  return `+${rangeText(added, style)}; ${MINUS}${rangeText(removed, style)}`;
+}
+
+function rangeText(range: PartitionKeyRange, style: DetailStyle): string {
+  const count = plural(range.count, "partition");
+  const key = (k: string) => style.value(clean(k, style));
+  if (range.keys !== undefined && range.keys.length > 0) {
+    const shown = range.keys.slice(0, MAX_LISTED_KEYS).map((k) => key(JSON.stringify(k)));
+    const more = range.count - shown.length;
+    return `${count} (${shown.join(", ")}${more > 0 ? `, … ${formatCount(more)} more` : ""})`;
+  }
+  if (range.first === null) return count;
+  if (range.last === null || range.last === range.first || range.count === 1)
+    return `${count} (${key(range.first)})`;
+  return `${count} (${key(range.first)} … ${key(range.last)})`;
+}
+
+function identityText(identity: AssetIdentity, style: DetailStyle): string {
+  const location = locationLabel(identity);
+  const key = style.value(clean(identity.key, style));
+  return location === null ? key : `${key} [${style.value(clean(location, style))}]`;
+}
+
+function percent(similarity: number): string {
+  if (!Number.isFinite(similarity)) return "?%";
+  return `${Math.round(Math.min(1, Math.max(0, similarity)) * 100)}%`;
+}
+
+function capped(keys: readonly string[]): string {
+  if (keys.length <= MAX_LISTED_KEYS) return keys.join(", ");
+  return `${keys.slice(0, MAX_LISTED_KEYS).join(", ")} and ${formatCount(keys.length - MAX_LISTED_KEYS)} more`;
+}
+
+function impactRank(severity: ImpactSeverity): number {
+  const at = IMPACT_SEVERITIES.indexOf(severity);
+  return at < 0 ? IMPACT_SEVERITIES.length : at;
+}
+
+function sortedImpact(impacted: readonly ImpactedAsset[]): ImpactedAsset[] {
+  return [...impacted].sort(
+    (a, b) =>
+      impactRank(a.severity) - impactRank(b.severity) ||
+      a.distance - b.distance ||
+      compareStrings(a.key, b.key) ||
+      compareNullableStrings(a.codeLocation, b.codeLocation) ||
+      compareNullableStrings(a.repository, b.repository),
+  );
+}
+
+function impactCounts(impacted: readonly ImpactedAsset[]): string {
+  const counts = Object.fromEntries(IMPACT_SEVERITIES.map((s) => [s, 0])) as Record<
+    ImpactSeverity,
+    number
+  >;
+  for (const i of impacted) if (i.severity in counts) counts[i.severity]++;
+  return countsText(counts);
+}
+
+function countsText(counts: Record<ImpactSeverity, number>): string {
+  return IMPACT_SEVERITIES.filter((s) => (counts[s] ?? 0) > 0)
+    .map((s) => `${formatCount(counts[s])} ${s}`)
+    .join(", ");
+}
