@@ -12,9 +12,10 @@ import type { Asset, AssetGraph } from "../../src/model/asset";
 import type { MetadataEntry, TableColumn, TableSchema } from "../../src/model/metadata";
 import { columnImpactRules, columnRules } from "../../src/policies/columns";
 import type { SeverityRule } from "../../src/policies/config";
+import { impactRules } from "../../src/policies/impact";
 import { applyPolicies, createPolicyContext, type Policy } from "../../src/policies/policy";
 import { severityRules } from "../../src/policies/severity";
-import { asset, graph } from "../helpers/builders";
+import { asset, dep, graph } from "../helpers/builders";
 
 /** Diffs two graphs and runs severity then the columns policy, as the policy order does. */
 function review(
@@ -927,6 +928,64 @@ describe("columnImpactRules", () => {
     expect(impactedOf(result, `c${n - 1}`).columns).toEqual([
       { column: "v", upstream: { key: "raw/customers", column: "email", change: "removed" } },
     ]);
+  });
+});
+
+describe("columnImpactRules after the real impact policy", () => {
+  test("the chain severity, columns, impact, column impact", () => {
+    const schema = (columns: TableColumn[]) => schemaEntry(columns);
+    const raw = (columns: TableColumn[]) => asset("raw/customers", { metadata: [schema(columns)] });
+    const stg = asset("stg/customers", {
+      dependencies: [dep("raw/customers")],
+      metadata: [lineageEntry({ email: ["raw/customers.email"], id: ["raw/customers.id"] })],
+    });
+    const mart = asset("marts/contacts", {
+      dependencies: [dep("stg/customers")],
+      metadata: [lineageEntry({ contact: ["stg/customers.email"] })],
+    });
+    const plain = asset("marts/plain", { dependencies: [dep("stg/customers")] });
+    const base = graph(raw([col("id", "int"), col("email", "text")]), stg, mart, plain);
+    const branch = graph(raw([col("id", "int", { description: "the id" })]), stg, mart, plain);
+    const reviewed = applyPolicies(
+      diffAssetGraphs(base, branch),
+      [severityRules([]), columnRules(), impactRules(), columnImpactRules()],
+      createPolicyContext({ base, branch }),
+    );
+    expect(reviewed.impacted?.map((e) => [e.key, e.severity, e.reason])).toEqual([
+      ["marts/contacts", "breaking-downstream", "UPSTREAM_COLUMN_BROKEN"],
+      ["marts/plain", "breaking-downstream", "UPSTREAM_BREAKING"],
+      ["stg/customers", "breaking-downstream", "UPSTREAM_COLUMN_BROKEN"],
+    ]);
+    expect(impactedOf(reviewed, "marts/contacts").columns).toEqual([
+      { column: "contact", upstream: { key: "raw/customers", column: "email", change: "removed" } },
+    ]);
+    expect(impactedOf(reviewed, "stg/customers").message).toBe(
+      "a column it reads upstream was removed or retyped: email (from raw/customers/email, removed)",
+    );
+    expect(changeSetSchema.safeParse(reviewed).error).toBeUndefined();
+  });
+
+  test("a column only added upstream: the impact policy's verdict stands", () => {
+    const raw = (columns: TableColumn[]) => withMetadata("raw/customers", schemaEntry(columns));
+    const stg = asset("stg/customers", {
+      dependencies: [dep("raw/customers")],
+      metadata: [lineageEntry({ id: ["raw/customers.id"] })],
+    });
+    const base = graph(raw([col("id", "int")]), stg);
+    const branch = graph(raw([col("id", "int"), col("email", "text")]), stg);
+    const context = createPolicyContext({ base, branch });
+    const withoutColumnImpact = applyPolicies(
+      diffAssetGraphs(base, branch),
+      [severityRules([]), columnRules(), impactRules()],
+      context,
+    );
+    const reviewed = applyPolicies(
+      diffAssetGraphs(base, branch),
+      [severityRules([]), columnRules(), impactRules(), columnImpactRules()],
+      context,
+    );
+    expect(reviewed.impacted).toEqual(withoutColumnImpact.impacted);
+    expect(reviewed.impacted?.[0]?.severity).toBe("safe-downstream");
   });
 });
 
