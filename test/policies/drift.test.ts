@@ -8,6 +8,7 @@ import type { Asset, AssetGraph } from "../../src/model/asset";
 import type { MetadataEntry } from "../../src/model/metadata";
 import { driftRules } from "../../src/policies/drift";
 import { ignoreRules } from "../../src/policies/ignore";
+import { moveRules } from "../../src/policies/moves";
 import { applyPolicies, createPolicyContext, type Policy } from "../../src/policies/policy";
 import { severityRules } from "../../src/policies/severity";
 import { arbGraph } from "../helpers/arbitraries";
@@ -296,35 +297,27 @@ describe("driftRules: identity", () => {
     expect(labels(result)).toEqual(["null:t branch: CODE_VERSION=branch"]);
   });
 
-  test("MOVED: the branch's, unless the merge base already has the new identity", () => {
-    // Stands in for a moves policy: pairs REMOVED `old` with NEW `new` into one MOVED entry.
-    const moves: Policy = (changeSet) => {
-      const from = changeSet.assets.find((a) => a.key === "old");
-      const to = changeSet.assets.find((a) => a.key === "new");
-      if (from === undefined || to === undefined) return changeSet;
-      const moved: AssetChange = {
-        ...to,
-        changeTypes: ["CODE_VERSION"],
-        extraChangeTypes: ["MOVED"],
-        details: { codeVersion: { old: "1", new: "2" } },
-        movedFrom: {
-          key: from.key,
-          path: from.path,
-          codeLocation: from.codeLocation,
-          repository: from.repository,
-        },
-      };
-      return { ...changeSet, assets: [moved] };
-    };
-    const before = [moves];
+  test.each([
+    {
+      name: "the branch moved it and changed its code version",
+      mergeBase: graph(asset("old", { codeVersion: "1" })),
+      expected: ["new branch: CODE_VERSION=branch, MOVED=branch"],
+    },
+    {
+      name: "the branch moved it; production changed its code version since",
+      mergeBase: graph(asset("old", { codeVersion: "2" })),
+      expected: ["new branch: CODE_VERSION=drift, MOVED=branch"],
+    },
+    {
+      name: "the merge base already has the new identity",
+      mergeBase: graph(asset("new", { codeVersion: "2" })),
+      expected: ["new drift: CODE_VERSION=drift, MOVED=drift"],
+    },
+  ])("MOVED: $name", ({ mergeBase, expected }) => {
+    const before = [moveRules([{ from: "old", to: "new" }])];
     const base = graph(asset("old", { codeVersion: "1" }));
     const branch = graph(asset("new", { codeVersion: "2" }));
-    expect(labels(threeWay(base, base, branch, { before }))).toEqual([
-      "new branch: CODE_VERSION=branch, MOVED=branch",
-    ]);
-    expect(
-      labels(threeWay(graph(asset("new", { codeVersion: "2" })), base, branch, { before })),
-    ).toEqual(["new drift: CODE_VERSION=drift, MOVED=drift"]);
+    expect(labels(threeWay(mergeBase, base, branch, { before }))).toEqual(expected);
   });
 });
 
