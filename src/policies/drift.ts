@@ -59,7 +59,9 @@ import type { Policy, PolicyContext } from "./policy";
  * When the merge base cannot say, a change is labelled `branch`, as a two-way comparison would
  * take it. That happens when the merge base does not carry a compared field (or a partition
  * mapping) that base and branch both carry, when matching by key alone finds the key twice in
- * the merge base, or when the asset cannot be found in the graphs the context was built from.
+ * the merge base, when the asset's code location failed or was still loading in the merge base
+ * (its `codeLocations`), or when the asset cannot be found in the graphs the context was built
+ * from.
  *
  * Identity is (code location, repository, key path), as in the differ. When the change set was
  * matched by key alone (an input does not say which code location its assets are in), or the
@@ -105,8 +107,9 @@ const ORIGIN_PRECEDENCE = [
 type Identity = Pick<AssetIdentity, "path" | "codeLocation" | "repository">;
 
 /**
- * The merge base's asset of an identity: `undefined` when it has none, `null` when matching by key
- * alone finds the key more than once (the merge base cannot say).
+ * The merge base's asset of an identity: `undefined` when it has none, `null` when the merge base
+ * cannot say (matching by key alone finds the key more than once, or its code location did not
+ * load there).
  */
 type Lookup = (identity: Identity) => Asset | null | undefined;
 
@@ -120,6 +123,8 @@ interface MergeBaseIndex {
   withLocations: boolean;
   /** Some asset says which repository it is in. */
   withRepositories: boolean;
+  /** Code locations that failed or were still loading: their assets are unknown. */
+  notLoaded: ReadonlySet<string>;
 }
 
 function indexMergeBase(graph: AssetGraph): MergeBaseIndex {
@@ -129,6 +134,9 @@ function indexMergeBase(graph: AssetGraph): MergeBaseIndex {
     byKey: new Map(),
     withLocations: false,
     withRepositories: false,
+    notLoaded: new Set(
+      (graph.codeLocations ?? []).filter((l) => l.status !== "loaded").map((l) => l.name),
+    ),
   };
   const once = (map: Map<string, Asset | null>, id: string, asset: Asset) =>
     map.set(id, map.has(id) ? null : asset);
@@ -166,11 +174,16 @@ function findInMergeBase(
     assetId({ key, codeLocation: identity.codeLocation, repository: identity.repository }),
   );
   if (exact !== undefined) return exact;
-  if (byKeyOnly || !index.withLocations) return index.byKey.get(keyId(key));
-  if (identity.repository === null || !index.withRepositories) {
-    return index.byLocationKey.get(locationKeyId(identity.codeLocation, key));
+  let found: Asset | null | undefined;
+  if (byKeyOnly || !index.withLocations) found = index.byKey.get(keyId(key));
+  else if (identity.repository === null || !index.withRepositories) {
+    found = index.byLocationKey.get(locationKeyId(identity.codeLocation, key));
   }
-  return undefined;
+  // Absent from a location that did not load says nothing about the asset.
+  if (found === undefined && identity.codeLocation !== null) {
+    return index.notLoaded.has(identity.codeLocation) ? null : undefined;
+  }
+  return found;
 }
 
 /** The three versions of an asset a section is compared across. */

@@ -297,6 +297,27 @@ describe("driftRules: identity", () => {
     expect(labels(result)).toEqual(["null:t branch: CODE_VERSION=branch"]);
   });
 
+  test("a code location that did not load in the merge base: its assets are the branch's", () => {
+    const at = (key: string, codeVersion: string) =>
+      asset(key, { codeLocation: "two", codeVersion });
+    const mergeBase: AssetGraph = {
+      assets: [asset("a")],
+      codeLocations: [
+        { name: "loc", status: "loaded" },
+        { name: "two", status: "failed", error: { message: "boom", className: null } },
+      ],
+    };
+    const result = threeWay(
+      mergeBase,
+      graph(asset("a"), at("t", "1"), at("r", "1")),
+      graph(asset("a"), at("t", "2")),
+    );
+    expect(labels(result)).toEqual([
+      "two:r branch: REMOVED=branch",
+      "two:t branch: CODE_VERSION=branch",
+    ]);
+  });
+
   test.each([
     {
       name: "the branch moved it and changed its code version",
