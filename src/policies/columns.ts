@@ -49,9 +49,13 @@ import { type RefinedVerdict, refineVerdict } from "./verdict";
  * - `lineage`, one per column whose upstream columns differ (`old`/`new`: sorted `key/column`
  *   lists, empty where the column has no entry): `risky` (COLUMN_LINEAGE_CHANGED).
  *
- * Metadata keys other than these two are `safe` (DESCRIPTIVE_CHANGE). The refined message is the
- * deciding reason and the columns it concerns, e.g. "a column was removed from the table schema:
- * customer_email". A verdict set by the configuration is kept (see `refineVerdict`). A whole
+ * Metadata keys other than these two are `safe` (DESCRIPTIVE_CHANGE), and so is a schema that
+ * differs only in column order or in how types are spelled: it gets no `columns`, and its verdict
+ * becomes `safe` where the severity policy's exact type comparison called it breaking. The refined
+ * message is the deciding reason (among equally bad ones: removed, retyped, made nullable,
+ * constraint, lineage, added, descriptive) and up to three columns it concerns, e.g. "a column was
+ * removed from the table schema: customer_email". A verdict set by the configuration is kept (see
+ * `refineVerdict`), the `columns` are still listed. A whole
  * schema or lineage entry added or removed changes no column (it describes the table, it does not
  * change it), so it yields no column changes and the severity policy's verdict stands; so do
  * assets without a METADATA change. Values of odd shapes are read as far as they make sense;
