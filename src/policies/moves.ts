@@ -300,9 +300,10 @@ interface Profile {
   signatures: (string | undefined)[];
 }
 
+/** A candidate pair that passed: indexes of its old and new profile. */
 interface Scored {
-  from: Profile;
-  to: Profile;
+  from: number;
+  to: number;
   evidence: MoveEvidence[];
   similarity: number;
 }
@@ -331,28 +332,27 @@ function detectMoves(
     const from = olds[i] as Profile;
     const to = news[j] as Profile;
     const result = score(from, to);
-    if (result !== undefined) scored.push({ from, to, ...result });
+    if (result !== undefined) scored.push({ from: i, to: j, ...result });
   }
-  scored.sort(
-    (x, y) =>
-      y.similarity - x.similarity ||
-      compareIdentities(x.from.change, y.from.change) ||
-      compareIdentities(x.to.change, y.to.change),
-  );
-  const paired = new Set<Profile>();
-  const moves: ProbableMove[] = [];
+  // Profiles are in identity order, so their indexes order pairs by identity.
+  scored.sort((x, y) => y.similarity - x.similarity || x.from - y.from || x.to - y.to);
+  const pairedOld = new Set<number>();
+  const pairedNew = new Set<number>();
+  const taken: Scored[] = [];
   for (const pair of scored) {
-    if (paired.has(pair.from) || paired.has(pair.to)) continue;
-    paired.add(pair.from);
-    paired.add(pair.to);
-    moves.push({
-      from: identityOf(pair.from.change),
-      to: identityOf(pair.to.change),
+    if (pairedOld.has(pair.from) || pairedNew.has(pair.to)) continue;
+    pairedOld.add(pair.from);
+    pairedNew.add(pair.to);
+    taken.push(pair);
+  }
+  return taken
+    .sort((x, y) => x.from - y.from)
+    .map((pair) => ({
+      from: identityOf((olds[pair.from] as Profile).change),
+      to: identityOf((news[pair.to] as Profile).change),
       evidence: pair.evidence,
       similarity: pair.similarity,
-    });
-  }
-  return moves.sort((x, y) => compareIdentities(x.from, y.from) || compareIdentities(x.to, y.to));
+    }));
 }
 
 function profiles(
@@ -367,7 +367,8 @@ function profiles(
     if (asset !== undefined)
       out.push(profile(change, asset, context.dependentsOf(side, change.path), token));
   }
-  return out;
+  // A change set's assets are already in this order; a hand-built one may not be.
+  return out.sort((a, b) => compareIdentities(a.change, b.change));
 }
 
 function profile(
@@ -418,22 +419,20 @@ function profile(
 /** Index pairs `[old, new]` that share a signature, each once, from buckets small enough. */
 function candidatePairs(olds: readonly Profile[], news: readonly Profile[]): [number, number][] {
   const buckets = new Map<string, { olds: number[]; news: number[] }>();
-  const fill = (list: readonly Profile[], side: "olds" | "news") => {
-    list.forEach((p, index) => {
-      p.signatures.forEach((signature, kind) => {
-        if (signature === undefined) return;
-        const id = `${kind}:${signature}`;
-        let bucket = buckets.get(id);
-        if (bucket === undefined) {
-          bucket = { olds: [], news: [] };
-          buckets.set(id, bucket);
-        }
-        bucket[side].push(index);
-      });
+  olds.forEach((p, index) => {
+    p.signatures.forEach((signature, kind) => {
+      if (signature === undefined) return;
+      const id = `${kind}:${signature}`;
+      const bucket = buckets.get(id);
+      if (bucket === undefined) buckets.set(id, { olds: [index], news: [] });
+      else bucket.olds.push(index);
     });
-  };
-  fill(olds, "olds");
-  fill(news, "news");
+  });
+  news.forEach((p, index) => {
+    p.signatures.forEach((signature, kind) => {
+      if (signature !== undefined) buckets.get(`${kind}:${signature}`)?.news.push(index);
+    });
+  });
   const seen = new Set<number>();
   const pairs: [number, number][] = [];
   for (const bucket of buckets.values()) {
