@@ -322,12 +322,18 @@ export interface ChangeTypeOrigin {
 
 /**
  * An asset downstream of a directly changed one, that is not changed itself. `via` names the
- * nearest changed ancestors (`/`-joined keys, sorted), `distance` the hops to them, and `route` one
- * shortest chain of keys from such an ancestor to this asset (both ends included).
+ * nearest changed ancestors (`/`-joined keys, sorted), `distance` the hops to them (at least 1),
+ * and `route` the chain of changed ancestors that reaches it.
  */
 export interface ImpactedAsset extends AssetIdentity {
   via: string[];
   distance: number;
+  /**
+   * The chain of directly changed ancestors that reaches this asset (`/`-joined keys): the root
+   * cause first and the nearest (a member of `via`) last, each reaching the next through unchanged
+   * assets only; the asset itself is not in it. Capped to the 10 nearest, so the JSON stays linear
+   * in size; where there is a choice, it follows the worst change.
+   */
   route: string[];
   severity: ImpactSeverity;
   reason: ImpactReason;
@@ -347,9 +353,11 @@ export interface ImpactedColumn {
 export const GRAPH_ISSUE_KINDS = ["cycle", "self-dependency", "dangling-dependency"] as const;
 
 /**
- * A graph oddity met while walking downstream: a cycle (`keys`: its members, sorted), a
- * self-dependency (`keys`: the asset) or a dependency on a key the graph does not define
- * (`keys`: the missing key, then its dependents, sorted). None stops the traversal.
+ * A graph oddity met while walking downstream: a cycle (`keys`: the members of a strongly
+ * connected component, sorted), a self-dependency (`keys`: the asset) or a dependency of the
+ * branch on a key the branch no longer defines because this change set removed it
+ * (`keys`: the missing key, then its dependents, sorted). Keys neither graph defines (references
+ * to other code locations) are not reported. None stops the traversal.
  */
 export interface GraphIssue {
   kind: (typeof GRAPH_ISSUE_KINDS)[number];

@@ -30,6 +30,15 @@ export interface PolicyContext {
   ): Asset | undefined;
   /** The `/`-joined keys (sorted, unique) of the assets of one side that depend on a key. */
   dependentsOf(side: keyof PolicyGraphs, path: readonly string[]): readonly string[];
+  /** Every asset of one side, normalized, in the canonical order (the graph a policy walks). */
+  assetsOf(side: keyof PolicyGraphs): readonly Asset[];
+  /** The assets of one side with a key (one per code location and repository that defines it). */
+  assetsWithKey(side: keyof PolicyGraphs, path: readonly string[]): readonly Asset[];
+  /**
+   * The assets of one side that depend on a key, each once, in the order of {@link assetsOf}.
+   * Dependencies name a key only, so an asset depends on every asset with that key.
+   */
+  dependentAssetsOf(side: keyof PolicyGraphs, path: readonly string[]): readonly Asset[];
 }
 
 /**
@@ -45,6 +54,7 @@ export type Policy = (changeSet: ChangeSet, context: PolicyContext) => ChangeSet
  * @example
  * const context = createPolicyContext({ base, branch });
  * context.dependentsOf("base", ["raw", "orders"]); // ["staging/stg_orders"]
+ * context.dependentAssetsOf("branch", ["raw", "orders"]).map((a) => a.codeLocation); // ["analytics"]
  */
 export function createPolicyContext(graphs: PolicyGraphs): PolicyContext {
   const sides = { base: indexGraph(graphs.base), branch: indexGraph(graphs.branch) };
@@ -64,6 +74,9 @@ export function createPolicyContext(graphs: PolicyGraphs): PolicyContext {
     sideOf,
     assetOf: (change) => sideOf(change.changeTypes.includes("REMOVED") ? "base" : "branch", change),
     dependentsOf: (side, path) => sides[side].dependents.get(keyId(path)) ?? [],
+    assetsOf: (side) => sides[side].assets,
+    assetsWithKey: (side, path) => sides[side].byKey().defining.get(keyId(path)) ?? [],
+    dependentAssetsOf: (side, path) => sides[side].byKey().dependent.get(keyId(path)) ?? [],
   };
 }
 
@@ -100,10 +113,18 @@ export function applyPolicies(
 // --- internal ---
 
 interface GraphIndex {
+  assets: readonly Asset[];
   byId: Map<string, Asset>;
   /** Assets whose key is defined once on this side, by key. */
   byUniqueKey: Map<string, Asset>;
   dependents: Map<string, string[]>;
+  /** Every asset with a key, and the assets that depend on a key (each once), by key. */
+  byKey(): AssetsByKey;
+}
+
+interface AssetsByKey {
+  defining: Map<string, Asset[]>;
+  dependent: Map<string, Asset[]>;
 }
 
 function indexGraph(graph: AssetGraph): GraphIndex {
@@ -127,5 +148,30 @@ function indexGraph(graph: AssetGraph): GraphIndex {
   for (const [id, asset] of byKey) if (asset !== null) byUniqueKey.set(id, asset);
   const sorted = new Map<string, string[]>();
   for (const [id, set] of dependents) sorted.set(id, [...set].sort());
-  return { byId, byUniqueKey, dependents: sorted };
+  // Only the policies that walk the graph need assets by key: built on first use, then kept.
+  let assetsByKey: AssetsByKey | undefined;
+  const indexByKey = () => {
+    assetsByKey ??= indexAssetsByKey(assets);
+    return assetsByKey;
+  };
+  return { assets, byId, byUniqueKey, dependents: sorted, byKey: indexByKey };
+}
+
+function indexAssetsByKey(assets: readonly Asset[]): AssetsByKey {
+  const defining = new Map<string, Asset[]>();
+  const dependent = new Map<string, Asset[]>();
+  for (const asset of assets) {
+    const id = keyId(asset.key);
+    const same = defining.get(id);
+    if (same) same.push(asset);
+    else defining.set(id, [asset]);
+    for (const dependency of asset.dependencies ?? []) {
+      const upstream = keyId(dependency.key);
+      const list = dependent.get(upstream);
+      // An asset's dependencies are visited together, so a repeated key is the last entry.
+      if (list === undefined) dependent.set(upstream, [asset]);
+      else if (list.at(-1) !== asset) list.push(asset);
+    }
+  }
+  return { defining, dependent };
 }
