@@ -6,13 +6,16 @@ import {
 } from "../diff/change-set";
 import { compareStrings } from "../model/key";
 import { isControl, plural } from "../text";
+import type { DetailStyle } from "./details";
+import { moveLine } from "./findings";
 import { keepEnd } from "./values";
 
 /** Options of {@link renderLineageMermaid} and {@link lineageGraph}. */
 export interface LineageOptions {
   /**
-   * Most assets drawn (default 50). Changed assets come first (removed, new, then modified, each
-   * by key); unchanged neighbours fill what is left, those linked to the most changed assets first.
+   * Most assets drawn (default 50). Changed assets come first (removed, new, moved, then modified,
+   * each by key); unchanged neighbours fill what is left, impacted ones (see `impacted` in the
+   * change set) first, then those linked to the most changed assets.
    */
   maxNodes?: number;
   /** Most links drawn (default 120; Mermaid refuses more than 500). */
@@ -23,8 +26,11 @@ export interface LineageOptions {
   neighbours?: boolean;
 }
 
-/** How an asset in the lineage picture changed; `neighbour` is an unchanged direct neighbour. */
-type LineageNodeKind = Exclude<AssetChangeKind, "unchanged"> | "neighbour";
+/**
+ * How an asset in the lineage picture changed; `neighbour` is an unchanged direct neighbour and
+ * `impacted` one the change set lists as impacted breaking- or risky-downstream.
+ */
+type LineageNodeKind = Exclude<AssetChangeKind, "unchanged"> | "neighbour" | "impacted";
 
 /** How a link in the lineage picture changed: a dependency `added`, `removed`, or `kept`. */
 type LineageEdgeKind = "added" | "removed" | "kept";
@@ -36,6 +42,8 @@ interface LineageNode {
   /** The key, `/`-joined. */
   key: string;
   kind: LineageNodeKind;
+  /** For a moved asset: where it was before, as a line of text (e.g. `moved from raw/orders`). */
+  movedFrom?: string;
 }
 
 /** One link of the lineage picture, from upstream to downstream (node ids). */
@@ -72,6 +80,7 @@ const LINEAGE_STYLES: Readonly<Record<LineageNodeKind | "note", string>> = {
   modified: "fill:#fff8c5,stroke:#9a6700,stroke-width:2px,color:#1f2328",
   moved: "fill:#ddf4ff,stroke:#0969da,stroke-width:2px,color:#1f2328",
   neighbour: "fill:#f6f8fa,stroke:#8c959f,color:#59636e",
+  impacted: "fill:#f6f8fa,stroke:#bc4c00,stroke-width:2px,stroke-dasharray:3 3,color:#1f2328",
   note: "fill:#ffffff,stroke:#d1d9e0,stroke-dasharray:2 2,color:#59636e",
 };
 
@@ -102,7 +111,7 @@ export function lineageGraph(changeSet: ChangeSet, options: LineageOptions = {})
       if (entry.kind !== kind) entry.kind = "modified";
     }
   }
-  const byKind: Record<Exclude<LineageNodeKind, "neighbour">, string[]> = {
+  const byKind: Record<Changed["kind"], string[]> = {
     removed: [],
     new: [],
     moved: [],
@@ -110,7 +119,10 @@ export function lineageGraph(changeSet: ChangeSet, options: LineageOptions = {})
   };
   // The change set is sorted by key, so each bucket is too: no sort of the whole set is needed.
   for (const [key, entry] of changed) byKind[entry.kind].push(key);
-  const keptChanged = [...byKind.removed, ...byKind.new, ...byKind.modified].slice(0, maxNodes);
+  const keptChanged = [...byKind.removed, ...byKind.new, ...byKind.moved, ...byKind.modified].slice(
+    0,
+    maxNodes,
+  );
   const kinds = new Map<string, LineageNodeKind>();
   for (const key of keptChanged) kinds.set(key, (changed.get(key) as Changed).kind);
 
@@ -132,16 +144,23 @@ export function lineageGraph(changeSet: ChangeSet, options: LineageOptions = {})
   let omittedNeighbours = candidates.size;
   if (options.neighbours !== false) {
     const room = maxNodes - keptChanged.length;
+    const impacted = impactedKeys(changeSet);
+    const first = (key: string) => (impacted.has(key) ? 0 : 1);
     const neighbours = [...candidates]
-      .sort(([a, m], [b, n]) => n - m || compareStrings(a, b))
+      .sort(([a, m], [b, n]) => first(a) - first(b) || n - m || compareStrings(a, b))
       .slice(0, room);
-    for (const [key] of neighbours) kinds.set(key, "neighbour");
+    for (const [key] of neighbours) kinds.set(key, impacted.has(key) ? "impacted" : "neighbour");
     omittedNeighbours -= neighbours.length;
   }
 
   const nodes = [...kinds]
     .sort(([a], [b]) => compareStrings(a, b))
-    .map(([key, kind], i): LineageNode => ({ id: `n${i}`, key, kind }));
+    .map(([key, kind], i): LineageNode => {
+      const from = kind === "moved" ? movedFromText(changed.get(key) as Changed) : undefined;
+      return from === undefined
+        ? { id: `n${i}`, key, kind }
+        : { id: `n${i}`, key, kind, movedFrom: from };
+    });
   const index = new Map(nodes.map((node, i) => [node.key, i]));
   const edgeKinds = new Map<string, { from: number; to: number; kind: LineageEdgeKind }>();
   const seen = new Set<string>();
@@ -173,8 +192,9 @@ export function lineageGraph(changeSet: ChangeSet, options: LineageOptions = {})
 
 /**
  * Renders the lineage of a change set as a Mermaid `flowchart LR`: changed assets and their
- * direct neighbours, coloured by kind (new green, removed red and dashed, modified amber,
- * unchanged neighbours grey), added dependencies as thick links and removed ones dotted. Ids are
+ * direct neighbours, coloured by kind (new green, removed red and dashed, moved blue with where it
+ * was, modified amber, unchanged neighbours grey, impacted ones with an orange dashed border),
+ * added dependencies as thick links and removed ones dotted. Ids are
  * generated (`n0`, `n1`, …) and labels escaped, so any key is safe; the output is deterministic.
  * Put it in a ```` ```mermaid ```` block.
  *
@@ -200,16 +220,22 @@ export function mermaidOfGraph(graph: LineageGraph, options: LineageOptions = {}
   const maxLabel = Math.max(8, Math.floor(options.maxLabelLength ?? DEFAULT_MAX_LABEL));
   const out = ["flowchart LR", "  accTitle: Lineage of the changed assets"];
   for (const node of graph.nodes) {
+    const from = node.movedFrom === undefined ? "" : ` (${keepEnd(node.movedFrom, maxLabel)})`;
     out.push(
-      `  ${node.id}["${mermaidLabel(`${MARKS[node.kind]}${keepEnd(node.key, maxLabel)}`)}"]`,
+      `  ${node.id}["${mermaidLabel(`${MARKS[node.kind]}${keepEnd(node.key, maxLabel)}${from}`)}"]`,
     );
   }
   for (const edge of graph.edges) out.push(`  ${edge.from} ${ARROWS[edge.kind]} ${edge.to}`);
   const note = omittedNote(graph);
   if (graph.nodes.length === 0) out.push(`  empty["${mermaidLabel("No changed assets")}"]`);
   if (note !== undefined) out.push(`  omitted["${mermaidLabel(note)}"]`);
-  for (const [kind, style] of Object.entries(LINEAGE_STYLES))
+  // The kinds a change set without moves or impact never has are defined only when drawn, so
+  // such a picture stays as it was.
+  const drawn = new Set<string>(graph.nodes.map((n) => n.kind));
+  for (const [kind, style] of Object.entries(LINEAGE_STYLES)) {
+    if (OCCASIONAL_KINDS.has(kind) && !drawn.has(kind)) continue;
     out.push(`  classDef ${kind} ${style}`);
+  }
   for (const kind of NODE_KINDS) {
     const ids = graph.nodes.filter((n) => n.kind === kind).map((n) => n.id);
     if (ids.length > 0) out.push(`  class ${ids.join(",")} ${kind}`);
@@ -256,7 +282,13 @@ const DEFAULT_MAX_LABEL = 60;
  */
 const ENCODED = new Set([..."#&`|[](){};%:\\", "ﬂ", "°", "¶", "ß"]);
 
-const NODE_KINDS = ["new", "removed", "moved", "modified", "neighbour"] as const;
+const NODE_KINDS = ["new", "removed", "moved", "modified", "neighbour", "impacted"] as const;
+
+/** Node kinds whose class is defined only when a node of that kind is drawn. */
+const OCCASIONAL_KINDS: ReadonlySet<string> = new Set(["moved", "impacted"]);
+
+/** The impact severities that mark a neighbour as impacted. */
+const MARKED_IMPACT: ReadonlySet<string> = new Set(["breaking-downstream", "risky-downstream"]);
 
 /** A mark before each label, so the kind reads without colour. */
 const MARKS: Record<LineageNodeKind, string> = {
@@ -265,13 +297,34 @@ const MARKS: Record<LineageNodeKind, string> = {
   moved: "→ ",
   modified: "~ ",
   neighbour: "",
+  impacted: "! ",
 };
 
 const ARROWS: Record<LineageEdgeKind, string> = { added: "==>", removed: "-.->", kept: "-->" };
 
 interface Changed {
-  kind: Exclude<LineageNodeKind, "neighbour">;
+  kind: Exclude<LineageNodeKind, "neighbour" | "impacted">;
   changes: AssetChange[];
+}
+
+/** Labels are plain text: values as they are, shortened later with the label. */
+const LABEL_STYLE: DetailStyle = { value: (text) => text, maxValueLength: 200 };
+
+/** Where a moved node was before: the first of its changes that says. */
+function movedFromText(entry: Changed): string | undefined {
+  for (const change of entry.changes) {
+    const line = moveLine(change, LABEL_STYLE);
+    if (line !== undefined) return line;
+  }
+  return undefined;
+}
+
+/** Keys the change set lists as impacted breaking- or risky-downstream. */
+function impactedKeys(changeSet: ChangeSet): Set<string> {
+  const keys = new Set<string>();
+  for (const entry of changeSet.impacted ?? [])
+    if (MARKED_IMPACT.has(entry.severity)) keys.add(entry.key);
+  return keys;
 }
 
 function changeKind(asset: AssetChange): Changed["kind"] | undefined {

@@ -6,7 +6,15 @@ import { withLineage } from "../../src/policies/lineage";
 import { renderMarkdown } from "../../src/report/markdown";
 import { lineageGraph, renderLineageMermaid } from "../../src/report/mermaid";
 import { SETUP_TIMEOUT_MS } from "../helpers/timeouts";
-import { AWKWARD_KEYS, change, changeSetOf, generatedChangeSet } from "./change-set-builders";
+import {
+  AWKWARD_KEYS,
+  change,
+  changeSetOf,
+  findingsChangeSet,
+  generatedChangeSet,
+  impactedAsset,
+  movedChange,
+} from "./change-set-builders";
 import { loadMermaidParser, type MermaidParser } from "./mermaid-parser";
 
 const base = await loadAssetGraph("fixtures/example/base.json");
@@ -89,6 +97,21 @@ describe("mermaid itself checks the diagrams", () => {
 
   test("accepts a change set with no changes", async () => {
     await expect(mermaid.parse(renderLineageMermaid(changeSetOf([])))).resolves.toBeTruthy();
+  });
+
+  test("accepts moved and impacted nodes, with hostile keys and old keys", async () => {
+    const keys = [...AWKWARD_KEYS].sort();
+    const assets = keys.map((key, i) =>
+      movedChange(key, keys[(i + 1) % keys.length] as string, [], {
+        lineage: { upstream: [], downstream: [`${key} down`] },
+      }),
+    );
+    const impacted = keys.map((key) => impactedAsset(`${key} down`, [key], "breaking-downstream"));
+    const text = renderLineageMermaid(changeSetOf(assets, { impacted }), { maxNodes: 200 });
+    expect(text).toContain("class n");
+    expect(text).toMatch(/ impacted$/m);
+    await expect(mermaid.parse(text)).resolves.toBeTruthy();
+    await expect(mermaid.parse(renderLineageMermaid(findingsChangeSet()))).resolves.toBeTruthy();
   });
 
   test("accepts every diagram the Markdown report embeds, with hostile keys", async () => {
@@ -236,5 +259,84 @@ describe("renderLineageMermaid", () => {
     const graph = lineageGraph(generatedChangeSet(100_000));
     expect(graph.nodes).toHaveLength(50);
     expect(graph.omittedChanged).toBe(99_950);
+  });
+});
+
+describe("renderLineageMermaid of the findings", () => {
+  test("draws a moved asset in blue with where it was, defining its class only then", () => {
+    const changeSet = changeSetOf([
+      movedChange("raw/shop/orders", "raw/orders", [], {
+        lineage: { upstream: [], downstream: ["staging/stg_orders"] },
+      }),
+    ]);
+    const text = renderLineageMermaid(changeSet);
+    expect(labels(text)).toEqual([
+      "→ raw/shop/orders #40;moved from raw/orders #91;loc#93;#41;",
+      "staging/stg_orders",
+    ]);
+    expect(text).toContain("  classDef moved fill:#ddf4ff,stroke:#0969da");
+    expect(text).toContain("  class n0 moved\n");
+    expect(lineageGraph(changeSet).nodes[0]).toEqual({
+      id: "n0",
+      key: "raw/shop/orders",
+      kind: "moved",
+      movedFrom: "moved from raw/orders [loc]",
+    });
+    // Without a moved or impacted node, neither class is defined: older pictures stay as they were.
+    const plain = renderLineageMermaid(changeSetOf([change("a", ["TAGS"])]));
+    expect(plain).not.toContain("classDef moved");
+    expect(plain).not.toContain("classDef impacted");
+  });
+
+  test("draws moved assets after new ones and before modified ones when capping", () => {
+    const changeSet = changeSetOf([
+      change("a_modified", ["TAGS"]),
+      movedChange("b_moved", "old/b"),
+      change("c_new", ["NEW"]),
+    ]);
+    expect(lineageGraph(changeSet, { maxNodes: 2 }).nodes.map((n) => n.kind)).toEqual([
+      "moved",
+      "new",
+    ]);
+  });
+
+  test("marks a neighbour impacted breaking- or risky-downstream, and draws those first", () => {
+    const changeSet = changeSetOf(
+      [
+        change("a", ["TAGS"], { lineage: { upstream: [], downstream: ["x", "y", "z"] } }),
+        change("b", ["TAGS"], { lineage: { upstream: [], downstream: ["x"] } }),
+      ],
+      {
+        impacted: [
+          impactedAsset("y", ["a"], "breaking-downstream"),
+          impactedAsset("z", ["a"], "safe-downstream"),
+          impactedAsset("far", ["a"], "risky-downstream", { distance: 2 }),
+        ],
+      },
+    );
+    const graph = lineageGraph(changeSet);
+    expect(graph.nodes.map((n) => [n.key, n.kind])).toEqual([
+      ["a", "modified"],
+      ["b", "modified"],
+      ["x", "neighbour"],
+      ["y", "impacted"],
+      ["z", "neighbour"],
+    ]);
+    const text = renderLineageMermaid(changeSet);
+    expect(labels(text)).toContain("! y");
+    expect(text).toContain("  classDef impacted ");
+    expect(text).toContain("  class n3 impacted\n");
+    // Within the cap, the impacted neighbour comes before the better-linked one.
+    expect(lineageGraph(changeSet, { maxNodes: 3 }).nodes.map((n) => n.key)).toEqual([
+      "a",
+      "b",
+      "y",
+    ]);
+  });
+
+  test("golden: the picture of a change set with every finding", async () => {
+    await expect(renderLineageMermaid(findingsChangeSet())).toMatchFileSnapshot(
+      "../golden/findings.mmd",
+    );
   });
 });
