@@ -11,6 +11,14 @@ import type { AssetGraph } from "../model/asset";
 import { locationLabel } from "../model/key";
 import { changeId } from "../policies/fingerprint";
 import { definitionsOf, type SourcePosition, sourcePosition } from "./code-references";
+import type { DetailStyle } from "./details";
+import {
+  columnLines,
+  isDriftOnly,
+  movedDependencyLines,
+  moveLine,
+  partitionKeyLines,
+} from "./findings";
 import { bySeverity, describeVerdict } from "./verdicts";
 
 /**
@@ -70,7 +78,11 @@ export const CODE_QUALITY_FALLBACK_PATH = ".gitlab-ci.yml";
  * one approvals use, so the merge request widget tells new changes from those already reported.
  * Once the severity policy ran, each issue's severity follows its change's verdict (breaking:
  * critical, risky: minor, safe: info; approved: info, the description saying by whom); otherwise
- * REMOVED and PARTITIONS_DEFINITION are minor and the rest info.
+ * REMOVED and PARTITIONS_DEFINITION are minor and the rest info. A description adds what explains
+ * the change: column changes (on METADATA), the partition keys added and removed, where a moved
+ * asset was, dependencies that follow a move, and whether production changed it too (a
+ * conflict). In a three-way comparison, production's own changes since the merge base (base
+ * drift) are not the branch's doing and are not reported as issues.
  *
  * @example
  * await writeFile("gl-code-quality-report.json", renderCodeQuality(changeSet, { graphs: { base, branch } }));
@@ -81,7 +93,7 @@ export function renderCodeQuality(changeSet: ChangeSet, options: CodeQualityOpti
   const fallback = repositoryPath(options.fallbackPath) ?? CODE_QUALITY_FALLBACK_PATH;
   const issues: CodeQualityIssue[] = [];
   for (const change of bySeverity(
-    changeSet.assets.filter((a) => assetChangeKind(a) !== "unchanged"),
+    changeSet.assets.filter((a) => assetChangeKind(a) !== "unchanged" && !isDriftOnly(a)),
   )) {
     const asset = definitionOf(change);
     const position = asset
@@ -89,10 +101,12 @@ export function renderCodeQuality(changeSet: ChangeSet, options: CodeQualityOpti
       : undefined;
     const location = issueLocation(position, fallback);
     const verdicts = new Map((change.reasons ?? []).map((v) => [v.changeType, v]));
-    for (const type of issueOrder(allChangeTypes(change), verdicts)) {
+    const origins = new Map((change.origins ?? []).map((o) => [o.changeType, o.origin]));
+    const types = allChangeTypes(change).filter((t) => origins.get(t) !== "drift");
+    for (const type of issueOrder(types, verdicts)) {
       const verdict = verdicts.get(type);
       issues.push({
-        description: describe(change, type, verdict),
+        description: describe(change, type, verdict, origins.get(type) === "conflict"),
         check_name: `asset-diff/${type}`,
         fingerprint: verdict?.id ?? changeId(change, type),
         severity: verdict ? severityOf(verdict) : unratedSeverity(type),
@@ -131,16 +145,48 @@ function issueOrder(types: ChangeType[], verdicts: Map<ChangeType, ChangeVerdict
   return [...types].sort((a, b) => rank(a) - rank(b));
 }
 
+/** Values in a description are plain text, shortened as in a terminal of 100 columns. */
+const DESCRIPTION_STYLE: DetailStyle = { value: (text) => text, maxValueLength: 60 };
+
+/** Most findings (column changes, partition keys, moves) one description lists. */
+const MAX_FINDINGS = 5;
+
 function describe(
   change: AssetChange,
   type: ChangeType,
   verdict: ChangeVerdict | undefined,
+  conflict: boolean,
 ): string {
   const location = locationLabel(change);
   const asset = `${change.key}${location ? ` (${location})` : ""}`;
-  return verdict === undefined
-    ? `${asset}: ${type}`
-    : `${asset}: ${type}: ${describeVerdict(verdict)}`;
+  const head =
+    verdict === undefined ? `${asset}: ${type}` : `${asset}: ${type}: ${describeVerdict(verdict)}`;
+  const findings = findingsOf(change, type);
+  const shown = findings.slice(0, MAX_FINDINGS);
+  if (findings.length > MAX_FINDINGS) shown.push(`and ${findings.length - MAX_FINDINGS} more`);
+  const conflictText = conflict
+    ? " (conflict: production changed it too since the merge base)"
+    : "";
+  return `${head}${conflictText}${shown.length === 0 ? "" : ` — ${shown.join("; ")}`}`;
+}
+
+/** The findings that explain one change type of an asset: the lines a description adds. */
+function findingsOf(change: AssetChange, type: ChangeType): string[] {
+  switch (type) {
+    // Column changes come from `dagster/column_schema` and `dagster/column_lineage`: metadata.
+    case "METADATA":
+      return columnLines(change.columns ?? [], DESCRIPTION_STYLE);
+    case "PARTITIONS_DEFINITION":
+      return change.partitionKeys === undefined
+        ? []
+        : partitionKeyLines(change.partitionKeys, DESCRIPTION_STYLE);
+    case "MOVED":
+      return [moveLine(change, DESCRIPTION_STYLE)].filter((l) => l !== undefined);
+    case "DEPENDENCIES":
+      return movedDependencyLines(change, DESCRIPTION_STYLE);
+    default:
+      return [];
+  }
 }
 
 function issueLocation(

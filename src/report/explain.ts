@@ -2,7 +2,9 @@ import {
   type AssetChange,
   allChangeTypes,
   assetChangeKind,
+  type ImpactedAsset,
   type KeysChange,
+  type ProbableMove,
   type StaleApproval,
   type SuppressedChange,
 } from "../diff/change-set";
@@ -18,6 +20,17 @@ import { sameData } from "../model/json";
 import { compareStrings, keyToString, locationLabel } from "../model/key";
 import type { MetadataValue } from "../model/metadata";
 import { plural } from "../text";
+import type { DetailStyle } from "./details";
+import {
+  byImpact,
+  columnLines,
+  impactLines,
+  movedDependencyLines,
+  moveLine,
+  originLine,
+  partitionKeyLines,
+  probableMoveLines,
+} from "./findings";
 import {
   contrast,
   formatJson,
@@ -53,14 +66,23 @@ export interface ExplanationInput {
   approvals?: boolean;
   /** Which change types were compared; default: `all` when `raw` lists extra change types. */
   changeTypes?: ChangeTypeMode;
+  /**
+   * The change set's `impacted` entries (all of them, or those of this asset): what the asset's
+   * change impacts downstream and, for an unchanged asset, what impacts it.
+   */
+  impacted?: readonly ImpactedAsset[] | undefined;
+  /** The change set's `probableMoves` (all of them, or those of this asset). */
+  probableMoves?: readonly ProbableMove[] | undefined;
 }
 
 /**
  * Renders the explanation of one asset as text: a header (key, location, what happened to it),
  * `Compared`, with each section's value on both sides (`same: value` or `base → branch`, values
  * shortened), then `The differ reported`, `Suppressed by rules`, `After the rules` (severity and
- * reason of each remaining change, with its id) and `Approvals` (who approved what; stale
- * approvals). A new or removed asset shows its one definition instead of a comparison.
+ * reason of each remaining change, with its id), `Findings` when the policies found any (origins
+ * in a three-way comparison, column changes, partition keys, moves, what it impacts downstream
+ * and what impacts it) and `Approvals` (who approved what; stale approvals). A new or removed
+ * asset shows its one definition instead of a comparison.
  *
  * @example
  * renderExplanation({ base, branch, raw, reviewed, suppressed: [], staleApprovals: [] });
@@ -82,6 +104,7 @@ export function renderExplanation(input: ExplanationInput): string {
     "",
     ...verdictLines(input),
     "",
+    ...findingLines(input),
     ...approvalLines(input),
   ];
   return `${out.join("\n")}\n`;
@@ -409,6 +432,54 @@ function verdictLines(input: ExplanationInput): string[] {
     `After the rules: ${reviewed?.severity ?? "not rated"}`,
     ...verdicts.map((v) => `  ${v.changeType}: ${v.severity}: ${v.message} (id ${v.id})`),
   ];
+}
+
+/** Values in an explanation are plain text, shortened as the compared values are. */
+const EXPLAIN_STYLE: DetailStyle = { value: (text) => text, maxValueLength: 80 };
+
+/** Most impacted assets named in an explanation. */
+const MAX_IMPACTED = 10;
+
+/** `Findings:` and a blank line, when the policies found anything about the asset; else nothing. */
+function findingLines(input: ExplanationInput): string[] {
+  const asset = input.reviewed ?? input.raw;
+  const impacted = input.impacted ?? [];
+  const same = (other: Pick<AssetChange, "key" | "codeLocation" | "repository">) =>
+    other.key === asset.key &&
+    other.codeLocation === asset.codeLocation &&
+    other.repository === asset.repository;
+  const causes = impacted.filter((i) => i.via.includes(asset.key));
+  const origin = originLine(asset, EXPLAIN_STYLE);
+  const lines = [
+    ...(origin === undefined
+      ? []
+      : [origin.startsWith("origin: ") ? origin : `origins: ${origin}`]),
+    ...columnLines(asset.columns ?? [], EXPLAIN_STYLE),
+    ...(asset.partitionKeys === undefined
+      ? []
+      : partitionKeyLines(asset.partitionKeys, EXPLAIN_STYLE)),
+    ...[moveLine(asset, EXPLAIN_STYLE)].filter((l) => l !== undefined),
+    ...movedDependencyLines(asset, EXPLAIN_STYLE),
+    ...(input.probableMoves ?? [])
+      .filter((m) => same(m.from) || same(m.to))
+      .flatMap((m) => probableMoveLines(m, EXPLAIN_STYLE)),
+    ...impactLines(byImpact(causes), EXPLAIN_STYLE, MAX_IMPACTED),
+    ...impacted.filter(same).flatMap(impactedByLines),
+  ];
+  if (lines.length === 0) return [];
+  return ["Findings:", ...lines.map((l) => `  ${l}`), ""];
+}
+
+/** What impacts an unchanged asset: the reason, the route from the changed ancestor, its columns. */
+function impactedByLines(entry: ImpactedAsset): string[] {
+  return [
+    `impacted by ${entry.via.join(", ")} (${entry.severity}, ${plural(entry.distance, "hop")}): ${entry.message}`,
+    ...(entry.route.length > 1 ? [`  route: ${entry.route.join(" → ")}`] : []),
+    ...(entry.columns ?? []).map(
+      (c) =>
+        `  column ${c.column} reads ${c.upstream.key} column ${c.upstream.column}, which was ${c.upstream.change}`,
+    ),
+  ].map((l) => truncate(l, 2 * EXPLAIN_STYLE.maxValueLength));
 }
 
 function approvalLines(input: ExplanationInput): string[] {

@@ -17,9 +17,9 @@ import {
   type ImpactSeverity,
 } from "../diff/verdicts";
 import { compareNullableStrings, compareStrings, locationLabel } from "../model/key";
-import { formatCount, isControl, plural } from "../text";
+import { formatCount, plural } from "../text";
 import type { DetailStyle } from "./details";
-import { contrast, formatJson, truncate } from "./values";
+import { contrast, escapeControls, formatJson, truncate } from "./values";
 
 /**
  * What the impact, columns, partition-keys, moves and three-way steps found, in the words every
@@ -178,6 +178,24 @@ export function probableMoveLines(move: ProbableMove, style: DetailStyle): strin
 }
 
 /**
+ * Impacted assets worst severity first, then nearest, then by key and location: the order every
+ * report lists them in.
+ *
+ * @example
+ * byImpact(changeSet.impacted ?? []).map((i) => i.severity); // ["breaking-downstream", "safe-downstream"]
+ */
+export function byImpact(impacted: readonly ImpactedAsset[]): ImpactedAsset[] {
+  return [...impacted].sort(
+    (a, b) =>
+      impactRank(a.severity) - impactRank(b.severity) ||
+      a.distance - b.distance ||
+      compareStrings(a.key, b.key) ||
+      compareNullableStrings(a.codeLocation, b.codeLocation) ||
+      compareNullableStrings(a.repository, b.repository),
+  );
+}
+
+/**
  * The impacted assets grouped by each changed asset (`/`-joined key) they list in `via`, each
  * group worst severity first, then nearest, then by key. One sort of `impacted`, then linear in
  * the sum of the `via` lengths.
@@ -189,7 +207,7 @@ export function impactByChange(
   changeSet: Pick<ChangeSet, "impacted">,
 ): Map<string, ImpactedAsset[]> {
   const groups = new Map<string, ImpactedAsset[]>();
-  for (const entry of sortedImpact(changeSet.impacted ?? [])) {
+  for (const entry of byImpact(changeSet.impacted ?? [])) {
     for (const via of entry.via) {
       const group = groups.get(via);
       if (group === undefined) groups.set(via, [entry]);
@@ -341,31 +359,11 @@ const COLUMN_COUNT_WORDS: readonly [ColumnChange["change"], string][] = [
 ];
 
 /**
- * Input text with its control characters shown as escapes (as `escapeControls` does) and
- * shortened to the style's longest value.
+ * Input text with its control characters shown as escapes and shortened to the style's longest
+ * value.
  */
 function clean(text: string, style: DetailStyle): string {
-  return truncate(visible(text), style.maxValueLength);
-}
-
-function visible(text: string): string {
-  let out = "";
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code >= 0xd800 && code <= 0xdbff) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        i++;
-        continue;
-      }
-    } else if (!isControl(code) && !(code >= 0xdc00 && code <= 0xdfff)) {
-      continue;
-    }
-    out += `${text.slice(start, i)}\\u${code.toString(16).padStart(4, "0")}`;
-    start = i + 1;
-  }
-  return start === 0 ? text : out + text.slice(start);
+  return truncate(escapeControls(text), style.maxValueLength);
 }
 
 function columnText(c: ColumnChange, style: DetailStyle): string {
@@ -408,7 +406,11 @@ function valueText(value: ColumnChange["old"]): string {
 }
 
 function arrow(old: ColumnChange["old"], next: ColumnChange["new"], style: DetailStyle): string {
-  const [a, b] = contrast(visible(valueText(old)), visible(valueText(next)), style.maxValueLength);
+  const [a, b] = contrast(
+    escapeControls(valueText(old)),
+    escapeControls(valueText(next)),
+    style.maxValueLength,
+  );
   return `${style.value(a)} → ${style.value(b)}`;
 }
 
@@ -461,17 +463,6 @@ function capped(keys: readonly string[]): string {
 function impactRank(severity: ImpactSeverity): number {
   const at = IMPACT_SEVERITIES.indexOf(severity);
   return at < 0 ? IMPACT_SEVERITIES.length : at;
-}
-
-function sortedImpact(impacted: readonly ImpactedAsset[]): ImpactedAsset[] {
-  return [...impacted].sort(
-    (a, b) =>
-      impactRank(a.severity) - impactRank(b.severity) ||
-      a.distance - b.distance ||
-      compareStrings(a.key, b.key) ||
-      compareNullableStrings(a.codeLocation, b.codeLocation) ||
-      compareNullableStrings(a.repository, b.repository),
-  );
 }
 
 function impactCounts(impacted: readonly ImpactedAsset[]): string {

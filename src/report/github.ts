@@ -3,6 +3,7 @@ import {
   allChangeTypes,
   assetChangeKind,
   type ChangeSet,
+  type ImpactedAsset,
 } from "../diff/change-set";
 import { SEVERITIES, type Severity } from "../diff/verdicts";
 import { UsageError } from "../errors";
@@ -10,6 +11,17 @@ import type { AssetGraph } from "../model/asset";
 import { locationLabel } from "../model/key";
 import { formatCount, plural } from "../text";
 import { definitionsOf, sourcePosition } from "./code-references";
+import type { DetailStyle } from "./details";
+import {
+  columnLines,
+  impactByChange,
+  impactLines,
+  isDriftOnly,
+  movedDependencyLines,
+  moveLine,
+  originLine,
+  partitionKeyLines,
+} from "./findings";
 import { summaryLine } from "./text";
 import { bySeverity, describeVerdict, hasSeverity, shownVerdicts } from "./verdicts";
 
@@ -47,10 +59,14 @@ export function renderGithubAnnotations(
   const limit = options.limit ?? 50;
   const definitionOf = definitionsOf(options.graphs);
   const severities = hasSeverity(changeSet);
-  const changed = bySeverity(changeSet.assets.filter((a) => assetChangeKind(a) !== "unchanged"));
+  const listed = changeSet.assets.filter((a) => assetChangeKind(a) !== "unchanged");
+  // Production's own changes since the merge base are not the branch's: one notice names them.
+  const drift = listed.filter(isDriftOnly);
+  const changed = bySeverity(drift.length === 0 ? listed : listed.filter((a) => !isDriftOnly(a)));
   const { shown, left } = severities
-    ? withinStepLimits(changed, limit)
+    ? withinStepLimits(changed, limit, drift.length > 0 ? 1 : 0)
     : { shown: changed.slice(0, limit), left: changed.slice(limit) };
+  const impact = impactByChange(changeSet);
   const lines: string[] = [];
   for (const change of shown) {
     const asset = definitionOf(change);
@@ -63,7 +79,16 @@ export function renderGithubAnnotations(
       if (where.line !== null) properties.push(`line=${where.line}`);
     }
     properties.push(`title=${escapeProperty(`asset-diff: ${change.key}`)}`);
-    lines.push(`::${levelOf(change)} ${properties.join(",")}::${escapeData(describe(change))}\n`);
+    lines.push(
+      `::${levelOf(change)} ${properties.join(",")}::${escapeData(describe(change, impact.get(change.key) ?? []))}\n`,
+    );
+  }
+  if (drift.length > 0) {
+    const names = drift.slice(0, MAX_NAMED).map((a) => a.key);
+    const more =
+      drift.length > MAX_NAMED ? ` and ${formatCount(drift.length - MAX_NAMED)} more` : "";
+    const message = `${plural(drift.length, "asset")} changed in production since the merge base, not by this branch (base drift): ${names.join(", ")}${more}`;
+    lines.push(`::notice title=asset-diff: base drift::${escapeData(message)}\n`);
   }
   if (left.length > 0) {
     const counts = severityCounts(left);
@@ -190,19 +215,25 @@ function levelOf(change: AssetChange): Level {
 function withinStepLimits(
   changes: AssetChange[],
   limit: number,
+  reservedNotices: number,
 ): { shown: AssetChange[]; left: AssetChange[] } {
   const written: Record<Level, number> = { error: 0, warning: 0, notice: 0 };
+  const room: Record<Level, number> = {
+    error: PER_STEP,
+    warning: PER_STEP,
+    notice: PER_STEP - reservedNotices,
+  };
   const shown: AssetChange[] = [];
   const left: AssetChange[] = [];
   for (const change of changes) {
     const level = levelOf(change);
-    if (shown.length >= limit || written[level] >= PER_STEP) left.push(change);
+    if (shown.length >= limit || written[level] >= room[level]) left.push(change);
     else {
       shown.push(change);
       written[level]++;
     }
   }
-  if (left.length > 0 && written.notice >= PER_STEP) {
+  if (left.length > 0 && written.notice >= room.notice) {
     const last = shown.findLastIndex((c) => levelOf(c) === "notice");
     left.unshift(...shown.splice(last, 1));
   }
@@ -218,12 +249,42 @@ function severityCounts(changes: AssetChange[]): string {
     .join(", ");
 }
 
-function describe(change: AssetChange): string {
+/** Values in an annotation are plain text, shortened as in a terminal of 100 columns. */
+const ANNOTATION_STYLE: DetailStyle = { value: (text) => text, maxValueLength: 60 };
+
+/** Most lines of findings (columns, partition keys, moves) in one annotation, and names listed. */
+const MAX_FINDING_LINES = 8;
+const MAX_NAMED = 5;
+
+/** Most impacted assets an annotation names. */
+const MAX_IMPACTED = 3;
+
+function describe(change: AssetChange, impacted: readonly ImpactedAsset[]): string {
   const types = allChangeTypes(change).join(", ");
   const location = locationLabel(change);
   const where = location ? ` (${location})` : "";
-  const verdicts = shownVerdicts(change).map((v) => `\n${describeVerdict(v)}`);
-  return `${change.key}${where}: ${types}${verdicts.join("")}`;
+  const origin = originLine(change, ANNOTATION_STYLE);
+  const verdicts = shownVerdicts(change).map((v) => describeVerdict(v));
+  const findings = [
+    ...columnLines(change.columns ?? [], ANNOTATION_STYLE),
+    ...(change.partitionKeys === undefined
+      ? []
+      : partitionKeyLines(change.partitionKeys, ANNOTATION_STYLE)),
+    ...[moveLine(change, ANNOTATION_STYLE)].filter((l) => l !== undefined),
+    ...movedDependencyLines(change, ANNOTATION_STYLE),
+  ];
+  if (findings.length > MAX_FINDING_LINES) {
+    const more = findings.length - MAX_FINDING_LINES + 1;
+    findings.splice(MAX_FINDING_LINES - 1, more, `… and ${formatCount(more)} more`);
+  }
+  const impact = impactLines(impacted, ANNOTATION_STYLE, MAX_IMPACTED).slice(0, 1);
+  const lines = [
+    ...(origin === undefined ? [] : [origin]),
+    ...verdicts,
+    ...findings.map((l) => l.trimStart()),
+    ...impact,
+  ];
+  return `${change.key}${where}: ${types}${lines.map((l) => `\n${l}`).join("")}`;
 }
 
 /** Workflow-command escaping of the message part. */

@@ -1,5 +1,6 @@
 import { createColors } from "picocolors";
 import {
+  ASSET_CHANGE_KINDS,
   type AssetChange,
   type AssetChangeKind,
   assetChangeKind,
@@ -9,8 +10,24 @@ import {
 } from "../diff/change-set";
 import { SEVERITIES, type Severity } from "../diff/verdicts";
 import { locationLabel } from "../model/key";
-import { isControl, plural } from "../text";
+import { plural } from "../text";
 import { describeDetails } from "./details";
+import {
+  columnLines,
+  graphIssueLines,
+  impactByChange,
+  impactLines,
+  impactSummaryText,
+  isDriftOnly,
+  movedDependencyLines,
+  moveLine,
+  ORIGIN_TITLES,
+  originLine,
+  originSummaryText,
+  partitionKeyLines,
+  probableMoveLines,
+} from "./findings";
+import { escapeControls } from "./values";
 import {
   bySeverity,
   describeStaleApproval,
@@ -19,6 +36,8 @@ import {
   shownVerdicts,
   suppressedText,
 } from "./verdicts";
+
+export { escapeControls };
 
 /** Options of {@link renderText}. */
 export interface TextReportOptions {
@@ -59,6 +78,8 @@ export function renderText(changeSet: ChangeSet, options: TextReportOptions = {}
     ),
   );
   out.push(c.bold(summaryLine(changeSet)));
+  const origins = originSummaryText(changeSet);
+  if (origins !== undefined) out.push(origins);
   // First, before any change: what the report does not cover.
   const skipped = changeSet.locations.filter(
     (l) => l.status !== "compared" && l.status !== "new" && l.status !== "removed",
@@ -71,14 +92,6 @@ export function renderText(changeSet: ChangeSet, options: TextReportOptions = {}
     }
   }
 
-  const byKind = (kind: AssetChangeKind) =>
-    bySeverity(changeSet.assets.filter((a) => assetChangeKind(a) === kind));
-  const groups: [string, string, AssetChange[], (text: string) => string][] = [
-    ["New", "+", byKind("new"), c.green],
-    ["Removed", "-", byKind("removed"), c.red],
-    ["Modified", "~", byKind("modified"), c.yellow],
-    ["Unchanged", "=", byKind("unchanged"), c.dim],
-  ];
   const showLocation = changeSet.assets.some((a) => a.codeLocation !== null);
   const severities = hasSeverity(changeSet);
   const severityColors: Record<Severity, (text: string) => string> = {
@@ -92,30 +105,96 @@ export function renderText(changeSet: ChangeSet, options: TextReportOptions = {}
     if (severity === undefined) return " ".repeat(BADGE_WIDTH + 1);
     return `${severityColors[severity](`[${severity}]`)}${" ".repeat(BADGE_WIDTH - severity.length - 2)} `;
   };
-  for (const [title, mark, assets, paint] of groups) {
-    if (assets.length === 0) continue;
-    out.push("", c.bold(paint(`${title} (${assets.length})`)));
+  const impact = impactByChange(changeSet);
+  const kinds: Record<AssetChangeKind, [string, string, (text: string) => string]> = {
+    new: ["New", "+", c.green],
+    removed: ["Removed", "-", c.red],
+    moved: ["Moved", ">", c.blue],
+    modified: ["Modified", "~", c.yellow],
+    unchanged: ["Unchanged", "=", c.dim],
+  };
+  /** An asset's line, then (unless folded) its verdicts, details and findings. */
+  const assetLines = (asset: AssetChange, keyWidth: number, folded: boolean) => {
+    const [, mark, paint] = kinds[assetChangeKind(asset)];
+    const types = [
+      ...asset.changeTypes.filter((t) => t !== "NEW" && t !== "REMOVED"),
+      ...(asset.extraChangeTypes ?? []).map((t) => `(${t})`),
+    ];
+    const name = label(asset, showLocation);
+    // Pad before colouring: escape codes have no width.
+    const padded = types.length > 0 ? name.padEnd(keyWidth) : name;
+    const badges = types.length > 0 ? `  ${c.cyan(escapeControls(types.join(" ")))}` : "";
+    out.push(`  ${paint(mark)} ${badge(asset.severity)}${padded}${badges}`.trimEnd());
+    if (folded) return;
+    const origin = originLine(asset, style);
+    if (origin !== undefined) out.push(`      ${c.magenta(escapeControls(origin))}`);
+    for (const verdict of shownVerdicts(asset)) {
+      const paintVerdict = verdict.approved ? c.green : severityColors[verdict.severity];
+      out.push(`      ${paintVerdict(escapeControls(describeVerdict(verdict)))}`);
+    }
+    for (const line of describeDetails(asset.details, style))
+      out.push(`      ${c.dim(escapeControls(line))}`);
+    const columns = asset.columns ?? [];
+    const columnText = columnLines(columns, style);
+    for (let i = 0; i < columnText.length; i++) {
+      const severity = columns[i]?.severity ?? "safe";
+      out.push(`      ${severityColors[severity](escapeControls(columnText[i] as string))}`);
+    }
+    const findings = [
+      ...(asset.partitionKeys === undefined ? [] : partitionKeyLines(asset.partitionKeys, style)),
+      ...[moveLine(asset, style)].filter((l) => l !== undefined),
+      ...movedDependencyLines(asset, style),
+      ...impactLines(impact.get(asset.key) ?? [], style, MAX_IMPACTED_PER_CHANGE),
+    ];
+    for (const line of findings) out.push(`      ${c.dim(escapeControls(line))}`);
+  };
+  const keyWidthOf = (assets: readonly AssetChange[]) => {
     // A loop, not Math.max(...lengths): 150,000 arguments overflow the stack.
     let keyWidth = 0;
     for (const a of assets)
       keyWidth = Math.min(60, Math.max(keyWidth, label(a, showLocation).length));
-    for (const asset of assets) {
-      const types = [
-        ...asset.changeTypes.filter((t) => t !== "NEW" && t !== "REMOVED"),
-        ...(asset.extraChangeTypes ?? []).map((t) => `(${t})`),
-      ];
-      const name = label(asset, showLocation);
-      // Pad before colouring: escape codes have no width.
-      const padded = types.length > 0 ? name.padEnd(keyWidth) : name;
-      const badges = types.length > 0 ? `  ${c.cyan(escapeControls(types.join(" ")))}` : "";
-      out.push(`  ${paint(mark)} ${badge(asset.severity)}${padded}${badges}`.trimEnd());
-      for (const verdict of shownVerdicts(asset)) {
-        const paintVerdict = verdict.approved ? c.green : severityColors[verdict.severity];
-        out.push(`      ${paintVerdict(escapeControls(describeVerdict(verdict)))}`);
-      }
-      for (const line of describeDetails(asset.details, style))
-        out.push(`      ${c.dim(escapeControls(line))}`);
-    }
+    return keyWidth;
+  };
+  // In a three-way comparison: conflicts first, then the branch's own changes, and production's
+  // drift since the merge base last, folded (it is not the branch's doing).
+  const conflicts = bySeverity(changeSet.assets.filter((a) => a.origin === "conflict"));
+  const drift = bySeverity(changeSet.assets.filter(isDriftOnly));
+  const own =
+    conflicts.length + drift.length === 0
+      ? changeSet.assets
+      : changeSet.assets.filter((a) => a.origin !== "conflict" && !isDriftOnly(a));
+  if (conflicts.length > 0) {
+    out.push("", c.bold(c.magenta(`${ORIGIN_TITLES.conflict} (${conflicts.length})`)));
+    const keyWidth = keyWidthOf(conflicts);
+    for (const asset of conflicts) assetLines(asset, keyWidth, false);
+  }
+  for (const kind of ASSET_CHANGE_KINDS) {
+    const assets = bySeverity(own.filter((a) => assetChangeKind(a) === kind));
+    if (assets.length === 0) continue;
+    const [title, , paint] = kinds[kind];
+    out.push("", c.bold(paint(`${title} (${assets.length})`)));
+    const keyWidth = keyWidthOf(assets);
+    for (const asset of assets) assetLines(asset, keyWidth, false);
+  }
+  if (drift.length > 0) {
+    out.push("", c.bold(c.dim(`${ORIGIN_TITLES.drift} (${drift.length})`)));
+    const keyWidth = keyWidthOf(drift);
+    for (const asset of drift) assetLines(asset, keyWidth, true);
+  }
+  const moves = changeSet.probableMoves ?? [];
+  if (moves.length > 0) {
+    out.push("", c.bold(`Probable moves (${moves.length})`));
+    for (const move of moves.slice(0, MAX_SECTION_LINES))
+      for (const line of probableMoveLines(move, style))
+        out.push(`  ${c.blue("?")} ${escapeControls(line)}`);
+    if (moves.length > MAX_SECTION_LINES)
+      out.push(`  … and ${plural(moves.length - MAX_SECTION_LINES, "more probable move")}`);
+  }
+  const issues = changeSet.graphIssues ?? [];
+  if (issues.length > 0) {
+    out.push("", c.bold(c.yellow(`Graph issues (${issues.length})`)));
+    for (const line of graphIssueLines(issues, style, MAX_SECTION_LINES))
+      out.push(`  ${c.yellow("!")} ${escapeControls(line)}`);
   }
   if (changeSet.summary.suppressed > 0) {
     out.push(
@@ -139,44 +218,6 @@ export function renderText(changeSet: ChangeSet, options: TextReportOptions = {}
 }
 
 /**
- * Makes text from an input safe to print on a terminal: each character that would control the
- * terminal or hide what the text says is replaced by its JSON-style escape, which shows it.
- *
- * - C0 controls (U+0000–U+001F): `\b`, `\t`, `\n`, `\f`, `\r` (as in JSON), else `\u001b` and so on;
- * - DEL and the C1 controls (U+007F–U+009F), e.g. `\u009b` (CSI);
- * - the bidirectional formatting characters (U+061C, U+200E, U+200F, U+202A–U+202E,
- *   U+2066–U+2069), e.g. `\u202e` (RIGHT-TO-LEFT OVERRIDE), and the line and paragraph
- *   separators U+2028 and U+2029;
- * - lone surrogates (half of a UTF-16 pair), e.g. `\ud83d`.
- *
- * Everything else, other scripts and emoji included, is kept. A backslash is kept as it is, so
- * `\u001b` typed in an input reads the same as the escape character: the escapes are for
- * people to read, not to parse back. The CLI shows its one-line messages with it too.
- *
- * @example
- * escapeControls("red\u001b[31m"); // "red\\u001b[31m"
- */
-export function escapeControls(text: string): string {
-  let out = "";
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code >= 0xd800 && code <= 0xdbff) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        i++;
-        continue;
-      }
-    } else if (!isControl(code) && !(code >= 0xdc00 && code <= 0xdfff)) {
-      continue;
-    }
-    out += text.slice(start, i) + escapeOf(code);
-    start = i + 1;
-  }
-  return start === 0 ? text : out + text.slice(start);
-}
-
-/**
  * One line of counts, e.g. `2 new, 1 removed, 7 modified, 25 unchanged`, with how many code
  * locations of the branch did not load (their assets are unknown, not unchanged).
  *
@@ -191,15 +232,17 @@ export function summaryLine(changeSet: ChangeSet): string {
     unloaded === 0
       ? ""
       : `; ${plural(unloaded, "code location")} of the branch did not load, ${unloaded === 1 ? "its" : "their"} assets not compared`;
-  if (assets.new + assets.removed + assets.modified === 0) {
+  if (assets.new + assets.removed + assets.modified + (assets.moved ?? 0) === 0) {
     return unloaded === 0
       ? `No changes (${assets.unchanged} unchanged).`
       : `No changes in what was compared (${assets.unchanged} unchanged)${caveat}.`;
   }
-  const counts = `${assets.new} new, ${assets.removed} removed, ${assets.modified} modified, ${assets.unchanged} unchanged`;
-  return severity === undefined
-    ? `${counts}${caveat}`
-    : `${counts}; ${severity.breaking} breaking, ${severity.risky} risky${caveat}`;
+  const moved = assets.moved ? `, ${assets.moved} moved` : "";
+  const counts = `${assets.new} new, ${assets.removed} removed${moved}, ${assets.modified} modified, ${assets.unchanged} unchanged`;
+  const verdicts =
+    severity === undefined ? "" : `; ${severity.breaking} breaking, ${severity.risky} risky`;
+  const impact = impactSummaryText(changeSet);
+  return `${counts}${verdicts}${impact === undefined ? "" : `; ${impact}`}${caveat}`;
 }
 
 /**
@@ -217,25 +260,18 @@ function describeLimitation(limitation: Limitation): string {
 
 // --- internal ---
 
+/** Most impacted assets named under one change. */
+const MAX_IMPACTED_PER_CHANGE = 5;
+
+/** Most probable moves and graph issues listed, each in its section. */
+const MAX_SECTION_LINES = 20;
+
 /** The width of the widest severity badge, `[breaking]`, so keys line up. */
 const BADGE_WIDTH = Math.max(...SEVERITIES.map((s) => s.length)) + 2;
 
 function label(asset: AssetChange, showLocation: boolean): string {
   const location = showLocation ? locationLabel(asset) : null;
   return escapeControls(location === null ? asset.key : `${asset.key}  [${location}]`);
-}
-
-/** JSON's short escapes of the C0 controls that have one. */
-const SHORT_ESCAPES: Readonly<Record<number, string>> = {
-  8: "\\b",
-  9: "\\t",
-  10: "\\n",
-  12: "\\f",
-  13: "\\r",
-};
-
-function escapeOf(code: number): string {
-  return SHORT_ESCAPES[code] ?? `\\u${code.toString(16).padStart(4, "0")}`;
 }
 
 function describeInput(input: ChangeSet["base"]): string {

@@ -2,7 +2,7 @@ import type { AssetOwner, PartitionMapping, PartitionsDefinition } from "../mode
 import type { JsonValue } from "../model/json";
 import { keyToString, ownerText } from "../model/key";
 import type { MetadataValue } from "../model/metadata";
-import { plural } from "../text";
+import { isControl, plural } from "../text";
 
 /** Longest rendering of a single value before it is shortened with `…`. */
 const MAX_VALUE_LENGTH = 80;
@@ -75,6 +75,44 @@ export function keepEnds(text: string, max: number): string {
   let head = 0;
   for (let i = 0; i < half && head < text.length; i++) head += charWidth(text, head);
   return `${text.slice(0, head)}…${text.slice(startOfLast(text, half))}`;
+}
+
+/**
+ * Makes text from an input safe to print on a terminal: each character that would control the
+ * terminal or hide what the text says is replaced by its JSON-style escape, which shows it.
+ *
+ * - C0 controls (U+0000–U+001F): `\b`, `\t`, `\n`, `\f`, `\r` (as in JSON), else `\u001b` and so on;
+ * - DEL and the C1 controls (U+007F–U+009F), e.g. `\u009b` (CSI);
+ * - the bidirectional formatting characters (U+061C, U+200E, U+200F, U+202A–U+202E,
+ *   U+2066–U+2069), e.g. `\u202e` (RIGHT-TO-LEFT OVERRIDE), and the line and paragraph
+ *   separators U+2028 and U+2029;
+ * - lone surrogates (half of a UTF-16 pair), e.g. `\ud83d`.
+ *
+ * Everything else, other scripts and emoji included, is kept. A backslash is kept as it is, so
+ * `\u001b` typed in an input reads the same as the escape character: the escapes are for
+ * people to read, not to parse back. The CLI shows its one-line messages with it too.
+ *
+ * @example
+ * escapeControls("red\u001b[31m"); // "red\\u001b[31m"
+ */
+export function escapeControls(text: string): string {
+  let out = "";
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        i++;
+        continue;
+      }
+    } else if (!isControl(code) && !(code >= 0xdc00 && code <= 0xdfff)) {
+      continue;
+    }
+    out += text.slice(start, i) + escapeOf(code);
+    start = i + 1;
+  }
+  return start === 0 ? text : out + text.slice(start);
 }
 
 /** Renders a nullable string value for people: quoted, or `(none)`. */
@@ -171,6 +209,19 @@ function formatTimestamp(seconds: number): string {
 }
 
 // --- internal ---
+
+/** JSON's short escapes of the C0 controls that have one. */
+const SHORT_ESCAPES: Readonly<Record<number, string>> = {
+  8: "\\b",
+  9: "\\t",
+  10: "\\n",
+  12: "\\f",
+  13: "\\r",
+};
+
+function escapeOf(code: number): string {
+  return SHORT_ESCAPES[code] ?? `\\u${code.toString(16).padStart(4, "0")}`;
+}
 
 function isHigh(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
