@@ -342,6 +342,45 @@ const cases: Case[] = [
     expected: { severity: "risky", reason: "PARTITIONS_CHANGED", added: { count: 0 } },
   },
   {
+    // Minute "0,30" is no shape computed arithmetically: croner iterates, and 24 years of
+    // half-hours (about 420,000 ticks) are over the cap.
+    name: "a cron string with too many windows to iterate",
+    before: described("0,30 * * * *, starting 2000-01-01-00:00 UTC.", "%Y-%m-%d-%H:%M"),
+    after: described("0,30 * * * *, starting 2000-01-02-00:00 UTC.", "%Y-%m-%d-%H:%M"),
+    expected: {
+      severity: "breaking",
+      reason: "PARTITIONS_NOT_ENUMERABLE",
+      enumerable: false,
+      note: /more than 20000 windows/,
+    },
+  },
+  {
+    // A structured timezone and start: Europe/Berlin from 2024-05-01 vs from 2024-05-03 loses the
+    // local days May 1 and 2.
+    name: "structured timezone and start",
+    before: structured({
+      start: "2024-05-01",
+      cronSchedule: "0 0 * * *",
+      timezone: "Europe/Berlin",
+    }),
+    after: structured({
+      start: "2024-05-03",
+      cronSchedule: "0 0 * * *",
+      timezone: "Europe/Berlin",
+    }),
+    expected: {
+      severity: "breaking",
+      reason: "PARTITION_KEYS_REMOVED",
+      removed: { count: 2, keys: ["2024-05-01", "2024-05-02"] },
+    },
+  },
+  {
+    name: "an unknown timezone",
+    before: described("Daily, starting 2024-01-01 Mars/Olympus_Mons."),
+    after: described("Daily, starting 2024-02-01 Mars/Olympus_Mons."),
+    expected: { severity: "breaking", reason: "PARTITIONS_NOT_ENUMERABLE", note: /timezone/ },
+  },
+  {
     name: "static key added",
     before: statics("'us', 'eu', 'apac'"),
     after: statics("'us', 'eu', 'apac', 'latam'"),
