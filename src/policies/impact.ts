@@ -49,8 +49,9 @@ import type { Policy, PolicyContext, PolicyGraphs } from "./policy";
  *   key, then its dependents). Keys neither graph defines are not reported: references to other
  *   code locations are normal.
  *
- * Linear in the size of the graphs walked, iterative (no recursion, so no depth limit), and no
- * cycle makes it loop.
+ * Linear in the size of the part of the graphs walked and of the `via` lists it writes (an
+ * asset shares its parent's list along a chain), iterative (no recursion, so no depth limit);
+ * no cycle makes it loop. `columnImpactRules` runs after it.
  *
  * @example
  * const reviewed = applyPolicies(diffAssetGraphs(base, branch), [severityRules([]), impactRules()], createPolicyContext({ base, branch }));

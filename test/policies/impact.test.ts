@@ -330,6 +330,25 @@ describe("impactRules", () => {
     expect(reviewed.impacted?.map((i) => i.severity)).toEqual(["risky-downstream"]);
   });
 
+  test("changes the graphs do not define are skipped, not a crash; the input is left as it was", () => {
+    const { base, branch } = graphs({ a: [], b: ["a"] }, { a: "risky" });
+    const changeSet = applyPolicies(
+      diffAssetGraphs(base, branch),
+      [severityRules([])],
+      createPolicyContext({ base, branch }),
+    );
+    const before = structuredClone(changeSet);
+    const elsewhere = graphs({ x: [], y: ["x"] });
+    const reviewed = applyPolicies(
+      changeSet,
+      [impactRules()],
+      createPolicyContext({ base: elsewhere.base, branch: elsewhere.branch }),
+    );
+    expect(reviewed.impacted).toEqual([]);
+    expect(reviewed.graphIssues).toEqual([]);
+    expect(changeSet).toEqual(before);
+  });
+
   test("always sets impacted and graphIssues, empty when nothing changed", () => {
     const { base, branch } = graphs({ a: [], b: ["a"] });
     const reviewed = review(base, branch);
@@ -354,13 +373,7 @@ describe("impactRules", () => {
           }),
         ),
       );
-    const base = chain("1");
-    const branch = chain("2");
-    const reviewed = applyPolicies(
-      diffAssetGraphs(base, branch),
-      [severityRules([]), impactRules()],
-      createPolicyContext({ base, branch }),
-    );
+    const reviewed = review(chain("1"), chain("2"));
     expect(reviewed.impacted).toHaveLength(n - 1);
     const last = reviewed.impacted?.find((i) => i.key === `a${n - 1}`);
     expect(last).toMatchObject({ distance: n - 1, via: ["a0"], route: ["a0"] });
@@ -378,13 +391,7 @@ describe("impactRules", () => {
           }),
         ),
       );
-    const base = ring("1");
-    const branch = ring("2");
-    const reviewed = applyPolicies(
-      diffAssetGraphs(base, branch),
-      [severityRules([]), impactRules()],
-      createPolicyContext({ base, branch }),
-    );
+    const reviewed = review(ring("1"), ring("2"));
     expect(reviewed.impacted).toHaveLength(n);
     expect(reviewed.graphIssues?.map((i) => [i.kind, i.keys.length])).toEqual([["cycle", n]]);
   });
