@@ -1,8 +1,12 @@
 import type {
   AssetChange,
   AssetChangeDetails,
+  AssetIdentity,
   ChangeSet,
   ChangeVerdict,
+  PartitionKeyRange,
+  PartitionKeysChange,
+  ProbableMove,
   StaleApproval,
   SuppressedChange,
 } from "../../src/diff/change-set";
@@ -501,4 +505,43 @@ export function findingsChangeSet(): ChangeSet {
       },
     ],
   });
+}
+
+/** An asset's identity in location `codeLocation` (default `loc`), as moves and impact name it. */
+export function identity(key: string, codeLocation: string | null = "loc"): AssetIdentity {
+  return { key, path: key.split("/"), codeLocation, repository: "__repository__" };
+}
+
+/** Partition keys on one side: `keys` listed in full, or only a count and the first and last. */
+export function keyRange(keys: string[] | { count: number; first: string; last: string }) {
+  if (Array.isArray(keys))
+    return { count: keys.length, first: keys[0] ?? null, last: keys.at(-1) ?? null, keys };
+  return keys;
+}
+
+/** No partition keys on one side. */
+export const NO_KEYS = { count: 0, first: null, last: null };
+
+/** The partition keys a PARTITIONS_DEFINITION change adds and removes (enumerable, no `asOf`). */
+export function partitionKeys(
+  added: PartitionKeyRange,
+  removed: PartitionKeyRange,
+  overrides: Partial<PartitionKeysChange> = {},
+): PartitionKeysChange {
+  return { enumerable: true, asOf: null, added, removed, ...overrides };
+}
+
+/** A REMOVED and a NEW asset that are probably one asset renamed (in location `loc`). */
+export function probableMove(
+  from: string,
+  to: string,
+  overrides: Partial<ProbableMove> = {},
+): ProbableMove {
+  return {
+    from: identity(from),
+    to: identity(to),
+    evidence: ["SAME_CODE_VERSION", "SAME_DEPENDENCIES"],
+    similarity: 0.92,
+    ...overrides,
+  };
 }
