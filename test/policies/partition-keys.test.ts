@@ -6,7 +6,7 @@ import { diffAssetGraphs } from "../../src/diff/diff";
 import { parseAssetGraph } from "../../src/load/index";
 import type { AssetGraph, PartitionsDefinition } from "../../src/model/asset";
 import type { SeverityRule } from "../../src/policies/config";
-import { partitionKeyRules } from "../../src/policies/partition-keys";
+import { partitionKeyRules, partitionKeysChange } from "../../src/policies/partition-keys";
 import { applyPolicies, createPolicyContext } from "../../src/policies/policy";
 import { severityRules } from "../../src/policies/severity";
 import { asset, graph } from "../helpers/builders";
@@ -204,6 +204,32 @@ const cases: Case[] = [
         keys: ["2024-01-05", "2024-02-05", "2024-03-05", "2024-04-05"],
       },
       added: { count: 5, first: "2024-01-01", last: "2024-05-01" },
+    },
+  },
+  {
+    // Weekly from the description: Dagster's default weekday 0 (Sunday). From Mon 2024-01-01
+    // the first Sunday is Jan 7; from Mon Jan 15 it is Jan 21: Jan 7 and Jan 14 go.
+    name: "weekly start moved two weeks later (description only)",
+    before: described("Weekly, starting 2024-01-01 UTC."),
+    after: described("Weekly, starting 2024-01-15 UTC."),
+    expected: {
+      severity: "breaking",
+      reason: "PARTITION_KEYS_REMOVED",
+      message: "removes 2 weekly partitions (2024-01-07, 2024-01-14)",
+      note: /Dagster's defaults are assumed/,
+    },
+  },
+  {
+    // A Unix timestamp (seconds) as the structured start: 1714521600 is 2024-05-01T00:00:00Z,
+    // the same start as "2024-05-01", so only the new end (exclusive, 2024-05-11) matters:
+    // 2024-05-11 … 2024-05-31 (21 days) go.
+    name: "structured start as a Unix timestamp",
+    before: structured({ start: "1714521600", cronSchedule: "0 0 * * *" }),
+    after: structured({ start: "2024-05-01", cronSchedule: "0 0 * * *", end: "2024-05-11" }),
+    expected: {
+      severity: "breaking",
+      reason: "PARTITION_KEYS_REMOVED",
+      removed: { count: 21, first: "2024-05-11", last: "2024-05-31" },
     },
   },
   {
@@ -447,6 +473,46 @@ const cases: Case[] = [
     },
   },
   {
+    // The dynamic dimension's keys are unknown, so the product is not counted; the static
+    // dimension still shows a key removed.
+    name: "multi: a dynamic dimension beside a static one that removes a key",
+    before: {
+      type: "MULTIPARTITIONED",
+      description: "",
+      dimensions: [
+        { name: "files", type: "DYNAMIC", description: "", dynamicPartitionsDefinitionName: "f" },
+        { name: "region", type: "STATIC", description: "'us', 'eu'" },
+      ],
+    },
+    after: {
+      type: "MULTIPARTITIONED",
+      description: "",
+      dimensions: [
+        { name: "files", type: "DYNAMIC", description: "", dynamicPartitionsDefinitionName: "f" },
+        { name: "region", type: "STATIC", description: "'us'" },
+      ],
+    },
+    expected: {
+      severity: "breaking",
+      reason: "PARTITION_KEYS_REMOVED",
+      enumerable: false,
+      note: /files cannot be listed/,
+    },
+  },
+  {
+    name: "multi: a dimension changes type",
+    before: multi("Daily, starting 2024-05-01 UTC.", "'us'"),
+    after: {
+      type: "MULTIPARTITIONED",
+      description: "",
+      dimensions: [
+        { name: "date", type: "STATIC", description: "'2024-05-01'" },
+        { name: "region", type: "STATIC", description: "'us'" },
+      ],
+    },
+    expected: { severity: "breaking", reason: "PARTITIONS_CHANGED", note: /dimension date/ },
+  },
+  {
     name: "dynamic: the set's name changed",
     before: { type: "DYNAMIC", description: 'Dynamic partitions: "a"', name: "a" },
     after: { type: "DYNAMIC", description: 'Dynamic partitions: "b"', name: "b" },
@@ -520,6 +586,22 @@ describe("partitionKeyRules", () => {
       "2024-06-01T12:00:00.000Z",
     );
     expect(change(statics("'a'"), statics("'a', 'b'")).asset.partitionKeys?.asOf).toBeNull();
+  });
+
+  test("bad input gives a note, never an exception", () => {
+    const { partitionKeys, verdict } = partitionKeysChange(
+      {
+        oldDefinition: {
+          type: "TIME_WINDOW",
+          description: 42,
+          fmt: 7,
+        } as unknown as PartitionsDefinition,
+        newDefinition: daily("2024-01-01"),
+      },
+      AS_OF.getTime(),
+    );
+    expect(partitionKeys.enumerable).toBe(false);
+    expect(verdict.severity).toBe("breaking");
   });
 
   test("keys are listed up to 200, and only counted above", () => {

@@ -228,7 +228,10 @@ function readSpec(
   };
 }
 
-/** An instant from a start or end: written with `fmt`, or ISO 8601 (wall time in `zone` without an offset). */
+/**
+ * An instant from a start or end: written with `fmt`, a Unix timestamp in seconds, or ISO 8601
+ * (a wall time in `zone` when it has no offset).
+ */
 function readTime(text: string, fmt: string, zone: Zone): number | undefined {
   const compiled = compileFormat(fmt);
   const parsed = compiled.ok ? parseWall(compiled.format, text) : undefined;
@@ -236,6 +239,8 @@ function readTime(text: string, fmt: string, zone: Zone): number | undefined {
     return parsed.offsetMinutes === null
       ? zone.instantOf(parsed.wall)
       : parsed.wall - parsed.offsetMinutes * MINUTE;
+  // Dagster stores the start and end as Unix timestamps (seconds); a snapshot may too.
+  if (/^-?\d{9,11}(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
   if (/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/.test(text)) {
     const instant = Date.parse(text);
     return Number.isNaN(instant) ? undefined : instant;
