@@ -10,12 +10,7 @@ import type {
   ProbableMove,
 } from "../diff/change-set";
 import { MOVE_EVIDENCE } from "../diff/change-set";
-import {
-  CHANGE_ORIGINS,
-  type ChangeOrigin,
-  IMPACT_SEVERITIES,
-  type ImpactSeverity,
-} from "../diff/verdicts";
+import { type ChangeOrigin, IMPACT_SEVERITIES, type ImpactSeverity } from "../diff/verdicts";
 import { compareNullableStrings, compareStrings, locationLabel } from "../model/key";
 import { formatCount, plural } from "../text";
 import type { DetailStyle } from "./details";
@@ -303,7 +298,7 @@ export function originLine(
       : `origin: ${asset.origin}`;
   }
   const parts: string[] = [];
-  for (const origin of CHANGE_ORIGINS) {
+  for (const origin of REPORTED_ORIGINS) {
     const types = origins.filter((o) => o.origin === origin).map((o) => style.value(o.changeType));
     if (types.length > 0) parts.push(`${origin}: ${types.join(", ")}`);
   }
@@ -341,6 +336,9 @@ export function graphIssueLines(
 // --- internal ---
 
 const MINUS = "\u2212";
+
+/** Origins in the order reports show them: what needs a decision first, the branch's own, then drift. */
+const REPORTED_ORIGINS: readonly ChangeOrigin[] = ["conflict", "branch", "drift"];
 
 /** Most keys named in one list of a line before `… and N more`. */
 const MAX_LISTED_KEYS = 5;
