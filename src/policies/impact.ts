@@ -42,7 +42,8 @@ import type { Policy, PolicyContext, PolicyGraphs } from "./policy";
  *   (every change `risky` when severity has not run): a `breaking` one makes it
  *   `breaking-downstream` (UPSTREAM_BREAKING), else a `risky` one `risky-downstream`
  *   (UPSTREAM_RISKY), else `safe-downstream` (UPSTREAM_SAFE_FOR_CONSUMERS). The message names the
- *   deciding ancestor and change: "an upstream asset has a breaking change: raw/orders (REMOVED)".
+ *   deciding ancestor and change, the nearest of equally bad ones: "an upstream asset has a
+ *   breaking change: raw/orders (REMOVED)".
  * - `graphIssues`: each cycle (a strongly connected component of more than one asset) and each
  *   self-dependency met in the walk, on the side walked; and each key a REMOVED asset had that the
  *   branch no longer defines while branch assets still depend on it (`dangling-dependency`: the
@@ -93,13 +94,26 @@ interface Cause {
   identity: Pick<Asset, "key" | "codeLocation" | "repository">;
   key: string;
   changeType: ChangeType;
+  /**
+   * Hops (between strongly connected components) from the changed asset to where the cause is
+   * used: of equally bad changes, the nearest decides, so the message names a close one.
+   */
+  depth: number;
 }
 
-/** Worst first; then the failing one; then by asset and change type, so every choice is stable. */
-function compareCauses(a: Cause, b: Cause): number {
+/** Worst first, then the failing one: what a route follows. */
+function compareClasses(a: Cause, b: Cause): number {
+  return compareSeverities(a.severity, b.severity) || Number(b.failing) - Number(a.failing);
+}
+
+/**
+ * Worst first, then the failing one, then the nearest (`b` seen `hops` further away), then by
+ * asset and change type, so every choice is stable.
+ */
+function compareCauses(a: Cause, b: Cause, hops = 0): number {
   return (
-    compareSeverities(a.severity, b.severity) ||
-    Number(b.failing) - Number(a.failing) ||
+    compareClasses(a, b) ||
+    a.depth - (b.depth + hops) ||
     compareAssets(a.identity, b.identity) ||
     compareChangeTypes(a.changeType, b.changeType)
   );
@@ -109,6 +123,13 @@ function worse(a: Cause | undefined, b: Cause | undefined): Cause | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;
   return compareCauses(a, b) <= 0 ? a : b;
+}
+
+/** `cause` or, when worse (or as bad and nearer), `inherited` one hop further away. */
+function worseInherited(cause: Cause | undefined, inherited: Cause | undefined): Cause | undefined {
+  if (inherited === undefined) return cause;
+  if (cause !== undefined && compareCauses(cause, inherited, 1) <= 0) return cause;
+  return { ...inherited, depth: inherited.depth + 1 };
 }
 
 /** The changed assets as the graphs define them, each with its deciding change. */
@@ -169,6 +190,7 @@ function ownCause(change: AssetChange): Cause | undefined {
       },
       key: change.key,
       changeType: verdict.changeType,
+      depth: 0,
     });
   }
   return cause;
@@ -248,7 +270,7 @@ function walk(
     for (const m of components[c] as number[]) {
       cause = worse(cause, changed.get(nodes[m] as Asset));
       for (const p of parents[m] as number[]) {
-        if (component[p] !== c) cause = worse(cause, worst[component[p] as number]);
+        if (component[p] !== c) cause = worseInherited(cause, worst[component[p] as number]);
       }
     }
     worst[c] = cause;
@@ -284,7 +306,7 @@ function walk(
   const link: (number | undefined)[] = [];
   const better = (a: number | undefined, b: number): number => {
     if (a === undefined) return b;
-    const byCause = compareCauses(causeOf(a) as Cause, causeOf(b) as Cause);
+    const byCause = compareClasses(causeOf(a) as Cause, causeOf(b) as Cause);
     if (byCause !== 0) return byCause < 0 ? a : b;
     return compareAssets(nodes[a] as Asset, nodes[b] as Asset) <= 0 ? a : b;
   };
@@ -500,7 +522,7 @@ function combine(kept: Reached, other: Reached): Reached {
   if (other.distance < kept.distance) return { ...other, asset: kept.asset, cause };
   if (other.distance > kept.distance) return { ...kept, cause };
   // At the same distance the route of the walk that met the worse change names it.
-  const route = compareCauses(other.cause, kept.cause) < 0 ? other.route : kept.route;
+  const route = compareClasses(other.cause, kept.cause) < 0 ? other.route : kept.route;
   return { ...kept, via: unionOf([], [kept.via, other.via]), route, cause };
 }
 

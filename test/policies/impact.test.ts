@@ -269,6 +269,20 @@ describe("impactRules", () => {
     ]);
   });
 
+  test("of equally bad ancestors the message names the nearest", () => {
+    const { base, branch } = graphs(
+      { far: [], near: ["far"], x: ["near"] },
+      { far: "risky", near: "risky" },
+    );
+    expect(review(base, branch).impacted?.map((i) => [i.key, i.route, i.message])).toEqual([
+      [
+        "x",
+        ["far", "near"],
+        "an upstream asset has a risky change, so its data may differ: near (CODE_VERSION)",
+      ],
+    ]);
+  });
+
   test("the same key in two code locations: each is a distinct impacted asset", () => {
     const shared = (codeLocation: string) =>
       asset("shared", { codeLocation, dependencies: [dep("src")] });
