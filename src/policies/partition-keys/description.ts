@@ -2,8 +2,13 @@ import type { PartitionsDefinition } from "../../model/asset";
 
 /**
  * Reading Dagster's renderings back. A GraphQL server gives a partitions definition's
- * `description` (Python `str()`) and little else, so the parts that decide its keys are read out
- * of it, in the shapes Dagster writes (see `timeWindowPartitionsFrom` for the sources).
+ * `description` and little else (`dagster_graphql/schema/partition_sets.py`: the description is
+ * `str()` of the definition, per dimension too), so the parts that decide its keys are read out of
+ * it, in the shapes dagster-io/dagster writes: `TimeWindowPartitionsDefinition.__str__`
+ * (`_core/definitions/partitions/definition/time_window.py`) and `PartitionsDefinition.__str__`
+ * for static keys (`partitions/definition/base.py`). A dynamic definition's description names its
+ * set only, and a multi-partitions one is read through its dimensions (`multi.py` `__str__`
+ * capitalises the names, so they are not read from there).
  */
 
 /** What a time-window description says; `schedule` is `Daily` (etc.) or a cron string. */
