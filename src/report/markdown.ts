@@ -1,24 +1,48 @@
 import {
-  ASSET_CHANGE_KINDS,
   type AssetChange,
   type AssetChangeKind,
   assetChangeKind,
   branchLocationsNotLoaded,
   type ChangeSet,
   type ChangeSetInput,
+  type ColumnChange,
+  GRAPH_ISSUE_KINDS,
+  type GraphIssue,
+  type ImpactedAsset,
   type Limitation,
   type LocationComparison,
   type LocationStatus,
+  type ProbableMove,
   type StaleApproval,
   type SuppressedChange,
 } from "../diff/change-set";
 import { type ChangeType, DAGSTER_CHANGE_TYPES, EXTRA_CHANGE_TYPES } from "../diff/change-types";
-import { SEVERITIES, type Severity } from "../diff/verdicts";
+import {
+  CHANGE_ORIGINS,
+  type ChangeOrigin,
+  compareSeverities,
+  IMPACT_SEVERITIES,
+  type ImpactSeverity,
+  SEVERITIES,
+  type Severity,
+} from "../diff/verdicts";
 import { shownRepository } from "../model/key";
 import { formatCount, plural } from "../text";
 import { type DetailStyle, describeDetails } from "./details";
+import {
+  columnLines,
+  graphIssueLines,
+  impactByChange,
+  impactLines,
+  isDriftOnly,
+  movedDependencyLines,
+  moveLine,
+  originLine,
+  partitionKeyLines,
+  probableMoveLines,
+} from "./findings";
 import { markdownMarker } from "./marker";
-import { type LineageOptions, lineageGraph, mermaidOfGraph } from "./mermaid";
+import { type LineageGraph, type LineageOptions, lineageGraph, mermaidOfGraph } from "./mermaid";
 import { keepEnds, truncate } from "./values";
 import {
   bySeverity,
@@ -71,9 +95,14 @@ export interface MarkdownReportOptions {
 export function renderMarkdown(changeSet: ChangeSet, options: MarkdownReportOptions = {}): string {
   const o = resolveOptions(options, changeSet);
   const groups = groupAssets(changeSet.assets);
-  const changed = groups.new.length + groups.removed.length + groups.modified.length;
+  const changed = ASSET_SLOTS.reduce(
+    (n, slot) => (slot === "unchanged" ? n : n + groups[slot].length),
+    0,
+  );
   const severities = hasSeverity(changeSet);
   const stale = changeSet.staleApprovals ?? [];
+  const moves = changeSet.probableMoves ?? [];
+  const issues = changeSet.graphIssues ?? [];
 
   const essentials = [
     markdownMarker(options.id),
@@ -86,20 +115,30 @@ export function renderMarkdown(changeSet: ChangeSet, options: MarkdownReportOpti
   if (severities && changed > 0) essentials.push(SEVERITY_LEGEND);
 
   // Blocks are filled in priority order (what could not be compared, the stale approvals, the
-  // lineage picture, then removed, new, modified and unchanged assets, then the suppressed
-  // changes) but shown in reading order.
+  // probable moves and graph issues, the lineage picture, then conflicts, removed, new, moved,
+  // modified, unchanged and base-drift assets, then the suppressed changes) but shown in reading
+  // order.
   const slots: Partial<Record<Slot, string>> = {};
-  let remaining = o.maxLength - sizeOf(essentials) - NOTICE_RESERVE - 1;
+  const noticeReserve =
+    NOTICE_RESERVE + (moves.length > 0 ? NOTICE_PART : 0) + (issues.length > 0 ? NOTICE_PART : 0);
+  let remaining = o.maxLength - sizeOf(essentials) - noticeReserve - 1;
   // Each asset section holds back a small share for every later one, so that a flood of removed
   // assets cannot hide all modified ones; without room for that, only their frames are held back.
   let reserves = sectionReserves(groups, Math.floor(o.maxLength * SECTION_SHARE), o);
-  // The stale approvals and the suppressed changes are filled out of order, but their frames
-  // (heading and "not shown" note) are always kept.
+  // The stale approvals, probable moves, graph issues and suppressed changes are filled out of
+  // order, but their frames (heading and "not shown" note) are always kept.
   const frames = {
     staleApprovals: stale.length > 0 ? SECTION_RESERVE : 0,
+    probableMoves: moves.length > 0 ? SECTION_RESERVE : 0,
+    graphIssues: issues.length > 0 ? SECTION_RESERVE : 0,
     suppressed: changeSet.suppressed.length > 0 ? SECTION_RESERVE : 0,
   };
-  const held = () => sum(reserves) + frames.staleApprovals + frames.suppressed;
+  const held = () =>
+    sum(reserves) +
+    frames.staleApprovals +
+    frames.probableMoves +
+    frames.graphIssues +
+    frames.suppressed;
   if (held() > remaining) reserves = sectionReserves(groups, 0, o);
   const left: string[] = [];
   const place = (slot: Slot, text: string | undefined, budget: number) => {
@@ -122,15 +161,33 @@ export function renderMarkdown(changeSet: ChangeSet, options: MarkdownReportOpti
     frames.staleApprovals = 0;
     omittedStale = fill("staleApprovals", staleSection(stale, Math.min(remaining - held(), share)));
   }
+  let omittedMoves = 0;
+  if (moves.length > 0) {
+    const share = SECTION_RESERVE + Math.floor(o.maxLength * MOVES_SHARE);
+    frames.probableMoves = 0;
+    omittedMoves = fill(
+      "probableMoves",
+      probableMovesSection(moves, Math.min(remaining - held(), share), o),
+    );
+  }
+  let omittedIssues = 0;
+  if (issues.length > 0) {
+    const share = SECTION_RESERVE + Math.floor(o.maxLength * ISSUES_SHARE);
+    frames.graphIssues = 0;
+    omittedIssues = fill(
+      "graphIssues",
+      graphIssuesSection(issues, Math.min(remaining - held(), share), o),
+    );
+  }
   if (o.lineage !== false && changed > 0 && changeSet.assets.some((a) => a.lineage !== undefined)) {
     const budget = Math.min(remaining - held(), Math.floor(o.maxLength * LINEAGE_SHARE));
     place("lineage", lineageSection(changeSet, o.lineage, o.foldAfter, budget), budget);
   }
   let omittedAssets = 0;
-  for (const kind of SECTION_PRIORITY) {
-    reserves[kind] = 0;
-    if (groups[kind].length === 0) continue;
-    omittedAssets += fill(kind, assetSection(kind, groups[kind], remaining - held(), o));
+  for (const slot of SECTION_PRIORITY) {
+    reserves[slot] = 0;
+    if (groups[slot].length === 0) continue;
+    omittedAssets += fill(slot, assetSection(slot, groups[slot], remaining - held(), o));
   }
   let omittedSuppressed = 0;
   if (changeSet.suppressed.length > 0) {
@@ -142,7 +199,13 @@ export function renderMarkdown(changeSet: ChangeSet, options: MarkdownReportOpti
   }
 
   const notice = truncationNotice(
-    { assets: omittedAssets, suppressed: omittedSuppressed, staleApprovals: omittedStale },
+    {
+      assets: omittedAssets,
+      suppressed: omittedSuppressed,
+      staleApprovals: omittedStale,
+      probableMoves: omittedMoves,
+      graphIssues: omittedIssues,
+    },
     left,
   );
   if (notice !== undefined) essentials.splice(4, 0, notice);
@@ -174,15 +237,45 @@ const SECTION_SHARE = 0.05;
 const LINEAGE_SHARE = 0.25;
 /** Most of `maxLength` the stale approvals may take beyond their frame. */
 const STALE_SHARE = 0.05;
+/** Most of `maxLength` the probable moves may take beyond their frame. */
+const MOVES_SHARE = 0.05;
+/** Most of `maxLength` the graph issues may take beyond their frame. */
+const ISSUES_SHARE = 0.02;
+/** Extra room for the truncation notice per kind of finding it may count. */
+const NOTICE_PART = 60;
+/** Most impacted assets named under one changed asset. */
+const MAX_IMPACTED_NAMED = 5;
+/** Most lines naming the broken columns of the impacted assets named under one changed asset. */
+const MAX_IMPACTED_COLUMNS = 5;
+/** Most graph issues listed. */
+const MAX_GRAPH_ISSUES = 20;
 /** Most breaking assets the verdict names. */
 const MAX_NAMED_BREAKING = 3;
 /** Longest reason shown in the verdict for a breaking asset. */
 const MAX_NAMED_REASON_LENGTH = 100;
 const FULL_REPORT_HINT = "run `asset-diff diff` with `--format json` for the full change set";
 
+/**
+ * The asset sections: one per kind of the branch's changes, plus, in a three-way comparison,
+ * the conflicts and the base drift.
+ */
+type AssetSlot = AssetChangeKind | "conflicts" | "drift";
+
+const ASSET_SLOTS: readonly AssetSlot[] = [
+  "conflicts",
+  "new",
+  "removed",
+  "moved",
+  "modified",
+  "unchanged",
+  "drift",
+];
+
 type Slot =
   | "lineage"
-  | AssetChangeKind
+  | AssetSlot
+  | "probableMoves"
+  | "graphIssues"
   | "staleApprovals"
   | "suppressed"
   | "notCompared"
@@ -192,23 +285,40 @@ const SLOT_ORDER: Slot[] = [
   // First: what the report does not cover (a branch location that did not load, say).
   "notCompared",
   "lineage",
+  // Then what needs a decision before anything else: both sides changed it.
+  "conflicts",
   "new",
   "removed",
   "moved",
+  "probableMoves",
   "modified",
   "unchanged",
+  "drift",
   "staleApprovals",
   "suppressed",
+  "graphIssues",
   "limitations",
 ];
-const SECTION_PRIORITY: AssetChangeKind[] = ["removed", "new", "moved", "modified", "unchanged"];
+const SECTION_PRIORITY: AssetSlot[] = [
+  "conflicts",
+  "removed",
+  "new",
+  "moved",
+  "modified",
+  "unchanged",
+  "drift",
+];
 const SLOT_NAMES: Record<Slot, string> = {
   lineage: "the lineage picture",
+  conflicts: "conflicting assets",
   new: "new assets",
   removed: "removed assets",
   moved: "moved assets",
   modified: "modified assets",
   unchanged: "unchanged assets",
+  drift: "base drift assets",
+  probableMoves: "the probable renames",
+  graphIssues: "the graph issues",
   staleApprovals: "the stale approvals",
   suppressed: "the suppressed changes",
   notCompared: "the code locations not compared",
@@ -253,6 +363,12 @@ const STATUS_LABELS: Record<LocationStatus, string> = {
 
 const LEGEND =
   "🟩 new · 🟥 removed (dashed) · 🟨 modified · ⬜ unchanged neighbour · thick link: dependency added · dotted link: dependency removed";
+/** Legend entries for node kinds only some pictures have, after the entry they follow. */
+const LEGEND_MOVED = ["🟨 modified", "🟨 modified · 🟦 moved (→, with where it was)"] as const;
+const LEGEND_IMPACTED = [
+  "⬜ unchanged neighbour",
+  "⬜ unchanged neighbour · 🟧 impacted downstream (!, orange dashed border)",
+] as const;
 
 /** Each severity's marker: a shape apart from the lineage legend's squares, always with its word. */
 const SEVERITY_MARKERS: Record<Severity, string> = {
@@ -264,6 +380,8 @@ const APPROVED_MARKER = "✅";
 const SEVERITY_LEGEND = `<sub>${SEVERITY_MARKERS.breaking} breaking: consumers can fail or read wrong data · ${SEVERITY_MARKERS.risky} risky: behaviour may change · ${SEVERITY_MARKERS.safe} safe: descriptive only · ${APPROVED_MARKER} approved</sub>`;
 
 interface Resolved {
+  /** The impacted assets by the changed key they are impacted through, worst first. */
+  impact: Map<string, ImpactedAsset[]>;
   title: string;
   lineage: false | LineageOptions;
   maxLength: number;
@@ -275,6 +393,7 @@ interface Resolved {
 
 function resolveOptions(options: MarkdownReportOptions, changeSet: ChangeSet): Resolved {
   return {
+    impact: impactByChange(changeSet),
     title: options.title ?? "Asset changes",
     lineage:
       options.lineage === false ? false : options.lineage === true ? {} : (options.lineage ?? {}),
@@ -286,20 +405,31 @@ function resolveOptions(options: MarkdownReportOptions, changeSet: ChangeSet): R
   };
 }
 
-function groupAssets(assets: AssetChange[]): Record<AssetChangeKind, AssetChange[]> {
-  const groups: Record<AssetChangeKind, AssetChange[]> = {
+/**
+ * The assets by section: conflicts and base drift (three-way comparisons only) apart, the
+ * branch's own changes by kind; each section worst first.
+ */
+function groupAssets(assets: AssetChange[]): Record<AssetSlot, AssetChange[]> {
+  const groups: Record<AssetSlot, AssetChange[]> = {
+    conflicts: [],
     new: [],
     removed: [],
     moved: [],
     modified: [],
     unchanged: [],
+    drift: [],
   };
-  for (const asset of assets) groups[assetChangeKind(asset)].push(asset);
-  for (const kind of ASSET_CHANGE_KINDS) groups[kind] = bySeverity(groups[kind]);
+  for (const asset of assets) {
+    const kind = assetChangeKind(asset);
+    if (kind !== "unchanged" && asset.origin === "conflict") groups.conflicts.push(asset);
+    else if (kind !== "unchanged" && isDriftOnly(asset)) groups.drift.push(asset);
+    else groups[kind].push(asset);
+  }
+  for (const slot of ASSET_SLOTS) groups[slot] = bySeverity(groups[slot]);
   return groups;
 }
 
-function verdict(changeSet: ChangeSet, groups: Record<AssetChangeKind, AssetChange[]>): string {
+function verdict(changeSet: ChangeSet, groups: Record<AssetSlot, AssetChange[]>): string {
   const { assets } = changeSet.summary;
   const notCompared = skippedLocations(changeSet.locations).length;
   const unloaded = branchLocationsNotLoaded(changeSet);
@@ -319,7 +449,7 @@ function verdict(changeSet: ChangeSet, groups: Record<AssetChangeKind, AssetChan
       : "",
     changeSet.limitations.length > 0 ? " Some fields could not be compared (see below)." : "",
   ].join("");
-  if (assets.new + assets.removed + assets.modified === 0) {
+  if (assets.new + assets.removed + assets.modified + (assets.moved ?? 0) === 0) {
     const scope =
       assets.unchanged === 0
         ? "no assets compared"
@@ -329,12 +459,14 @@ function verdict(changeSet: ChangeSet, groups: Record<AssetChangeKind, AssetChan
   const parts = [
     assets.new > 0 ? `${formatCount(assets.new)} new` : undefined,
     assets.removed > 0 ? `${formatCount(assets.removed)} removed` : undefined,
+    (assets.moved ?? 0) > 0 ? `${formatCount(assets.moved ?? 0)} moved` : undefined,
     assets.modified > 0 ? `${formatCount(assets.modified)} modified` : undefined,
   ].filter((p) => p !== undefined);
-  const total = assets.new + assets.removed + assets.modified;
+  const total = assets.new + assets.removed + assets.modified + (assets.moved ?? 0);
   const locations = new Set<string>();
-  for (const kind of ["new", "removed", "modified"] as const) {
-    for (const a of groups[kind]) if (a.codeLocation !== null) locations.add(a.codeLocation);
+  for (const slot of ASSET_SLOTS) {
+    if (slot === "unchanged") continue;
+    for (const a of groups[slot]) if (a.codeLocation !== null) locations.add(a.codeLocation);
   }
   const first = locations.values().next().value;
   const where =
@@ -344,17 +476,76 @@ function verdict(changeSet: ChangeSet, groups: Record<AssetChangeKind, AssetChan
         ? ` in code location ${code(truncate(first, MAX_NAME_LENGTH))}`
         : "";
   const unchanged = assets.unchanged > 0 ? ` (${formatCount(assets.unchanged)} unchanged)` : "";
-  const severity = hasSeverity(changeSet) ? `${severitySentence(changeSet)} ` : "";
-  return `${warning}${severity}**${parts.join(", ")}** asset${total === 1 ? "" : "s"}${where}${unchanged}.${caveats}`;
+  const severity = hasSeverity(changeSet) ? `${severitySentence(changeSet, groups)} ` : "";
+  const findings = [impactSentence(changeSet), originSentence(changeSet)]
+    .filter((p) => p !== undefined)
+    .map((p) => ` ${p}`)
+    .join("");
+  return `${warning}${severity}**${parts.join(", ")}** asset${total === 1 ? "" : "s"}${where}${unchanged}.${findings}${caveats}`;
+}
+
+/**
+ * How many unchanged assets downstream the changes impact, worst first, e.g.
+ * `**14 impacted downstream** (3 breaking-downstream, 11 risky-downstream).`; `undefined` before
+ * the impact policy ran.
+ */
+function impactSentence(changeSet: ChangeSet): string | undefined {
+  const { summary, impacted } = changeSet;
+  const total = summary.impacted ?? impacted?.length;
+  if (total === undefined) return undefined;
+  if (total === 0) return "Nothing downstream is impacted.";
+  let counts = summary.impactSeverity;
+  if (counts === undefined) {
+    const tally = Object.fromEntries(IMPACT_SEVERITIES.map((s) => [s, 0]));
+    for (const entry of impacted ?? []) tally[entry.severity] = (tally[entry.severity] ?? 0) + 1;
+    counts = tally as Record<ImpactSeverity, number>;
+  }
+  const bySeverity = IMPACT_SEVERITIES.filter((s) => (counts[s] ?? 0) > 0).map(
+    (s) => `${formatCount(counts[s])} ${s}`,
+  );
+  const detail = bySeverity.length > 0 ? ` (${bySeverity.join(", ")})` : "";
+  return `**${formatCount(total)} impacted downstream**${detail}.`;
+}
+
+/**
+ * Where the listed changes come from in a three-way comparison, e.g.
+ * `9 from this branch, **2 conflicts**, 5 base drift (folded below).`; `undefined` in a two-way one.
+ */
+function originSentence(changeSet: ChangeSet): string | undefined {
+  if (changeSet.mergeBase === undefined && changeSet.summary.origins === undefined)
+    return undefined;
+  const counts = changeSet.summary.origins ?? countOrigins(changeSet.assets);
+  const conflicts = plural(counts.conflict, "conflict");
+  return [
+    `${formatCount(counts.branch)} from this branch`,
+    counts.conflict > 0 ? `**${conflicts}** (listed first)` : conflicts,
+    `${formatCount(counts.drift)} base drift${counts.drift > 0 ? " (folded below)" : ""}`,
+  ]
+    .join(", ")
+    .concat(".");
+}
+
+function countOrigins(assets: readonly AssetChange[]): Record<ChangeOrigin, number> {
+  const counts = Object.fromEntries(CHANGE_ORIGINS.map((o) => [o, 0])) as Record<
+    ChangeOrigin,
+    number
+  >;
+  for (const asset of assets) if (asset.origin !== undefined) counts[asset.origin]++;
+  return counts;
 }
 
 /**
  * The severity part of the verdict: the breaking assets first, by name and reason (a few), then
  * the other counts.
  */
-function severitySentence(changeSet: ChangeSet): string {
-  const listed = changeSet.assets.filter((a) => assetChangeKind(a) !== "unchanged");
-  const counts = changeSet.summary.severity ?? {
+function severitySentence(changeSet: ChangeSet, groups: Record<AssetSlot, AssetChange[]>): string {
+  // Base drift is not this branch's doing: it is neither named nor counted here.
+  const drift = groups.drift.length > 0;
+  const listed = changeSet.assets.filter(
+    (a) => assetChangeKind(a) !== "unchanged" && !(drift && isDriftOnly(a)),
+  );
+  const summarized = drift ? undefined : changeSet.summary.severity;
+  const counts = summarized ?? {
     breaking: listed.filter((a) => a.severity === "breaking").length,
     risky: listed.filter((a) => a.severity === "risky").length,
     safe: listed.filter((a) => a.severity === "safe").length,
@@ -386,7 +577,9 @@ function compared(changeSet: ChangeSet): string {
       : "",
     changeSet.options.changeTypes === "dagster" ? " · Dagster's change types only" : "",
   ].join("");
-  return `<sub>Base ${describeInput(changeSet.base)} → branch ${describeInput(changeSet.branch)}${scope}</sub>`;
+  const mergeBase =
+    changeSet.mergeBase === undefined ? "" : ` · merge base ${describeInput(changeSet.mergeBase)}`;
+  return `<sub>Base ${describeInput(changeSet.base)} → branch ${describeInput(changeSet.branch)}${mergeBase}${scope}</sub>`;
 }
 
 function describeInput(input: ChangeSetInput): string {
@@ -430,13 +623,15 @@ function lineageSection(
   for (;;) {
     const graph = lineageGraph(changeSet, { ...options, maxNodes });
     if (graph.nodes.length === 0) return undefined;
-    const changedCount = graph.nodes.filter((n) => n.kind !== "neighbour").length;
+    const changedCount = graph.nodes.filter(
+      (n) => n.kind !== "neighbour" && n.kind !== "impacted",
+    ).length;
     const neighbours = graph.nodes.length - changedCount;
     const summary =
       neighbours === 0
         ? plural(changedCount, "changed asset")
         : `${plural(changedCount, "changed asset")} and ${plural(neighbours, "direct neighbour")}`;
-    const body = `\`\`\`mermaid\n${mermaidOfGraph(graph, options)}\`\`\`\n\n${LEGEND}`;
+    const body = `\`\`\`mermaid\n${mermaidOfGraph(graph, options)}\`\`\`\n\n${legendOf(graph)}`;
     const text =
       graph.nodes.length > foldAfter
         ? `### Lineage\n\n${fold(`Lineage picture: ${summary}`, body)}`
@@ -448,29 +643,130 @@ function lineageSection(
   }
 }
 
+/** The lineage legend, with the kinds only some pictures draw when this one does. */
+function legendOf(graph: LineageGraph): string {
+  let legend = LEGEND;
+  if (graph.nodes.some((n) => n.kind === "moved")) legend = legend.replace(...LEGEND_MOVED);
+  if (graph.nodes.some((n) => n.kind === "impacted")) legend = legend.replace(...LEGEND_IMPACTED);
+  return legend;
+}
+
 interface Section {
   text: string;
   omitted: number;
 }
 
 function assetSection(
-  kind: AssetChangeKind,
+  slot: AssetSlot,
   assets: AssetChange[],
   budget: number,
   o: Resolved,
 ): Section {
-  const noun = `${SECTION_TITLES[kind].toLowerCase()} asset`;
+  if (slot === "conflicts" || slot === "drift") return originSection(slot, assets, budget, o);
+  const noun = `${SECTION_TITLES[slot].toLowerCase()} asset`;
   return cappedList(
     {
-      heading: `### ${SECTION_TITLES[kind]} (${formatCount(assets.length)})`,
+      heading: `### ${SECTION_TITLES[slot]} (${formatCount(assets.length)})`,
       summary: plural(assets.length, noun),
-      folded: kind === "unchanged" || assets.length > o.foldAfter,
+      folded: slot === "unchanged" || assets.length > o.foldAfter,
       noun,
       items: assets,
-      entry: (asset) => assetEntry(asset, kind, o),
+      entry: (asset) => assetEntry(asset, slot, o),
     },
     budget,
   );
+}
+
+/**
+ * The conflicts (first, open unless long) or the base drift (always folded) of a three-way
+ * comparison: assets of any kind, so each shows its change types.
+ */
+function originSection(
+  slot: "conflicts" | "drift",
+  assets: AssetChange[],
+  budget: number,
+  o: Resolved,
+): Section {
+  const conflicts = slot === "conflicts";
+  const count = formatCount(assets.length);
+  return cappedList(
+    {
+      heading: conflicts
+        ? `### Conflicts (${count})\n\n${CONFLICTS_INTRO}`
+        : `### Base drift (${count})`,
+      summary: conflicts ? plural(assets.length, "conflicting asset") : DRIFT_SUMMARY,
+      folded: !conflicts || assets.length > o.foldAfter,
+      noun: conflicts ? "conflicting asset" : "base drift asset",
+      items: assets,
+      entry: (asset) =>
+        assetEntry(asset, assetChangeKind(asset), o, conflicts ? CONFLICT_ENTRY : DRIFT_ENTRY),
+    },
+    budget,
+  );
+}
+
+const CONFLICTS_INTRO =
+  "_Changed by this branch and, differently, in production since the merge base: check these first._";
+const DRIFT_SUMMARY = "Base drift: changed in production since the merge base, not by this branch";
+
+/**
+ * Removed and new assets that are probably one asset renamed or moved, with the evidence; both
+ * halves stay listed in their own sections.
+ */
+function probableMovesSection(moves: ProbableMove[], budget: number, o: Resolved): Section {
+  return cappedList(
+    {
+      heading: `### Probably renamed (${formatCount(moves.length)})\n\n${MOVES_INTRO}`,
+      summary: plural(moves.length, "probable rename"),
+      folded: moves.length > o.foldAfter,
+      noun: "probable rename",
+      items: moves,
+      entry: (move) =>
+        markdownLines((style) => probableMoveLines(move, style), o.maxValueLength)
+          .map((line) => line.slice(2))
+          .join("\n"),
+    },
+    budget,
+  );
+}
+
+/** The graph issues by kind, e.g. `2 cycles, 1 dangling dependency`. */
+function issueCounts(issues: readonly GraphIssue[]): string {
+  return GRAPH_ISSUE_KINDS.map(
+    (kind) => [kind, issues.filter((i) => i.kind === kind).length] as const,
+  )
+    .filter(([, n]) => n > 0)
+    .map(([kind, n]) => plural(n, ISSUE_NOUNS[kind]))
+    .join(", ");
+}
+
+const ISSUE_NOUNS: Record<GraphIssue["kind"], string> = {
+  cycle: "cycle",
+  "self-dependency": "self-dependency",
+  "dangling-dependency": "dangling dependency",
+};
+
+const MOVES_INTRO =
+  "_A removed and a new asset whose definitions match apart from the key; both stay listed above._";
+
+/**
+ * The graph oddities the impact traversal met, folded: as many as fit `budget`, up to
+ * {@link MAX_GRAPH_ISSUES}, then how many more.
+ */
+function graphIssuesSection(issues: GraphIssue[], budget: number, o: Resolved): Section {
+  const heading = `### Graph issues (${formatCount(issues.length)})`;
+  const summary = `${plural(issues.length, "graph issue")} met while tracing the impact (${issueCounts(issues)})`;
+  // Fewer lines until they fit; with none, the section is only its frame.
+  for (let max = Math.min(issues.length, MAX_GRAPH_ISSUES); ; max = Math.floor(max / 2)) {
+    const lines = markdownLines(
+      (style) => graphIssueLines(issues, style, max),
+      o.maxValueLength,
+    ).map((line) => line.slice(2));
+    const text = `${heading}\n\n${fold(summary, lines.join("\n"))}`;
+    if (text.length + 2 <= budget || max === 0)
+      // Only what the budget left out counts as shortened; past the cap, the list says so itself.
+      return { text, omitted: Math.min(issues.length, MAX_GRAPH_ISSUES) - max };
+  }
 }
 
 function suppressedSection(suppressed: SuppressedChange[], budget: number): Section {
@@ -542,31 +838,36 @@ function cappedList<T>(list: CappedList<T>, budget: number): Section {
 
 /** The room held back for each asset section: its frame, and its first assets up to `share`. */
 function sectionReserves(
-  groups: Record<AssetChangeKind, AssetChange[]>,
+  groups: Record<AssetSlot, AssetChange[]>,
   share: number,
   o: Resolved,
-): Record<AssetChangeKind, number> {
-  const reserve = (kind: AssetChangeKind) => {
-    if (groups[kind].length === 0) return 0;
+): Record<AssetSlot, number> {
+  const reserve = (slot: AssetSlot) => {
+    if (groups[slot].length === 0) return 0;
     let size = 0;
-    for (const asset of groups[kind]) {
-      const entry = assetEntry(asset, kind, o).length + 1;
+    for (const asset of groups[slot]) {
+      const mode =
+        slot === "conflicts" ? CONFLICT_ENTRY : slot === "drift" ? DRIFT_ENTRY : undefined;
+      const kind = slot === "conflicts" || slot === "drift" ? assetChangeKind(asset) : slot;
+      const entry = assetEntry(asset, kind, o, mode).length + 1;
       if (size + entry > share) break;
       size += entry;
     }
     return SECTION_RESERVE + size;
   };
   return {
+    conflicts: reserve("conflicts"),
     new: reserve("new"),
     removed: reserve("removed"),
     moved: reserve("moved"),
     modified: reserve("modified"),
     unchanged: reserve("unchanged"),
+    drift: reserve("drift"),
   };
 }
 
-function sum(reserves: Record<AssetChangeKind, number>): number {
-  return reserves.new + reserves.removed + reserves.modified + reserves.unchanged;
+function sum(reserves: Record<AssetSlot, number>): number {
+  return ASSET_SLOTS.reduce((n, slot) => n + reserves[slot], 0);
 }
 
 /** The length of blocks joined by blank lines, with room for one more separator. */
@@ -583,13 +884,25 @@ function omittedNote(omitted: number, total: number, noun: string): string {
 }
 
 function truncationNotice(
-  omitted: { assets: number; suppressed: number; staleApprovals: number },
+  omitted: {
+    assets: number;
+    suppressed: number;
+    staleApprovals: number;
+    probableMoves: number;
+    graphIssues: number;
+  },
   left: string[],
 ): string | undefined {
   const parts = [
     omitted.assets > 0 ? `${plural(omitted.assets, "asset")} not listed` : undefined,
     omitted.staleApprovals > 0
       ? `${plural(omitted.staleApprovals, "stale approval")} not listed`
+      : undefined,
+    omitted.probableMoves > 0
+      ? `${plural(omitted.probableMoves, "probable rename")} not listed`
+      : undefined,
+    omitted.graphIssues > 0
+      ? `${plural(omitted.graphIssues, "graph issue")} not listed`
       : undefined,
     omitted.suppressed > 0
       ? `${plural(omitted.suppressed, "suppressed change")} not listed`
@@ -600,13 +913,29 @@ function truncationNotice(
   return `> [!NOTE]\n> This report is shortened to fit in a comment: ${parts.join("; ")}.`;
 }
 
-function assetEntry(asset: AssetChange, kind: AssetChangeKind, o: Resolved): string {
+/** How an entry is drawn, beyond what its kind decides. */
+interface EntryMode {
+  /** The key in bold and the change types as badges (modified and moved assets, and mixed sections). */
+  badges: boolean;
+  /** The severity, the reasons and the impact: not for base drift, which is not the branch's doing. */
+  findings: boolean;
+}
+
+const CONFLICT_ENTRY: EntryMode = { badges: true, findings: true };
+const DRIFT_ENTRY: EntryMode = { badges: true, findings: false };
+
+function assetEntry(
+  asset: AssetChange,
+  kind: AssetChangeKind,
+  o: Resolved,
+  mode: EntryMode = { badges: kind === "modified" || kind === "moved", findings: true },
+): string {
   const name = code(shortenKey(asset.key));
-  const head = [kind === "modified" ? `**${name}**` : name];
-  if (asset.severity !== undefined)
+  const head = [mode.badges ? `**${name}**` : name];
+  if (asset.severity !== undefined && mode.findings)
     head.unshift(`${SEVERITY_MARKERS[asset.severity]} ${asset.severity}`);
   if (o.showLocation) head.push(locationText(asset));
-  if (kind === "modified") {
+  if (mode.badges) {
     const types = asset.changeTypes.map((t) => `\`${t}\``).join(" ");
     if (types !== "") head.push(types);
     const extra = (asset.extraChangeTypes ?? []).map((t) => `\`${t}\``);
@@ -624,17 +953,88 @@ function assetEntry(asset: AssetChange, kind: AssetChangeKind, o: Resolved): str
     head.push(`${kind === "new" ? "depends on" : "used by"} ${listed.join(", ")}${more}`);
   }
   const lines = [`- ${head.join(" · ")}`];
-  for (const verdict of shownVerdicts(asset)) {
-    const marker = verdict.approved ? APPROVED_MARKER : SEVERITY_MARKERS[verdict.severity];
-    lines.push(`  - ${marker} ${describeVerdict(verdict, nameCode, plainText)}`);
+  if (mode.findings) {
+    for (const verdict of shownVerdicts(asset)) {
+      const marker = verdict.approved ? APPROVED_MARKER : SEVERITY_MARKERS[verdict.severity];
+      lines.push(`  - ${marker} ${describeVerdict(verdict, nameCode, plainText)}`);
+    }
   }
-  if (kind === "modified" || kind === "new" || kind === "removed") {
+  // In the base-drift section every change is drift: no need to say so per asset.
+  if (mode.findings)
+    for (const line of markdownLines((style) => originLines(asset, style), o.maxValueLength))
+      lines.push(line);
+  if (mode.findings) for (const line of impactEntryLines(asset, o)) lines.push(line);
+  if (kind !== "unchanged") {
+    const findings = findingLines(asset, o);
     const details = markdownDetails(asset, o.maxValueLength);
-    for (const line of details.slice(0, o.maxDetailsPerAsset)) lines.push(line);
-    if (details.length > o.maxDetailsPerAsset)
-      lines.push(`  - … and ${formatCount(details.length - o.maxDetailsPerAsset)} more`);
+    const total = findings.total + details.length;
+    const room = Math.max(0, o.maxDetailsPerAsset - findings.lines.length);
+    for (const line of findings.lines) lines.push(line);
+    for (const line of details.slice(0, room)) lines.push(line);
+    if (total > o.maxDetailsPerAsset)
+      lines.push(`  - … and ${formatCount(total - o.maxDetailsPerAsset)} more`);
   }
   return lines.join("\n");
+}
+
+/** Where an asset's change types come from, when not all from the branch (three-way only). */
+function originLines(asset: AssetChange, style: DetailStyle): string[] {
+  const line = originLine(asset, style);
+  return line === undefined ? [] : [line];
+}
+
+/**
+ * What the asset's changes impact downstream: the first few impacted assets, worst first, and
+ * the broken columns of those, each list capped.
+ */
+function impactEntryLines(asset: AssetChange, o: Resolved): string[] {
+  const impacted = o.impact.get(asset.key);
+  if (impacted === undefined || impacted.length === 0) return [];
+  // The describer lists the broken columns of every asset it names; only the first few of all
+  // of those are handed to it, and the rest counted.
+  let room = MAX_IMPACTED_COLUMNS;
+  let broken = 0;
+  const named = impacted.slice(0, MAX_IMPACTED_NAMED).map((entry): ImpactedAsset => {
+    const columns = entry.columns ?? [];
+    broken += columns.length;
+    const kept = columns.slice(0, room);
+    room -= kept.length;
+    return kept.length === columns.length ? entry : { ...entry, columns: kept };
+  });
+  const lines = markdownLines(
+    (style) => impactLines([...named, ...impacted.slice(named.length)], style, named.length),
+    o.maxValueLength,
+  );
+  const shown = lines.length - 1;
+  if (broken > shown) lines.push(`    - … and ${plural(broken - shown, "more broken column")}`);
+  return lines;
+}
+
+/**
+ * The findings of the policies about the asset itself, before its details: where it moved from,
+ * its column changes (worst first), the partition keys added and removed, and the dependencies
+ * that only follow a move. Only as many as an entry shows are rendered; `total` counts all.
+ */
+function findingLines(asset: AssetChange, o: Resolved): { lines: string[]; total: number } {
+  const columns = asset.columns ?? [];
+  const cap = o.maxDetailsPerAsset;
+  const lines = markdownLines((style) => {
+    const out: string[] = [];
+    const moved = moveLine(asset, style);
+    if (moved !== undefined) out.push(moved);
+    for (const line of columnLines(worstColumnsFirst(columns, cap), style)) out.push(line);
+    if (asset.partitionKeys !== undefined)
+      for (const line of partitionKeyLines(asset.partitionKeys, style)) out.push(line);
+    for (const line of movedDependencyLines(asset, style)) out.push(line);
+    return out;
+  }, o.maxValueLength);
+  const unrendered = Math.max(0, columns.length - cap);
+  return { lines: lines.slice(0, cap), total: lines.length + unrendered };
+}
+
+/** The first `max` column changes, worst severity first (otherwise in the table's order). */
+function worstColumnsFirst(columns: readonly ColumnChange[], max: number): ColumnChange[] {
+  return [...columns].sort((a, b) => compareSeverities(a.severity, b.severity)).slice(0, max);
 }
 
 function suppressedEntry(s: SuppressedChange, showLocation: boolean): string {
@@ -672,6 +1072,18 @@ const PLACEHOLDERS = new Set(["(none)", "(default)", "(unpartitioned)"]);
  * inside JSON values, metadata type names).
  */
 function markdownDetails(asset: AssetChange, maxValueLength: number): string[] {
+  return markdownLines((style) => describeDetails(asset.details, style), maxValueLength);
+}
+
+/**
+ * Lines of a describer (`describeDetails`, or one of the findings describers) as nested list
+ * items, with their values as code spans and everything else escaped; a line that starts with
+ * two spaces is nested under the one before.
+ */
+function markdownLines(
+  describe: (style: DetailStyle) => string[],
+  maxValueLength: number,
+): string[] {
   const values: string[] = [];
   const style: DetailStyle = {
     maxValueLength,
@@ -680,17 +1092,18 @@ function markdownDetails(asset: AssetChange, maxValueLength: number): string[] {
       return `${OPEN}${values.length - 1}${CLOSE}`;
     },
   };
-  let next = 0;
-  return describeDetails(asset.details, style).map((line) => {
+  const used = new Set<number>();
+  return describe(style).map((line) => {
     const nested = line.startsWith("  ");
     const source = nested ? line.trimStart() : line;
     let out = "";
     let last = 0;
     for (const match of source.matchAll(TOKEN)) {
-      // Tokens only move forward: user text that imitates an earlier one stays text.
+      // Each value is swapped in once: user text that imitates a token already used stays text.
+      // (A describer may mark a line's values out of order, e.g. a note before the keys.)
       const index = Number(match[1]);
-      if (index < next || index >= values.length) continue;
-      next = index + 1;
+      if (used.has(index) || index >= values.length) continue;
+      used.add(index);
       const value = values[index] as string;
       out += escapeText(truncate(source.slice(last, match.index), MAX_TEXT_LENGTH));
       out += PLACEHOLDERS.has(value) ? `_${value}_` : code(truncate(value, maxValueLength));

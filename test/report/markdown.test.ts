@@ -9,12 +9,17 @@ import {
   AWKWARD_KEYS,
   change,
   changeSetOf,
+  columnChange,
+  findingsChangeSet,
   generatedChangeSet,
+  impactedAsset,
+  movedChange,
   notLoadedInBranch,
   rated,
   reviewedSetOf,
   staleApproval,
   suppressedChange,
+  threeWaySetOf,
   verdict,
 } from "./change-set-builders";
 
@@ -682,5 +687,338 @@ describe("renderMarkdown of a reviewed change set", () => {
     expect(markdown).toContain("↵\\</details\\>");
     expect(markdown).toContain("rule `` `tick` ``");
     expect(markdown).not.toContain("<script>alert(1)</script>\n");
+  });
+});
+
+describe("renderMarkdown of the findings (impact, columns, partition keys, moves, origins)", () => {
+  const verdictOf = (markdown: string) => markdown.split("\n\n")[2];
+  /** The lines of one asset's entry: its `- ` line and the nested ones under it. */
+  const entryOf = (markdown: string, key: string) => {
+    const lines = markdown.split("\n");
+    const name = `\`${key}\``;
+    // The entry's own line: its key comes first, after the severity, and in bold when modified.
+    const start = lines.findIndex((l) => {
+      const head = l.replace(/^- (\S+ \S+ · )?/, "").replace(/^\*\*/, "");
+      return l.startsWith("- ") && head.startsWith(name);
+    });
+    const end = lines.findIndex((l, i) => i > start && !l.startsWith("  "));
+    return lines.slice(start, end === -1 ? undefined : end);
+  };
+
+  test("the summary adds the impact and, in a three-way comparison, where the changes come from", () => {
+    expect(verdictOf(renderMarkdown(findingsChangeSet()))).toBe(
+      "**1 breaking** asset: `marts/finance/fct_revenue` (a column was removed from the table schema); 3 risky, 2 safe. " +
+        "**1 new, 1 removed, 1 moved, 4 modified** assets in code location `loc`. " +
+        "**5 impacted downstream** (2 breaking-downstream, 2 risky-downstream, 1 safe-downstream). " +
+        "5 from this branch, **1 conflict** (listed first), 1 base drift (folded below).",
+    );
+    const calm = reviewedSetOf([change("a", ["TAGS"])], { impacted: [] });
+    expect(verdictOf(renderMarkdown(calm))).toBe(
+      "**1 modified** asset in code location `loc`. Nothing downstream is impacted.",
+    );
+    const noConflict = threeWaySetOf([change("a", ["TAGS"], { origin: "branch" })]);
+    expect(verdictOf(renderMarkdown(noConflict))).toBe(
+      "**1 modified** asset in code location `loc`. 1 from this branch, 0 conflicts, 0 base drift.",
+    );
+    expect(renderMarkdown(noConflict)).toContain(
+      "<sub>Base `base.json` (1 asset) → branch `branch.json` (1 asset) · merge base `merge-base.json` (1 asset)</sub>",
+    );
+  });
+
+  test("under a changed asset: what it impacts, then its column changes, worst first, and details", () => {
+    expect(entryOf(renderMarkdown(findingsChangeSet()), "marts/finance/fct_revenue")).toEqual([
+      "- 🔴 breaking · **`marts/finance/fct_revenue`** · `loc` · `CODE_VERSION` `METADATA`",
+      "  - 🔴 breaking: a column was removed from the table schema",
+      "  - 🟠 risky: the code version changed",
+      "  - impacts 2 downstream assets (2 breaking-downstream): `marts/finance/rpt_monthly` (breaking-downstream, 1 hop), `weekly_exec_report` (breaking-downstream, 2 hops)",
+      "    - `marts/finance/rpt_monthly` column `total` reads `marts/finance/fct_revenue.amount`, which was removed",
+      "  - column `amount` removed (breaking)",
+      "  - column `currency` retyped: `varchar(3)` → `char(3)` (breaking)",
+      "  - column `note` made nullable (risky)",
+      "  - column `amount_usd` added (safe)",
+      '  - code version: `"v4"` → `"v5"`',
+    ]);
+  });
+
+  test("under a changed asset: partition keys, where a conflict comes from, moves and moved dependencies", () => {
+    const markdown = renderMarkdown(findingsChangeSet());
+    expect(entryOf(markdown, "raw/events/page_views")).toContain(
+      "  - +30 partitions (`2026-11-01` … `2026-11-30`), none removed; as of `2026-12-01T00:00:00Z`",
+    );
+    expect(entryOf(markdown, "raw/events/page_views")).toContain(
+      "  - conflict: `CODE_VERSION`; branch: `PARTITIONS_DEFINITION`",
+    );
+    expect(entryOf(markdown, "staging/stg_orders")[1]).toBe(
+      "  - dependency moved: `raw/orders` → `raw/shop/orders` (declared move)",
+    );
+    expect(markdown).toContain(
+      "### Moved (1)\n\n- 🟠 risky · **`raw/shop/orders`** · `loc` · extra: `MOVED`\n" +
+        "  - 🟠 risky: the asset moved to a new key or code location; whatever reads the old key must follow\n" +
+        "  - moved from `raw/orders` \\[`loc`\\]\n\n",
+    );
+    expectWellFormed(markdown);
+  });
+
+  test("names at most five impacted assets per change, then how many more, and caps their broken columns", () => {
+    const impacted = Array.from({ length: 12 }, (_, i) =>
+      impactedAsset(`down/d${String(i).padStart(2, "0")}`, ["up"], "breaking-downstream", {
+        columns: Array.from({ length: 3 }, (_, c) => ({
+          column: `c${c}`,
+          upstream: { key: "up", column: `u${c}`, change: "removed" as const },
+        })),
+      }),
+    );
+    const markdown = renderMarkdown(changeSetOf([change("up", ["TAGS"])], { impacted }));
+    const entry = entryOf(markdown, "up");
+    expect(entry[1]).toBe(
+      "  - impacts 12 downstream assets (12 breaking-downstream): `down/d00` (breaking-downstream, 1 hop), `down/d01` (breaking-downstream, 1 hop), " +
+        "`down/d02` (breaking-downstream, 1 hop), `down/d03` (breaking-downstream, 1 hop), `down/d04` (breaking-downstream, 1 hop), … and 7 more",
+    );
+    expect(entry.filter((l) => l.startsWith("    - `down/"))).toHaveLength(5);
+    expect(entry).toContain("    - … and 10 more broken columns");
+  });
+
+  test("caps an asset's lines with 10,000 column changes, breaking ones first", () => {
+    const columns = Array.from({ length: 10_000 }, (_, i) =>
+      i === 9_999
+        ? columnChange(`c${i}`, "removed", "int")
+        : columnChange(`c${i}`, "added", null, "int"),
+    );
+    const markdown = renderMarkdown(changeSetOf([change("wide", ["METADATA"], { columns })]), {
+      maxDetailsPerAsset: 3,
+    });
+    expect(entryOf(markdown, "wide")).toEqual([
+      "- **`wide`** · `loc` · `METADATA`",
+      "  - column `c9999` removed (breaking)",
+      "  - column `c0` added (safe)",
+      "  - column `c1` added (safe)",
+      "  - … and 9,997 more",
+    ]);
+  });
+
+  test("probable renames get a short section with the pair and the evidence; graph issues fold", () => {
+    const markdown = renderMarkdown(findingsChangeSet());
+    expect(markdown).toContain(
+      "### Probably renamed (1)\n\n_A removed and a new asset whose definitions match apart from the key; both stay listed above._\n\n" +
+        "- probably renamed: `ml/features/churn` → `ml/features/churn_v2` (92% alike: the same code version, the same upstream dependencies (after renames), a similar key)\n\n",
+    );
+    expect(markdown).toContain(
+      "### Graph issues (3)\n\n<details>\n<summary>3 graph issues met while tracing the impact (1 cycle, 1 self-dependency, 1 dangling dependency)</summary>\n\n" +
+        "- cycle in the branch: `loops/a`, `loops/b`\n" +
+        "- self-dependency in the base: `legacy/self_ref` depends on itself\n" +
+        "- dangling dependency in the branch: `raw/missing_feed` is not defined, yet `staging/stg_feed` depends on it\n\n</details>",
+    );
+    const many = Array.from({ length: 30 }, (_, i) => ({
+      kind: "cycle" as const,
+      side: "branch" as const,
+      keys: [`a${i}`, `b${i}`],
+    }));
+    const capped = renderMarkdown(changeSetOf([change("a", ["TAGS"])], { graphIssues: many }));
+    expect(listed(capped, "Graph issues")).toHaveLength(21);
+    expect(capped).toContain("- … and 10 more graph issues\n");
+    expect(capped).not.toContain("This report is shortened");
+  });
+
+  test("three-way: conflicts first, then the branch's changes, then the base drift folded away", () => {
+    const markdown = renderMarkdown(findingsChangeSet());
+    const order = [
+      "### Conflicts (1)",
+      "### New (1)",
+      "### Removed (1)",
+      "### Moved (1)",
+      "### Modified (2)",
+      "### Base drift (1)",
+    ];
+    const at = order.map((heading) => markdown.indexOf(heading));
+    expect(at.every((i) => i > 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(markdown).toContain(
+      "### Base drift (1)\n\n<details>\n<summary>Base drift: changed in production since the merge base, not by this branch</summary>\n\n" +
+        "- **`marts/core/dim_customers`** · `loc` · `TAGS`\n" +
+        '  - tag `tier`: `"silver"` → `"gold"`\n\n</details>',
+    );
+    // Base drift is not the branch's doing: no severity, and not named or counted in the verdict.
+    expect(listed(markdown, "Modified").map((l) => l.slice(0, 40))).not.toContain(
+      expect.stringContaining("dim_customers"),
+    );
+    const drift = threeWaySetOf([
+      rated("a", [verdict("METADATA", "breaking", "COLUMN_REMOVED")], { origin: "drift" }),
+      rated("b", [verdict("TAGS", "safe", "DESCRIPTIVE_CHANGE")], { origin: "branch" }),
+    ]);
+    expect(verdictOf(renderMarkdown(drift))).toBe(
+      "No breaking changes; 0 risky, 1 safe. **2 modified** assets in code location `loc`. 1 from this branch, 0 conflicts, 1 base drift (folded below).",
+    );
+    expectWellFormed(markdown);
+  });
+
+  test("a moved asset's section, and moves in the lineage legend", () => {
+    const markdown = renderMarkdown(
+      changeSetOf([
+        movedChange(
+          "new/key",
+          "old/key",
+          ["CODE_VERSION"],
+          {
+            lineage: { upstream: ["up"], downstream: [] },
+          },
+          { codeVersion: { old: "1", new: "2" } },
+        ),
+      ]),
+    );
+    expect(verdictOf(markdown)).toBe("**1 moved** asset in code location `loc`.");
+    expect(markdown).toContain(
+      "### Moved (1)\n\n- **`new/key`** · `loc` · `CODE_VERSION` · extra: `MOVED`\n" +
+        "  - moved from `old/key` \\[`loc`\\]\n" +
+        '  - code version: `"1"` → `"2"`\n',
+    );
+    expect(markdown).toContain(
+      "🟨 modified · 🟦 moved (→, with where it was) · ⬜ unchanged neighbour",
+    );
+    expect(markdown).toContain("| `MOVED` (extra) | moved to a new key or code location | 1 |");
+  });
+
+  test("stays within maxLength with 100,000 impacted entries, 10,000 column changes and floods of findings", () => {
+    const flood = generatedChangeSet(2_000);
+    const keys = flood.assets.map((a) => a.key);
+    const impacted = Array.from({ length: 100_000 }, (_, i) =>
+      impactedAsset(
+        `down/${i}`,
+        [keys[i % 7] as string, keys[i % 11] as string],
+        i % 2 === 0 ? "breaking-downstream" : "risky-downstream",
+        {
+          columns: [{ column: `c${i}`, upstream: { key: "x", column: "y", change: "retyped" } }],
+        },
+      ),
+    );
+    const columns = Array.from({ length: 10_000 }, (_, i) =>
+      columnChange(`col_${i}`, "retyped", "int", "bigint"),
+    );
+    const assets = flood.assets.map((a, i) => (i < 3 ? { ...a, columns } : a));
+    const changeSet = reviewedSetOf(assets, {
+      impacted,
+      graphIssues: Array.from({ length: 20_000 }, (_, i) => ({
+        kind: "dangling-dependency" as const,
+        side: "branch" as const,
+        keys: [`missing/${"m".repeat(300)}${i}`, ...keys.slice(0, 50)],
+      })),
+      probableMoves: Array.from({ length: 20_000 }, (_, i) => ({
+        from: { key: `old/${i}`, path: ["old", `${i}`], codeLocation: "loc", repository: null },
+        to: { key: `new/${i}`, path: ["new", `${i}`], codeLocation: "other", repository: null },
+        evidence: ["SAME_CODE_VERSION", "SAME_TAGS", "SIMILAR_KEY"],
+        similarity: 0.8,
+      })),
+    });
+    for (const maxLength of [6_000, 20_000, 60_000]) {
+      const markdown = renderMarkdown(changeSet, { maxLength });
+      expect(markdown.length).toBeLessThanOrEqual(maxLength);
+      expectWellFormed(markdown);
+      for (const heading of [
+        "### Modified (",
+        "### Probably renamed (20,000)",
+        "### Graph issues (20,000)",
+      ])
+        expect(markdown).toContain(heading);
+      expect(markdown).toContain(
+        "**100,000 impacted downstream** (50,000 breaking-downstream, 50,000 risky-downstream).",
+      );
+      expect(markdown).toMatch(/probable renames? not listed/);
+    }
+    const full = renderMarkdown(changeSet);
+    expect(full).toMatch(
+      /impacts [\d,]+ downstream assets \([\d,]+ breaking-downstream, [\d,]+ risky-downstream\): /,
+    );
+  });
+
+  test("three-way floods keep every section's frame: conflicts, branch changes and base drift", () => {
+    const flood = generatedChangeSet(30_000);
+    const origin = (i: number): "conflict" | "branch" | "drift" =>
+      i % 3 === 0 ? "conflict" : i % 3 === 1 ? "branch" : "drift";
+    const assets = flood.assets.map((a, i) => ({ ...a, origin: origin(i) }));
+    for (const maxLength of [6_000, 60_000]) {
+      const markdown = renderMarkdown(threeWaySetOf(assets), { maxLength });
+      expect(markdown.length).toBeLessThanOrEqual(maxLength);
+      expectWellFormed(markdown);
+      for (const heading of ["### Conflicts (10,000)", "### Base drift (10,000)", "### Modified ("])
+        expect(markdown).toContain(heading);
+      expect(listed(markdown, "Conflicts").length).toBeGreaterThan(0);
+    }
+  });
+
+  test("escapes hostile keys in every finding: shown, never interpreted", () => {
+    const keys = [...AWKWARD_KEYS].sort();
+    const hostileOf = (i: number) => keys[(i + 1) % keys.length] as string;
+    const assets = keys.map((key, i) =>
+      i % 3 === 0
+        ? movedChange(key, hostileOf(i), [], {
+            movedDependencies: [{ from: hostileOf(i + 1), to: hostileOf(i + 2), declared: false }],
+          })
+        : change(key, ["METADATA", "PARTITIONS_DEFINITION"], {
+            origin: i % 2 === 0 ? "conflict" : "drift",
+            origins: [{ changeType: "METADATA", origin: "conflict" }],
+            columns: [
+              columnChange(
+                hostileOf(i),
+                "retyped",
+                hostileOf(i + 1),
+                `${hostileOf(i + 2)}\n</details>`,
+              ),
+            ],
+            partitionKeys: {
+              enumerable: true,
+              note: hostileOf(i + 3),
+              asOf: null,
+              added: {
+                count: 2,
+                first: hostileOf(i),
+                last: hostileOf(i + 1),
+                keys: [hostileOf(i), hostileOf(i + 1)],
+              },
+              removed: { count: 0, first: null, last: null },
+            },
+          }),
+    );
+    const changeSet = threeWaySetOf(assets, {
+      impacted: keys.map((key, i) =>
+        impactedAsset(hostileOf(i), [key], "breaking-downstream", {
+          columns: [
+            {
+              column: hostileOf(i + 1),
+              upstream: { key, column: hostileOf(i + 2), change: "removed" },
+            },
+          ],
+        }),
+      ),
+      probableMoves: keys.map((key, i) => ({
+        from: { key, path: [key], codeLocation: hostileOf(i), repository: null },
+        to: { key: hostileOf(i), path: [hostileOf(i)], codeLocation: "loc", repository: null },
+        evidence: ["SIMILAR_KEY"],
+        similarity: 0.5,
+      })),
+      graphIssues: keys.map((key, i) => ({
+        kind: "dangling-dependency" as const,
+        side: "branch" as const,
+        keys: [key, hostileOf(i)],
+      })),
+    });
+    const markdown = renderMarkdown(changeSet, { foldAfter: 1_000 });
+    expectWellFormed(markdown);
+    expect(markdown.length).toBeLessThanOrEqual(60_000);
+    for (const section of [
+      "Conflicts",
+      "Moved",
+      "Probably renamed",
+      "Graph issues",
+      "Base drift",
+    ]) {
+      const start = markdown.indexOf(`### ${section} (`);
+      expect(start, section).toBeGreaterThan(-1);
+      const end = markdown.indexOf("\n### ", start + 1);
+      const body = markdown.slice(start, end === -1 ? undefined : end);
+      for (const line of body.split("\n").slice(1)) {
+        expect(line).toMatch(/^(|- .*| {2}- .*| {4}- .*|<details>|<summary>.*|<\/details>|_.*_)$/);
+      }
+    }
+    expect(markdown).not.toContain("<script>alert(1)</script>\n");
+    expect(markdown).not.toContain("\uE000");
   });
 });
