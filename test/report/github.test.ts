@@ -9,7 +9,19 @@ import {
   renderGithubAnnotations,
 } from "../../src/report/github";
 import { asset, graph } from "../helpers/builders";
-import { change, rated, reviewedSetOf, verdict } from "./change-set-builders";
+import {
+  change,
+  columnChange,
+  findingsChangeSet,
+  impactedAsset,
+  keyRange,
+  NO_KEYS,
+  partitionKeys,
+  rated,
+  reviewedSetOf,
+  threeWaySetOf,
+  verdict,
+} from "./change-set-builders";
 
 const refs = (...codeReferences: unknown[]) => [
   {
@@ -203,3 +215,93 @@ describe("GitHub Actions annotations of a reviewed change set", () => {
     expect(worst([])).toBe("");
   });
 });
+
+describe("GitHub Actions annotations of the findings", () => {
+  test("the message gives the column changes, partition keys, move and impact", () => {
+    const lines = renderGithubAnnotations(findingsChangeSet());
+    expect(lines[0]).toBe(
+      "::error title=asset-diff%3A marts/finance/fct_revenue::marts/finance/fct_revenue (loc): CODE_VERSION, METADATA" +
+        "%0Abreaking: a column was removed from the table schema%0Arisky: the code version changed" +
+        "%0Acolumn amount_usd added (safe)%0Acolumn amount removed (breaking)" +
+        "%0Acolumn currency retyped: varchar(3) → char(3) (breaking)%0Acolumn note made nullable (risky)" +
+        "%0Aimpacts 2 downstream assets (2 breaking-downstream): marts/finance/rpt_monthly (breaking-downstream, 1 hop), weekly_exec_report (breaking-downstream, 2 hops)\n",
+    );
+    expect(lines.find((l) => l.includes("raw/events/page_views::"))).toContain(
+      "%0Aconflict: CODE_VERSION; branch: PARTITIONS_DEFINITION%0A",
+    );
+    expect(lines.find((l) => l.includes("raw/events/page_views::"))).toContain(
+      "%0A+30 partitions (2026-11-01 … 2026-11-30), none removed; as of 2026-12-01T00:00:00Z%0A",
+    );
+    expect(lines.find((l) => l.includes("raw/shop/orders::"))).toContain(
+      "%0Amoved from raw/orders [loc]\n",
+    );
+  });
+
+  test("drift-only assets get no annotation, only one notice naming them", () => {
+    const lines = renderGithubAnnotations(findingsChangeSet());
+    expect(lines.filter((l) => l.includes("dim_customers"))).toEqual([
+      "::notice title=asset-diff: base drift::1 asset changed in production since the merge base, not by this branch (base drift): marts/core/dim_customers\n",
+    ]);
+    const drift = Array.from({ length: 7 }, (_, i) =>
+      rated(`d${i}`, [verdict("TAGS", "safe", "DESCRIPTIVE_CHANGE")], { origin: "drift" }),
+    );
+    expect(renderGithubAnnotations(threeWaySetOf(drift))).toEqual([
+      "::notice title=asset-diff: base drift::7 assets changed in production since the merge base, not by this branch (base drift): d0, d1, d2, d3, d4 and 2 more\n",
+    ]);
+  });
+
+  test("the drift notice takes a notice's place within GitHub's ten per step", () => {
+    const safe = Array.from({ length: 12 }, (_, i) =>
+      rated(`s${String(i).padStart(2, "0")}`, [verdict("TAGS", "safe", "DESCRIPTIVE_CHANGE")], {
+        origin: "branch",
+      }),
+    );
+    const drift = rated("z", [verdict("TAGS", "safe", "DESCRIPTIVE_CHANGE")], { origin: "drift" });
+    const lines = renderGithubAnnotations(threeWaySetOf([...safe, drift]));
+    expect(lines.filter((l) => l.startsWith("::notice"))).toHaveLength(10);
+    expect(lines.at(-2)).toMatch(/^::notice title=asset-diff: base drift::1 asset changed/);
+    expect(lines.at(-1)).toBe(
+      "::notice title=asset-diff::4 more changed assets not annotated: 4 safe\n",
+    );
+  });
+
+  test("findings are capped in one annotation", () => {
+    const columns = Array.from({ length: 12 }, (_, i) => columnChange(`c${i}`, "removed"));
+    const [line] = renderGithubAnnotations(
+      reviewedSetOf([
+        rated("t", [verdict("METADATA", "breaking", "COLUMN_REMOVED")], {
+          columns,
+          partitionKeys: partitionKeys(NO_KEYS, keyRange(["a"])),
+        }),
+      ]),
+    );
+    const parts = line?.split("%0A") ?? [];
+    expect(parts.filter((p) => p.startsWith("column "))).toHaveLength(7);
+    expect(parts.at(-1)).toBe("… and 6 more\n");
+  });
+
+  test("the step summary counts the impact", () => {
+    const changeSet = reviewedSetOf([rated("a", [verdict("TAGS", "safe", "DESCRIPTIVE_CHANGE")])], {
+      impacted: [impactedAsset("b", ["a"], "safe-downstream")],
+    });
+    expect(githubOutputs(changeSet).summary).toBe(
+      "0 new, 0 removed, 1 modified, 0 unchanged; 0 breaking, 0 risky; 1 impacted downstream (1 safe-downstream)",
+    );
+  });
+
+  test("a change set without the new fields is annotated as before", () => {
+    const plain = reviewedSetOf([
+      rated("a", [verdict("CODE_VERSION", "risky", "CODE_VERSION_CHANGED")]),
+    ]);
+    expect(renderGithubAnnotations(plain)).toEqual([
+      "::warning title=asset-diff%3A a::a (loc): CODE_VERSION%0Arisky: the code version changed\n",
+    ]);
+    expect(renderGithubAnnotations(changeSetOfOne())).toEqual([
+      "::notice title=asset-diff%3A a::a (loc): TAGS\n",
+    ]);
+  });
+});
+
+function changeSetOfOne() {
+  return reviewedSetOf([change("a", ["TAGS"])]);
+}
