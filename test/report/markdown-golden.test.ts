@@ -5,6 +5,7 @@ import { withLineage } from "../../src/policies/lineage";
 import { renderMarkdown } from "../../src/report/markdown";
 import { renderLineageMermaid } from "../../src/report/mermaid";
 import { SETUP_TIMEOUT_MS } from "../helpers/timeouts";
+import { findingsChangeSet } from "./change-set-builders";
 import { loadMermaidParser, type MermaidParser } from "./mermaid-parser";
 import { reviewedChangeSet } from "./reviewed-change-set";
 
@@ -45,6 +46,18 @@ describe("golden Markdown report of a reviewed change set (severities, approvals
 
   test("its lineage picture is one Mermaid parses", async () => {
     const block = /^```mermaid\n([\s\S]*?)^```$/m.exec(renderMarkdown(reviewedChangeSet))?.[1];
+    await expect(mermaid.parse(block as string)).resolves.toBeTruthy();
+  });
+});
+
+describe("golden Markdown report of a change set with every finding (impact, columns, partition keys, moves, origins)", () => {
+  test("markdown", async () => {
+    await expect(renderMarkdown(findingsChangeSet())).toMatchFileSnapshot("../golden/findings.md");
+  });
+
+  test("its lineage picture is the one Mermaid parses", async () => {
+    const block = /^```mermaid\n([\s\S]*?)^```$/m.exec(renderMarkdown(findingsChangeSet()))?.[1];
+    expect(block).toBe(renderLineageMermaid(findingsChangeSet()));
     await expect(mermaid.parse(block as string)).resolves.toBeTruthy();
   });
 });

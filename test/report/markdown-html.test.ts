@@ -47,3 +47,23 @@ test("the reviewed comment renders as GitHub Flavored Markdown: severities, reas
   expect(reviewed.match(/<\/code>/g)?.length).toBeGreaterThanOrEqual(opened);
   expect(reviewed).not.toContain("`<");
 });
+
+test("the findings comment renders as GitHub Flavored Markdown: impact nested under its asset, base drift folded", () => {
+  const findings = rendered("test/golden/findings.md");
+  expect(findings.match(/<details>/g)?.length).toBe(findings.match(/<\/details>/g)?.length);
+  expect(findings).toMatch(
+    /<summary>Base drift: changed in production since the merge base, not by this branch<\/summary>\s*<ul>/,
+  );
+  expect(findings).toMatch(
+    /<summary>3 graph issues met while tracing the impact[^<]*<\/summary>\s*<ul>/,
+  );
+  // The impact is a list item under its asset, and the broken columns a list under the impact.
+  expect(findings).toMatch(
+    /<li>impacts 2 downstream assets \(2 breaking-downstream\): <code>marts\/finance\/rpt_monthly<\/code>[^<]*<code>weekly_exec_report<\/code>[^<]*\s*<ul>\s*<li><code>marts\/finance\/rpt_monthly<\/code> column <code>total<\/code>/,
+  );
+  expect(findings).toContain("<li>moved from <code>raw/orders</code> [<code>loc</code>]</li>");
+  expect(findings).toContain("<strong>1 conflict</strong> (listed first)");
+  const opened = findings.match(/<code>/g)?.length ?? 0;
+  expect(findings.match(/<\/code>/g)?.length).toBeGreaterThanOrEqual(opened);
+  expect(findings).not.toContain("`<");
+});
