@@ -7,6 +7,7 @@ import { parseAssetGraph } from "../../src/load/index";
 import type { AssetGraph, PartitionsDefinition } from "../../src/model/asset";
 import type { SeverityRule } from "../../src/policies/config";
 import { partitionKeyRules, partitionKeysChange } from "../../src/policies/partition-keys";
+import { timeWindowKeys } from "../../src/policies/partition-keys/time-window";
 import { applyPolicies, createPolicyContext } from "../../src/policies/policy";
 import { severityRules } from "../../src/policies/severity";
 import { asset, graph } from "../helpers/builders";
@@ -602,6 +603,23 @@ describe("partitionKeyRules", () => {
     );
     expect(partitionKeys.enumerable).toBe(false);
     expect(verdict.severity).toBe("breaking");
+  });
+
+  test("a cron string's repeated fixed time is taken at its later occurrence, as Dagster does", () => {
+    // 01:30 on 2024-11-03 occurs at 05:30Z (EDT) and 06:30Z (EST) in New York. Dagster ends the
+    // window from Oct 17 at the later, so at 06:00Z only the Oct 3 window has ended.
+    const definition = described(
+      "30 1 3,17 * *, starting 2024-10-01-00:00 America/New_York.",
+      "%Y-%m-%d-%H:%M",
+    ) as Extract<PartitionsDefinition, { type: "TIME_WINDOW" }>;
+    const listed = timeWindowKeys(definition, Date.UTC(2024, 10, 3, 6));
+    expect(listed.ok && listed.keys).toEqual({
+      count: 1,
+      first: "2024-10-03-01:30",
+      last: "2024-10-03-01:30",
+    });
+    const later = timeWindowKeys(definition, Date.UTC(2024, 10, 3, 6, 30));
+    expect(later.ok && later.keys.count).toBe(2);
   });
 
   test("keys are listed up to 200, and only counted above", () => {

@@ -28,8 +28,8 @@ import { createZone, type Zone } from "./zone";
  *
  * Hourly, `*∕n`-minute, daily, weekly and monthly (day ≤ 28) schedules are computed, not iterated:
  * a count is arithmetic, and only the keys shown are written. Other cron strings are iterated with
- * croner, up to {@link CRON_TICK_CAP} ticks (croner's DST rules then apply, which differ from
- * Dagster's for fixed-time jobs in a repeated hour). Comparing definitions on different grids
+ * croner, up to {@link CRON_TICK_CAP} ticks, each moved to the instant Dagster's rules give its
+ * wall time (croner runs a repeated fixed time at its first occurrence, Dagster at the later). Comparing definitions on different grids
  * (another schedule, zone or `fmt`) lists the keys of both, up to {@link KEY_LISTING_CAP}.
  */
 
@@ -384,6 +384,16 @@ function cronGrid(
     if (next.getTime() > limit && ++past > Math.max(spec.endOffset, 0) + 1) break;
     if (spec.end !== null && next.getTime() > spec.end) break;
     next = cron.nextRun(next);
+  }
+  if (!repeatsEveryHour) {
+    // croner runs a fixed time that occurs twice at its first occurrence; Dagster at the later
+    // one (instantOf). Mapped, an interval job's two occurrences become one tick.
+    let kept = 0;
+    for (const tick of ticks) {
+      const instant = spec.zone.instantOf(spec.zone.wallAt(tick));
+      if (kept === 0 || ticks[kept - 1] !== instant) ticks[kept++] = instant;
+    }
+    ticks.length = kept;
   }
   return {
     ok: true,
