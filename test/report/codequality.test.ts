@@ -12,7 +12,18 @@ import {
   renderCodeQuality,
 } from "../../src/report/codequality";
 import { asset, graph } from "../helpers/builders";
-import { change, changeSetOf, rated, reviewedSetOf, verdict } from "./change-set-builders";
+import {
+  change,
+  changeSetOf,
+  columnChange,
+  findingsChangeSet,
+  keyRange,
+  partitionKeys,
+  rated,
+  reviewedSetOf,
+  threeWaySetOf,
+  verdict,
+} from "./change-set-builders";
 import { codeQualityReportSchema } from "./codequality-schema";
 import { reviewedChangeSet } from "./reviewed-change-set";
 
@@ -294,5 +305,113 @@ describe("docs/gitlab-ci.md's severity table is the renderer's", () => {
     expect([removed?.severity, partitions?.severity]).toEqual([unrated, unrated]);
     expect(tags?.severity).toBe(documented("no severity: any other change type"));
     expect(rows).toHaveLength(6);
+  });
+});
+
+describe("findings in the description", () => {
+  const descriptions = (set: ChangeSet) =>
+    issuesOf(renderCodeQuality(set)).map((i) => [i.check_name, i.description]);
+
+  test("a breaking column change names the columns", () => {
+    const set = reviewedSetOf([
+      rated("raw/orders", [verdict("METADATA", "breaking", "COLUMN_REMOVED")], {
+        columns: [
+          columnChange("customer_email", "removed", "varchar", null),
+          columnChange("amount", "retyped", "number(38,2)", "float"),
+        ],
+      }),
+    ]);
+    expect(descriptions(set)).toEqual([
+      [
+        "asset-diff/METADATA",
+        "raw/orders (loc): METADATA: breaking: a column was removed from the table schema — column customer_email removed (breaking); column amount retyped: number(38,2) → float (breaking)",
+      ],
+    ]);
+  });
+
+  test("partition keys removed are counted and named", () => {
+    const set = reviewedSetOf([
+      rated(
+        "marts/by_region",
+        [verdict("PARTITIONS_DEFINITION", "breaking", "PARTITION_KEYS_REMOVED")],
+        {
+          partitionKeys: partitionKeys(keyRange(["mx"]), keyRange(["latam", "apac"])),
+        },
+      ),
+    ]);
+    expect(descriptions(set)).toEqual([
+      [
+        "asset-diff/PARTITIONS_DEFINITION",
+        'marts/by_region (loc): PARTITIONS_DEFINITION: breaking: partitions were removed from the partitions definition — +1 partition ("mx"); −2 partitions ("latam", "apac")',
+      ],
+    ]);
+  });
+
+  test("a conflict says production changed it too; drift is not reported", () => {
+    const set = threeWaySetOf([
+      rated(
+        "a",
+        [
+          verdict("CODE_VERSION", "risky", "CODE_VERSION_CHANGED"),
+          verdict("OWNERS", "safe", "DESCRIPTIVE_CHANGE"),
+          verdict("TAGS", "safe", "DESCRIPTIVE_CHANGE"),
+        ],
+        {
+          origin: "conflict",
+          origins: [
+            { changeType: "CODE_VERSION", origin: "conflict" },
+            { changeType: "TAGS", origin: "branch" },
+            { changeType: "OWNERS", origin: "drift" },
+          ],
+        },
+      ),
+      rated("b", [verdict("REMOVED", "breaking", "REMOVED_WITH_DEPENDENTS")], { origin: "drift" }),
+    ]);
+    expect(descriptions(set)).toEqual([
+      [
+        "asset-diff/CODE_VERSION",
+        "a (loc): CODE_VERSION: risky: the code version changed (conflict: production changed it too since the merge base)",
+      ],
+      [
+        "asset-diff/TAGS",
+        "a (loc): TAGS: safe: descriptive only (tags, metadata, description, owners, group, kinds)",
+      ],
+    ]);
+  });
+
+  test("at most five findings in a description, with how many more", () => {
+    const set = changeSetOf([
+      change("t", ["METADATA"], {
+        columns: Array.from({ length: 8 }, (_, i) => columnChange(`c${i}`, "added")),
+      }),
+    ]);
+    const [[, description]] = descriptions(set) as [[string, string]];
+    expect(description).toBe(
+      "t (loc): METADATA — column c0 added (safe); column c1 added (safe); column c2 added (safe); column c3 added (safe); column c4 added (safe); and 3 more",
+    );
+  });
+
+  test("without the new fields, descriptions are as before", () => {
+    expect(descriptions(changeSetOf([change("a", ["TAGS"])]))).toEqual([
+      ["asset-diff/TAGS", "a (loc): TAGS"],
+    ]);
+  });
+
+  test("the findings change set: valid, one issue per change of the branch, none for drift", () => {
+    const set = findingsChangeSet();
+    // The builders' ids are per change type only: made unique per asset, as real ids are.
+    const unique = {
+      ...set,
+      assets: set.assets.map((a) => ({
+        ...a,
+        reasons: (a.reasons ?? []).map((r) => ({ ...r, id: `${a.key}:${r.changeType}` })),
+      })),
+    };
+    const issues = issuesOf(renderCodeQuality(unique));
+    expect(issues.some((i) => i.description.includes("dim_customers"))).toBe(false);
+    const branchChanges = set.assets
+      .flatMap((a) => a.origins ?? [])
+      .filter((o) => o.origin !== "drift");
+    expect(issues).toHaveLength(branchChanges.length);
   });
 });
