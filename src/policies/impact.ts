@@ -503,12 +503,14 @@ function mergeSorted(a: readonly Reached[], b: readonly Reached[]): Reached[] {
 
 function entryOf({ asset, distance, via, route, cause }: Reached): ImpactedAsset {
   const { severity, reason } = IMPACT_OF[cause.severity];
+  // Entries along a chain share one `via` list (treat change sets as values), so memory stays
+  // linear even where many assets list the same many ancestors.
   return {
     key: keyToString(asset.key),
     path: [...asset.key],
     codeLocation: asset.codeLocation,
     repository: asset.repository,
-    via: [...via],
+    via: via as string[],
     distance,
     route,
     severity,
