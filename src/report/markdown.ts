@@ -82,11 +82,14 @@ export interface MarkdownReportOptions {
 
 /**
  * Renders a change set as a pull-request comment in GitHub-flavoured Markdown: a hidden marker,
- * a one-line verdict (led by a warning when a code location of the branch did not load), a table
- * of counts per change type, the code locations not compared, the lineage picture (Mermaid), the
- * new, removed and modified assets with their details, and the fields that could not be compared. Long sections
- * fold into `<details>`; the body never exceeds `maxLength` (assets that do not fit are counted
- * in a note instead). User data (keys, values, names) is escaped: it is shown, never interpreted.
+ * a one-line verdict (led by a warning when a code location of the branch did not load, with the
+ * impact downstream and, in a three-way comparison, where the changes come from), a table of
+ * counts per change type, the code locations not compared, the lineage picture (Mermaid), the
+ * conflicts, the new, removed, moved and modified assets with their details and findings (impact,
+ * column changes, partition keys, moves), the probable renames, the base drift, the graph issues
+ * and the fields that could not be compared. Long sections fold into `<details>`; the body never
+ * exceeds `maxLength` (assets that do not fit are counted in a note instead). User data (keys,
+ * values, names) is escaped: it is shown, never interpreted.
  *
  * @example
  * const changeSet = withLineage(diffAssetGraphs(base, branch), { base, branch });
