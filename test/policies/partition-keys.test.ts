@@ -622,6 +622,23 @@ describe("partitionKeyRules", () => {
     expect(later.ok && later.keys.count).toBe(2);
   });
 
+  test("a daily time that occurs twice ends its window at the later occurrence", () => {
+    // Daily at 01:30 New York time: the window from Nov 2 01:30 ends Nov 3 01:30 EST (06:30Z),
+    // the later of that day's two 01:30s, so at 06:00Z only the Nov 1 window has ended.
+    const definition = structured({
+      start: "2024-11-01",
+      cronSchedule: "30 1 * * *",
+      timezone: "America/New_York",
+    }) as Extract<PartitionsDefinition, { type: "TIME_WINDOW" }>;
+    expect(timeWindowKeys(definition, Date.UTC(2024, 10, 3, 6))).toMatchObject({
+      ok: true,
+      keys: { count: 1, first: "2024-11-01", last: "2024-11-01" },
+    });
+    expect(timeWindowKeys(definition, Date.UTC(2024, 10, 3, 6, 30))).toMatchObject({
+      keys: { count: 2, last: "2024-11-02" },
+    });
+  });
+
   test("keys are listed up to 200, and only counted above", () => {
     // 2023-01-01 … 2023-07-19 is 200 days (31+28+31+30+31+30+19); one more day is 201.
     const listed = change(daily("2023-01-01"), daily("2023-07-20")).asset.partitionKeys;
