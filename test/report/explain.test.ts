@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import type { ChangeSet } from "../../src/diff/change-set";
+import type { AssetChange, ChangeSet } from "../../src/diff/change-set";
 import { type DiffOptions, diffAssetGraphs } from "../../src/diff/diff";
 import type { Asset, AssetGraph } from "../../src/model/asset";
 import { type ApprovalsFile, approveChanges } from "../../src/policies/approvals";
@@ -7,6 +7,7 @@ import { createPolicyContext } from "../../src/policies/policy";
 import { type ReviewOptions, reviewChanges } from "../../src/policies/review";
 import { type ExplanationInput, renderExplanation } from "../../src/report/explain";
 import { asset, dep, graph } from "../helpers/builders";
+import { change, findingsChangeSet } from "./change-set-builders";
 
 const MAPPING = { className: "TimeWindowPartitionMapping", description: "Maps to the same window" };
 const column = (name: string, type: string) => ({
@@ -283,5 +284,90 @@ describe("renderExplanation", () => {
     const line = text.split("\n").find((l) => l.startsWith("  description: "));
     expect(line).toMatch(/^ {2}description: …x+ one" → …x+ two"$/);
     expect(line?.length).toBeLessThan(200);
+  });
+});
+
+describe("renderExplanation of the findings", () => {
+  const findings = findingsChangeSet();
+  /** The explanation input of `key` in the findings change set (no graphs: nothing compared). */
+  const input = (key: string, raw?: AssetChange): ExplanationInput => {
+    const reviewed = findings.assets.find((a) => a.key === key);
+    return {
+      raw: raw ?? reviewed ?? change(key),
+      reviewed,
+      suppressed: [],
+      staleApprovals: [],
+      impacted: findings.impacted,
+      probableMoves: findings.probableMoves,
+    };
+  };
+  const section = (text: string) => {
+    const lines = text.split("\n");
+    const start = lines.indexOf("Findings:");
+    return start === -1 ? [] : lines.slice(start, lines.indexOf("", start));
+  };
+
+  test("columns and what the change impacts, worst first", () => {
+    expect(section(renderExplanation(input("marts/finance/fct_revenue")))).toEqual([
+      "Findings:",
+      "  column amount_usd added (safe)",
+      "  column amount removed (breaking)",
+      "  column currency retyped: varchar(3) → char(3) (breaking)",
+      "  column note made nullable (risky)",
+      "  impacts 2 downstream assets (2 breaking-downstream): marts/finance/rpt_monthly (breaking-downstream, 1 hop), weekly_exec_report (breaking-downstream, 2 hops)",
+      "    marts/finance/rpt_monthly column total reads marts/finance/fct_revenue.amount, which was removed",
+    ]);
+  });
+
+  test("origins and partition keys of a conflict", () => {
+    expect(section(renderExplanation(input("raw/events/page_views")))).toEqual([
+      "Findings:",
+      "  origins: conflict: CODE_VERSION; branch: PARTITIONS_DEFINITION",
+      "  +30 partitions (2026-11-01 … 2026-11-30), none removed; as of 2026-12-01T00:00:00Z",
+      "  impacts 2 downstream assets (2 risky-downstream): marts/web/sessions_daily (risky-downstream, 1 hop), marts/web/bounce_rate (risky-downstream, 2 hops)",
+    ]);
+  });
+
+  test("moves: declared, followed by a dependency, and probable", () => {
+    expect(section(renderExplanation(input("raw/shop/orders")))).toEqual([
+      "Findings:",
+      "  moved from raw/orders [loc]",
+    ]);
+    expect(section(renderExplanation(input("staging/stg_orders")))).toEqual([
+      "Findings:",
+      "  dependency moved: raw/orders → raw/shop/orders (declared move)",
+    ]);
+    expect(section(renderExplanation(input("ml/features/churn")))).toEqual([
+      "Findings:",
+      "  probably renamed: ml/features/churn → ml/features/churn_v2 (92% alike: the same code version, the same upstream dependencies (after renames), a similar key)",
+    ]);
+  });
+
+  test("an unchanged asset: what impacts it, by which route, through which columns", () => {
+    const text = renderExplanation(input("marts/finance/rpt_monthly"));
+    expect(section(text)).toEqual([
+      "Findings:",
+      "  impacted by marts/finance/fct_revenue (breaking-downstream, 1 hop): breaking change upstream, in marts/finance/fct_revenue",
+      "    route: marts/finance/fct_revenue → marts/finance/rpt_monthly",
+      "    column total reads marts/finance/fct_revenue column amount, which was removed",
+    ]);
+    expect(section(renderExplanation(input("weekly_exec_report")))).toContain(
+      "    route: marts/finance/fct_revenue → marts/finance/rpt_monthly → weekly_exec_report",
+    );
+  });
+
+  test("base drift says where it comes from", () => {
+    expect(section(renderExplanation(input("marts/core/dim_customers")))).toEqual([
+      "Findings:",
+      "  origins: drift: TAGS",
+      "  impacts 1 downstream asset (1 safe-downstream): marts/core/dim_customers_wide (safe-downstream, 1 hop)",
+    ]);
+  });
+
+  test("without findings, no section: the explanation is as before", () => {
+    const plain = input("nothing/here");
+    const without = renderExplanation({ ...plain, impacted: undefined, probableMoves: undefined });
+    expect(renderExplanation(plain)).toBe(without);
+    expect(without).not.toContain("Findings:");
   });
 });
