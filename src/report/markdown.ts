@@ -21,8 +21,6 @@ import {
   CHANGE_ORIGINS,
   type ChangeOrigin,
   compareSeverities,
-  IMPACT_SEVERITIES,
-  type ImpactSeverity,
   SEVERITIES,
   type Severity,
 } from "../diff/verdicts";
@@ -34,6 +32,7 @@ import {
   graphIssueLines,
   impactByChange,
   impactLines,
+  impactSummaryText,
   isDriftOnly,
   movedDependencyLines,
   moveLine,
@@ -493,21 +492,14 @@ function verdict(changeSet: ChangeSet, groups: Record<AssetSlot, AssetChange[]>)
  * the impact policy ran.
  */
 function impactSentence(changeSet: ChangeSet): string | undefined {
-  const { summary, impacted } = changeSet;
-  const total = summary.impacted ?? impacted?.length;
-  if (total === undefined) return undefined;
-  if (total === 0) return "Nothing downstream is impacted.";
-  let counts = summary.impactSeverity;
-  if (counts === undefined) {
-    const tally = Object.fromEntries(IMPACT_SEVERITIES.map((s) => [s, 0]));
-    for (const entry of impacted ?? []) tally[entry.severity] = (tally[entry.severity] ?? 0) + 1;
-    counts = tally as Record<ImpactSeverity, number>;
-  }
-  const bySeverity = IMPACT_SEVERITIES.filter((s) => (counts[s] ?? 0) > 0).map(
-    (s) => `${formatCount(counts[s])} ${s}`,
-  );
-  const detail = bySeverity.length > 0 ? ` (${bySeverity.join(", ")})` : "";
-  return `**${formatCount(total)} impacted downstream**${detail}.`;
+  const text = impactSummaryText(changeSet);
+  if (text === undefined) return undefined;
+  if ((changeSet.summary.impacted ?? changeSet.impacted?.length) === 0)
+    return "Nothing downstream is impacted.";
+  // The count in bold, as the verdict's other counts; the severities after it in plain text.
+  const cut = text.indexOf(" (");
+  const [count, rest] = cut === -1 ? [text, ""] : [text.slice(0, cut), text.slice(cut)];
+  return `**${escapeText(count)}**${escapeText(rest)}.`;
 }
 
 /**
