@@ -47,7 +47,10 @@ export interface GithubAnnotationOptions {
  * a local file (relative, or under the workspace) or a GitHub blob URL. Once the severity policy
  * ran, the level follows the severity (breaking: error, risky: warning, safe: notice), worst
  * first, within GitHub's 10 annotations per step and level; otherwise REMOVED and
- * PARTITIONS_DEFINITION changes are warnings, the rest notices.
+ * PARTITIONS_DEFINITION changes are warnings, the rest notices. A message adds what the policies
+ * found: origins (a conflict), column changes, partition keys added and removed, moves and what
+ * the change impacts downstream, each capped. In a three-way comparison, assets only production
+ * changed since the merge base (base drift) get no annotation: one notice names them.
  *
  * @example
  * process.stdout.write(renderGithubAnnotations(changeSet, { graphs: { base, branch } }).join(""));
@@ -88,7 +91,9 @@ export function renderGithubAnnotations(
     const more =
       drift.length > MAX_NAMED ? ` and ${formatCount(drift.length - MAX_NAMED)} more` : "";
     const message = `${plural(drift.length, "asset")} changed in production since the merge base, not by this branch (base drift): ${names.join(", ")}${more}`;
-    lines.push(`::notice title=asset-diff: base drift::${escapeData(message)}\n`);
+    lines.push(
+      `::notice title=${escapeProperty("asset-diff: base drift")}::${escapeData(message)}\n`,
+    );
   }
   if (left.length > 0) {
     const counts = severityCounts(left);

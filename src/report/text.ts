@@ -51,9 +51,13 @@ export interface TextReportOptions {
 }
 
 /**
- * Renders a change set as plain text for a terminal or a CI log: a summary line, the code
- * locations not compared (failed to load, still loading, not in the branch), then new, removed
- * and modified assets with their details, then the fields that could not be compared.
+ * Renders a change set as plain text for a terminal or a CI log: a summary line (with the impact
+ * counts, and a line of origins in a three-way comparison), the code locations not compared
+ * (failed to load, still loading, not in the branch), then new, removed, moved and modified
+ * assets with their details and findings (column changes, partition keys, moves, and the first
+ * five assets each change impacts downstream, with how many more), then probable moves,
+ * graph issues and the fields that could not be compared. In a three-way comparison conflicts
+ * come first and production's own changes since the merge base last, one line each.
  *
  * What comes from the inputs (keys, values, names, messages) is shown with
  * {@link escapeControls}: the report carries no terminal control sequence or invisible bidi
@@ -218,8 +222,9 @@ export function renderText(changeSet: ChangeSet, options: TextReportOptions = {}
 }
 
 /**
- * One line of counts, e.g. `2 new, 1 removed, 7 modified, 25 unchanged`, with how many code
- * locations of the branch did not load (their assets are unknown, not unchanged).
+ * One line of counts, e.g. `2 new, 1 removed, 7 modified, 25 unchanged`, with the moved assets
+ * and the impact downstream once the policies found them, and how many code locations of the
+ * branch did not load (their assets are unknown, not unchanged).
  *
  * @example
  * summaryLine(changeSet); // "2 new, 1 removed, 7 modified, 25 unchanged"

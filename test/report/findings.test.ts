@@ -1,5 +1,8 @@
 import { describe, expect, test } from "vitest";
+import { assetChangeKind } from "../../src/diff/change-set";
+import { renderCodeQuality } from "../../src/report/codequality";
 import type { DetailStyle } from "../../src/report/details";
+import { renderExplanation } from "../../src/report/explain";
 import {
   byImpact,
   columnCountsText,
@@ -18,10 +21,18 @@ import {
   partitionKeyLines,
   probableMoveLines,
 } from "../../src/report/findings";
+import {
+  formatGithubOutputs,
+  githubOutputs,
+  renderGithubAnnotations,
+} from "../../src/report/github";
+import { renderText } from "../../src/report/text";
 import { isControl } from "../../src/text";
+import { asset } from "../helpers/builders";
 import {
   change,
   columnChange,
+  findingsChangeSet,
   identity,
   impactedAsset,
   keyRange,
@@ -30,6 +41,7 @@ import {
   probableMove,
   threeWaySetOf,
 } from "./change-set-builders";
+import { codeQualityReportSchema } from "./codequality-schema";
 
 const plain: DetailStyle = { value: (text) => text, maxValueLength: 60 };
 /** Marks values, to show which parts of a line went through the style. */
@@ -403,4 +415,59 @@ test("no line carries a control character of an input's making", () => {
     ).toBe(false);
   }
   expect(lines[0]).toContain("a\\u001b[31m\\u202eb\\nc");
+});
+
+describe("golden reports of a change set with every finding", () => {
+  const set = findingsChangeSet();
+  // The builders count compared assets as listed ones; a real comparison has unchanged ones too.
+  set.summary.assets.unchanged = 12;
+  // The builders' ids are per change type; real ones are per asset too (Code Quality needs them unique).
+  for (const a of set.assets)
+    a.reasons = (a.reasons ?? []).map((r) => ({ ...r, id: `${a.key}:${r.changeType}` }));
+
+  test("text", async () => {
+    await expect(renderText(set)).toMatchFileSnapshot("../golden/findings.txt");
+  });
+
+  test("GitHub annotations and step outputs", async () => {
+    const annotations = renderGithubAnnotations(set);
+    const outputs = formatGithubOutputs(githubOutputs(set));
+    await expect(`${annotations.join("")}\n${outputs}`).toMatchFileSnapshot(
+      "../golden/findings.github.txt",
+    );
+  });
+
+  test("GitLab Code Quality", async () => {
+    const text = renderCodeQuality(set);
+    codeQualityReportSchema.parse(JSON.parse(text));
+    await expect(text).toMatchFileSnapshot("../golden/findings.codequality.json");
+  });
+
+  test("explain, for a changed asset and an impacted one", async () => {
+    const explain = (key: string) => {
+      const reviewed = set.assets.find((a) => a.key === key);
+      const kind = reviewed === undefined ? "unchanged" : assetChangeKind(reviewed);
+      return renderExplanation({
+        // Definitions only to place the findings among the sections; the change set is hand-built.
+        base: kind === "new" ? undefined : asset(key, { codeVersion: "v4" }),
+        branch: kind === "removed" ? undefined : asset(key, { codeVersion: "v5" }),
+        raw: reviewed ?? change(key),
+        reviewed,
+        suppressed: [],
+        staleApprovals: [],
+        impacted: set.impacted,
+        probableMoves: set.probableMoves,
+      });
+    };
+    await expect(
+      [
+        "marts/finance/fct_revenue",
+        "raw/events/page_views",
+        "ml/features/churn",
+        "marts/finance/rpt_monthly",
+      ]
+        .map(explain)
+        .join("\n----\n\n"),
+    ).toMatchFileSnapshot("../golden/findings.explain.txt");
+  });
 });

@@ -240,13 +240,13 @@ describe("GitHub Actions annotations of the findings", () => {
   test("drift-only assets get no annotation, only one notice naming them", () => {
     const lines = renderGithubAnnotations(findingsChangeSet());
     expect(lines.filter((l) => l.includes("dim_customers"))).toEqual([
-      "::notice title=asset-diff: base drift::1 asset changed in production since the merge base, not by this branch (base drift): marts/core/dim_customers\n",
+      "::notice title=asset-diff%3A base drift::1 asset changed in production since the merge base, not by this branch (base drift): marts/core/dim_customers\n",
     ]);
     const drift = Array.from({ length: 7 }, (_, i) =>
       rated(`d${i}`, [verdict("TAGS", "safe", "DESCRIPTIVE_CHANGE")], { origin: "drift" }),
     );
     expect(renderGithubAnnotations(threeWaySetOf(drift))).toEqual([
-      "::notice title=asset-diff: base drift::7 assets changed in production since the merge base, not by this branch (base drift): d0, d1, d2, d3, d4 and 2 more\n",
+      "::notice title=asset-diff%3A base drift::7 assets changed in production since the merge base, not by this branch (base drift): d0, d1, d2, d3, d4 and 2 more\n",
     ]);
   });
 
@@ -259,7 +259,7 @@ describe("GitHub Actions annotations of the findings", () => {
     const drift = rated("z", [verdict("TAGS", "safe", "DESCRIPTIVE_CHANGE")], { origin: "drift" });
     const lines = renderGithubAnnotations(threeWaySetOf([...safe, drift]));
     expect(lines.filter((l) => l.startsWith("::notice"))).toHaveLength(10);
-    expect(lines.at(-2)).toMatch(/^::notice title=asset-diff: base drift::1 asset changed/);
+    expect(lines.at(-2)).toMatch(/^::notice title=asset-diff%3A base drift::1 asset changed/);
     expect(lines.at(-1)).toBe(
       "::notice title=asset-diff::4 more changed assets not annotated: 4 safe\n",
     );
