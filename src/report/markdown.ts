@@ -948,17 +948,18 @@ function assetEntry(
     head.push(`${kind === "new" ? "depends on" : "used by"} ${listed.join(", ")}${more}`);
   }
   const lines = [`- ${head.join(" · ")}`];
+  // Why it matters, before what changed: its reasons, where its changes come from and what they
+  // impact downstream. (In the base-drift section every change is drift, and none is the
+  // branch's doing.)
   if (mode.findings) {
     for (const verdict of shownVerdicts(asset)) {
       const marker = verdict.approved ? APPROVED_MARKER : SEVERITY_MARKERS[verdict.severity];
       lines.push(`  - ${marker} ${describeVerdict(verdict, nameCode, plainText)}`);
     }
-  }
-  // In the base-drift section every change is drift: no need to say so per asset.
-  if (mode.findings)
     for (const line of markdownLines((style) => originLines(asset, style), o.maxValueLength))
       lines.push(line);
-  if (mode.findings) for (const line of impactEntryLines(asset, o)) lines.push(line);
+    for (const line of impactEntryLines(asset, o)) lines.push(line);
+  }
   if (kind !== "unchanged") {
     const findings = findingLines(asset, o);
     const details = markdownDetails(asset, o.maxValueLength);
