@@ -10,26 +10,37 @@ export type {
   ApprovalMark,
   AssetChange,
   AssetChangeDetails,
+  AssetIdentity,
   AssetLineage,
   AutomationSettings,
   ChangeSet,
   ChangeSetInput,
   ChangeSetOptions,
   ChangeSummary,
+  ChangeTypeOrigin,
   ChangeVerdict,
+  ColumnChange,
   ColumnChanges,
   DependenciesDetails,
+  DimensionPartitionKeysChange,
   ExecutionFlags,
   FreshnessSettings,
+  GraphIssue,
+  ImpactedAsset,
+  ImpactedColumn,
   KeysChange,
   Limitation,
   ListChange,
   LocationComparison,
   MetadataDetails,
   MetadataValueChange,
+  MovedDependency,
+  PartitionKeyRange,
+  PartitionKeysChange,
   PartitionMappingChange,
   PartitionsDefinitionDetails,
   PathChange,
+  ProbableMove,
   StaleApproval,
   SuppressedChange,
   TagsDetails,
@@ -42,10 +53,15 @@ export {
   allChangeTypes,
   assetChangeKind,
   CHANGE_SET_FORMAT_VERSION,
+  COLUMN_CHANGE_KINDS,
+  type ColumnChangeKind,
+  GRAPH_ISSUE_KINDS,
   LOCATION_STATUSES,
   type LocationStatus,
   MISSING_LOCATIONS_MODES,
   type MissingLocationsMode,
+  MOVE_EVIDENCE,
+  type MoveEvidence,
 } from "./diff/change-set";
 export {
   CHANGE_TYPE_MODES,
@@ -62,8 +78,14 @@ export {
 export { createDiffer, type Differ, type DiffOptions, diffAssetGraphs } from "./diff/diff";
 export { summarizeChangeSet } from "./diff/summary";
 export {
+  CHANGE_ORIGINS,
+  type ChangeOrigin,
   DEFAULT_RULES,
   type DefaultRuleId,
+  IMPACT_REASONS,
+  IMPACT_SEVERITIES,
+  type ImpactReason,
+  type ImpactSeverity,
   isSeverity,
   SEVERITIES,
   SEVERITY_REASONS,
@@ -169,19 +191,31 @@ export {
   parseApprovals,
   serializeApprovals,
 } from "./policies/approvals";
+export { columnImpactRules, columnRules } from "./policies/columns";
 export {
   type AssetDiffConfig,
   CONFIG_FILE_NAME,
+  type DeclaredMove,
   type IgnoreRule,
   parseConfig,
   type SeverityRule,
   type Substitution,
 } from "./policies/config";
+export { driftRules } from "./policies/drift";
 export { environmentRules } from "./policies/environment";
-export { assetsFailing, type FailOnRule } from "./policies/fail-on";
+export {
+  assetsFailing,
+  FAIL_ON_CONDITIONS,
+  type FailOnCondition,
+  type FailOnRule,
+  isFailOnCondition,
+} from "./policies/fail-on";
 export { changeId } from "./policies/fingerprint";
 export { ignoreRules } from "./policies/ignore";
+export { impactRules } from "./policies/impact";
 export { type LineageGraphs, withLineage } from "./policies/lineage";
+export { movedDependencyRules, moveRules } from "./policies/moves";
+export { type PartitionKeyOptions, partitionKeyRules } from "./policies/partition-keys";
 export {
   applyPolicies,
   createPolicyContext,
@@ -194,6 +228,7 @@ export { type AssetMatcher, type AssetSelection, selectAssets } from "./policies
 export { severityRules } from "./policies/severity";
 export { substitutionRules } from "./policies/substitutions";
 export { type Suppression, suppress } from "./policies/suppress";
+export { type RefinedVerdict, refineVerdict } from "./policies/verdict";
 
 // --- report ---
 export { type CodeQualityOptions, renderCodeQuality } from "./report/codequality";

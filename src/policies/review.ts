@@ -1,9 +1,15 @@
 import type { ChangeSet } from "../diff/change-set";
 import type { ChangeTypeMode } from "../diff/change-types";
+import type { AssetGraph } from "../model/asset";
 import { type ApprovalsFile, approvalRules } from "./approvals";
+import { columnImpactRules, columnRules } from "./columns";
 import type { AssetDiffConfig } from "./config";
+import { driftRules } from "./drift";
 import { environmentRules } from "./environment";
 import { ignoreRules } from "./ignore";
+import { impactRules } from "./impact";
+import { movedDependencyRules, moveRules } from "./moves";
+import { partitionKeyRules } from "./partition-keys";
 import {
   applyPolicies,
   createPolicyContext,
@@ -15,9 +21,15 @@ import { severityRules } from "./severity";
 import { substitutionRules } from "./substitutions";
 
 /**
- * The one composition of the policy steps: which run, in which order. Suppressing steps first
- * (environment rules, substitutions, ignore rules), so that severity and the change ids it gives
- * describe what is left; approvals last, since they match those ids.
+ * The one composition of the policy steps: which run, in which order.
+ *
+ * 1. Moves first, so every later step sees a moved asset as one asset with its real changes.
+ * 2. The suppressing steps (environment rules, substitutions, ignore rules), so that severity and
+ *    the change ids it gives describe what is left.
+ * 3. Severity, then the steps that know more than its default rules and refine its verdicts:
+ *    columns, partition keys, dependencies that only follow a move.
+ * 4. Base drift (with a merge base) and approvals, which label changes without altering them.
+ * 5. Impact last, over the final verdicts, approvals and origins; column impact after it.
  */
 
 /** Options of {@link createPolicies} and {@link reviewChanges}. */
@@ -33,12 +45,22 @@ export interface ReviewOptions {
   variables?: Readonly<Record<string, string>>;
   /** Approved changes (see `parseApprovals`). */
   approvals?: ApprovalsFile;
+  /**
+   * The reference time time-window partition keys are listed up to (`--partitions-as-of`);
+   * default: now.
+   */
+  asOf?: Date;
+  /**
+   * Production at the branch's merge base (`--merge-base`): labels every change as the branch's,
+   * base drift or a conflict (see `driftRules`).
+   */
+  mergeBase?: AssetGraph;
 }
 
 /**
- * The policy steps for a mode, in order. In `dagster` mode (Dagster parity) nothing that
- * suppresses runs: only severity and approvals, which add to the change types without altering
- * them.
+ * The policy steps for a mode, in order. In `dagster` mode (Dagster parity) only severity,
+ * base drift (with a merge base) and approvals run: they add to Dagster's change types without
+ * altering them. Moves, suppression, column changes, partition keys and impact run in `all` mode.
  *
  * @example
  * const policies = createPolicies("all", { config });
@@ -46,8 +68,11 @@ export interface ReviewOptions {
  */
 export function createPolicies(mode: ChangeTypeMode, options: ReviewOptions = {}): Policy[] {
   const { config = {} } = options;
+  const all = mode === "all";
   const policies: Policy[] = [];
-  if (mode === "all") {
+  if (all) {
+    // Declared moves, and probable renames found whether or not any move is declared.
+    policies.push(moveRules(config.moves ?? []));
     if (options.defaultRules ?? config.defaultRules ?? true) policies.push(environmentRules());
     if ((config.substitutions?.length ?? 0) > 0) {
       policies.push(substitutionRules(config.substitutions ?? [], options.variables ?? {}));
@@ -55,7 +80,16 @@ export function createPolicies(mode: ChangeTypeMode, options: ReviewOptions = {}
     if ((config.ignore?.length ?? 0) > 0) policies.push(ignoreRules(config.ignore ?? []));
   }
   policies.push(severityRules(config.severity ?? []));
+  if (all) {
+    policies.push(
+      columnRules(),
+      partitionKeyRules(options.asOf === undefined ? {} : { asOf: options.asOf }),
+      movedDependencyRules(),
+    );
+  }
+  if (options.mergeBase !== undefined) policies.push(driftRules(options.mergeBase));
   if (options.approvals !== undefined) policies.push(approvalRules(options.approvals));
+  if (all) policies.push(impactRules(), columnImpactRules());
   return policies;
 }
 
