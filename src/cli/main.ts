@@ -28,7 +28,12 @@ import { serializeSnapshot } from "../load/snapshot/snapshot";
 import type { AssetGraph } from "../model/asset";
 import { DEFAULT_REPOSITORY } from "../model/key";
 import { approveChanges, serializeApprovals } from "../policies/approvals";
-import { assetsFailing, type FailOnRule } from "../policies/fail-on";
+import {
+  assetsFailing,
+  FAIL_ON_CONDITIONS,
+  type FailOnRule,
+  isFailOnCondition,
+} from "../policies/fail-on";
 import { withLineage } from "../policies/lineage";
 import { createPolicyContext, type PolicyContext } from "../policies/policy";
 import { reviewChanges } from "../policies/review";
@@ -232,11 +237,16 @@ async function diffCommand(args: readonly string[], io: CliIo): Promise<number> 
   const [basePath, branchPath] = twoInputs("diff", positionals);
   const format = oneOf("--format", values.format, DIFF_OPTIONS.format.choices);
   const mode = changeTypeMode(values);
-  const failOn = parseFailOn(values["fail-on"], mode);
+  const mergeBase = values["merge-base"];
+  const failOn = parseFailOn(values["fail-on"], mode, mergeBase !== undefined);
+  if (mergeBase === "") throw new UsageError("--merge-base needs a source, like <base>");
+  if (mergeBase === "-" && (basePath === "-" || branchPath === "-"))
+    throw new UsageError("only one of <base>, <branch> and --merge-base can be - (stdin)");
   const { base, branch, reviewed } = await compare(basePath, branchPath, values, io, {
     includeUnchanged: values["include-unchanged"] ?? false,
     create: false,
     output: values.output,
+    mergeBase,
   });
   const reportId = values["report-id"];
   const markdown = () =>
@@ -414,7 +424,13 @@ async function compare(
   branchPath: string,
   values: CompareValues,
   io: CliIo,
-  options: { includeUnchanged: boolean; create: boolean; output?: string | undefined },
+  options: {
+    includeUnchanged: boolean;
+    create: boolean;
+    output?: string | undefined;
+    /** The `--merge-base` source, for a three-way comparison. */
+    mergeBase?: string | undefined;
+  },
 ): Promise<Comparison> {
   const changeTypes = changeTypeMode(values);
   const missingLocations = oneOf(
@@ -429,12 +445,15 @@ async function compare(
   const read = inputFiles([
     ["the <base> input", basePath],
     ["the <branch> input", branchPath],
+    ...(options.mergeBase === undefined
+      ? []
+      : [["the --merge-base input", options.mergeBase] as const]),
   ]);
   const output = outputFile(options.output);
   if (output !== undefined) await refuseOverwrite(output, read);
   const setup = await loadPolicySetup(
     values,
-    { cwd: io.cwd ?? process.cwd(), env: io.env },
+    { cwd: io.cwd ?? process.cwd(), env: io.env, ...(io.now === undefined ? {} : { now: io.now }) },
     {
       create: options.create,
       beforeUse: async (file) => {
@@ -453,10 +472,14 @@ async function compare(
     },
   );
 
-  const [base, branch] = (await Promise.all([
+  const [base, branch, mergeBase] = (await Promise.all([
     loadAssetGraph(basePath, { ...loadOptions, onWarning: warn(io, "base") }),
     loadAssetGraph(branchPath, { ...loadOptions, onWarning: warn(io, "branch") }),
-  ])) as [AssetGraph, AssetGraph];
+    options.mergeBase === undefined
+      ? undefined
+      : loadAssetGraph(options.mergeBase, { ...loadOptions, onWarning: warn(io, "merge base") }),
+  ])) as [AssetGraph, AssetGraph, AssetGraph | undefined];
+  if (mergeBase !== undefined) setup.review.mergeBase = mergeBase;
   if (codeLocation !== undefined)
     refuseUnlocated(codeLocation, { base, branch }, { base: basePath, branch: branchPath });
   const raw = diffAssetGraphs(base, branch, {
@@ -499,7 +522,11 @@ function refuseUnlocated(
  * against the mode; case-insensitive. Every occurrence of the option adds its rules to the
  * others' (`--fail-on breaking --fail-on NEW` is `breaking,NEW`).
  */
-function parseFailOn(values: readonly string[] | undefined, mode: ChangeTypeMode): FailOnRule[] {
+function parseFailOn(
+  values: readonly string[] | undefined,
+  mode: ChangeTypeMode,
+  threeWay: boolean,
+): FailOnRule[] {
   if (values === undefined) return [];
   const rules: FailOnRule[] = [];
   for (const value of values) {
@@ -513,16 +540,27 @@ function parseFailOn(values: readonly string[] | undefined, mode: ChangeTypeMode
       );
     }
     for (const written of names) {
-      const rule = failOnRule(written, mode);
+      const rule = failOnRule(written, mode, threeWay);
       if (!rules.includes(rule)) rules.push(rule);
     }
   }
   return rules;
 }
 
-function failOnRule(written: string, mode: ChangeTypeMode): FailOnRule {
+function failOnRule(written: string, mode: ChangeTypeMode, threeWay: boolean): FailOnRule {
   const severity = written.toLowerCase();
   if (isSeverity(severity)) return severity;
+  if (isFailOnCondition(severity)) {
+    if (severity === "conflict" && !threeWay)
+      throw new UsageError(
+        "--fail-on conflict needs --merge-base (conflicts come from a three-way comparison)",
+      );
+    if (severity === "impacted-breaking" && mode === "dagster")
+      throw new UsageError(
+        "--fail-on impacted-breaking needs --change-types all (impact is not computed in dagster mode)",
+      );
+    return severity;
+  }
   const name = written.toUpperCase();
   if (isExtraChangeType(name) && mode === "dagster") {
     throw new UsageError(
@@ -531,7 +569,7 @@ function failOnRule(written: string, mode: ChangeTypeMode): FailOnRule {
   }
   if (!isDagsterChangeType(name) && !isExtraChangeType(name)) {
     throw new UsageError(
-      `--fail-on: unknown change type or severity ${JSON.stringify(written)}; severities: ${SEVERITIES.join(", ")}; change types: ${CHANGE_TYPES.join(", ")}`,
+      `--fail-on: unknown change type, severity or condition ${JSON.stringify(written)}; severities: ${SEVERITIES.join(", ")}; conditions: ${FAIL_ON_CONDITIONS.join(", ")}; change types: ${CHANGE_TYPES.join(", ")}`,
     );
   }
   return name;

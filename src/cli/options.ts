@@ -5,6 +5,7 @@ import { DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS } from "../load/dagster-graphql/cli
 import { INPUT_FORMATS, type InputFormat } from "../load/index";
 import { DEFAULT_REPOSITORY } from "../model/key";
 import { CONFIG_FILE_NAME } from "../policies/config";
+import type { FailOnCondition } from "../policies/fail-on";
 
 /** The approvals file `approve` writes, and commands read, when neither a flag nor the configuration names one. */
 export const APPROVALS_FILE_NAME = "asset-diff.approvals.json";
@@ -147,7 +148,19 @@ const POLICY_OPTIONS = {
     value: "N",
     help: "the {pr} of substitutions, the pull or merge request number (default: from CI)",
   },
+  "partitions-as-of": {
+    type: "string",
+    value: "TIME",
+    help: "list time-window partition keys up to this ISO 8601 date or time, e.g. 2026-12-01 or 2026-12-01T06:00:00Z; a time without a zone is UTC (default: now)",
+  },
 } as const satisfies OptionTable;
+
+/** What each `--fail-on` condition fails, for the help: a mapped type, so none is left out. */
+const FAIL_ON_CONDITION_HELP: Record<FailOnCondition, string> = {
+  "impacted-breaking":
+    "its breaking change makes an unchanged downstream asset breaking-downstream",
+  conflict: "production changed it differently since --merge-base",
+};
 
 /** Options of `asset-diff diff`. */
 export const DIFF_OPTIONS = {
@@ -161,11 +174,22 @@ export const DIFF_OPTIONS = {
   "change-types": COMPARE_OPTIONS["change-types"],
   "include-unchanged": { type: "boolean", help: "list unchanged assets too" },
   "missing-locations": COMPARE_OPTIONS["missing-locations"],
+  "merge-base": {
+    type: "string",
+    value: "FILE",
+    help: "production at the branch's merge base (a source like <base>): label each change as the branch's, base drift (production changed it since) or a conflict; drift is folded away and never fails --fail-on",
+  },
   "fail-on": {
     type: "string",
     value: "RULES",
     multiple: true,
-    help: `exit 1 (after writing the report) when an asset has an unapproved change of one of these change types or severities (${SEVERITIES.join(", ")}: at least that severe), e.g. breaking or REMOVED,PARTITIONS_DEFINITION; every occurrence adds to the others`,
+    help: `exit 1 (after writing the report) when an asset has an unapproved change of one of these change types or severities (${SEVERITIES.join(", ")}: at least that severe), or meets a condition (${Object.entries(
+      FAIL_ON_CONDITION_HELP,
+    )
+      .map(([name, text]) => `${name}: ${text}`)
+      .join(
+        "; ",
+      )}), e.g. breaking or REMOVED,PARTITIONS_DEFINITION; every occurrence adds to the others`,
   },
   "allow-failed-locations": {
     type: "boolean",

@@ -22,6 +22,7 @@ export interface PolicyValues {
   approvals?: string | undefined;
   branch?: string | undefined;
   pr?: string | undefined;
+  "partitions-as-of"?: string | undefined;
 }
 
 /** Where the approvals file is: the name messages show, and the path it is read from. */
@@ -64,12 +65,15 @@ export interface PolicySetup {
  */
 export async function loadPolicySetup(
   values: PolicyValues,
-  io: { cwd: string; env: Record<string, string | undefined> },
+  io: { cwd: string; env: Record<string, string | undefined>; now?: () => Date },
   options: { create: boolean; beforeUse?: (file: PolicyFile) => Promise<void> },
 ): Promise<PolicySetup> {
   const beforeUse = options.beforeUse ?? (async () => {});
   const variables = placeholderValues(values, io.env);
-  const review: ReviewOptions = { variables };
+  const review: ReviewOptions = {
+    variables,
+    asOf: parseAsOf(values["partitions-as-of"]) ?? (io.now ?? (() => new Date()))(),
+  };
   if (values["no-default-rules"]) review.defaultRules = false;
 
   const config = await findConfig(values.config, io.cwd, beforeUse);
@@ -124,6 +128,29 @@ export function placeholderValues(
 }
 
 /**
+ * `--partitions-as-of`: an ISO 8601 date (`2026-12-01`, midnight UTC) or date and time
+ * (`2026-12-01T06:00`, `…:30Z`, `…+01:00`; without a zone it is UTC). Anything else, or a date
+ * that does not exist (`2026-02-30`), is a usage error.
+ *
+ * @internal Exported for the table test of the accepted forms.
+ */
+export function parseAsOf(value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const match = AS_OF_PATTERN.exec(value);
+  if (match !== null) {
+    const [, date = "", time = "00:00", zone = "Z"] = match;
+    const parsed = Date.parse(`${date}T${time}${zone.toUpperCase()}`);
+    // A date that does not exist (2026-02-30) is refused rather than rolled over.
+    const day = Date.parse(`${date}T00:00Z`);
+    const exists = Number.isFinite(day) && new Date(day).toISOString().startsWith(date);
+    if (Number.isFinite(parsed) && exists) return new Date(parsed);
+  }
+  throw new UsageError(
+    `--partitions-as-of needs an ISO 8601 date or time, e.g. 2026-12-01 or 2026-12-01T06:00:00Z; got ${JSON.stringify(value)}`,
+  );
+}
+
+/**
  * Who `approve` records as the approver by default: `GITHUB_ACTOR`, `GITLAB_USER_LOGIN` or
  * `USER`, the first with a value; else `null`.
  */
@@ -132,6 +159,10 @@ export function defaultApprover(env: Record<string, string | undefined>): string
 }
 
 // --- internal ---
+
+/** A date, then optionally a time (minutes, seconds, fractions) and a zone. */
+const AS_OF_PATTERN =
+  /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)([Zz]|[+-]\d{2}:\d{2})?)?$/;
 
 interface FoundConfig {
   config: AssetDiffConfig;
