@@ -367,6 +367,10 @@ const LEGEND =
   "🟩 new · 🟥 removed (dashed) · 🟨 modified · ⬜ unchanged neighbour · thick link: dependency added · dotted link: dependency removed";
 /** Legend entries for node kinds only some pictures have, after the entry they follow. */
 const LEGEND_MOVED = ["🟨 modified", "🟨 modified · 🟦 moved (→, with where it was)"] as const;
+const LEGEND_RENAMED = [
+  "dotted link: dependency removed",
+  "dotted link: dependency removed · dotted link “probably renamed”: a probable rename",
+] as const;
 const LEGEND_IMPACTED = [
   "⬜ unchanged neighbour",
   "⬜ unchanged neighbour · 🟧 impacted downstream (!, orange dashed border)",
@@ -643,6 +647,7 @@ function legendOf(graph: LineageGraph): string {
   let legend = LEGEND;
   if (graph.nodes.some((n) => n.kind === "moved")) legend = legend.replace(...LEGEND_MOVED);
   if (graph.nodes.some((n) => n.kind === "impacted")) legend = legend.replace(...LEGEND_IMPACTED);
+  if (graph.edges.some((e) => e.kind === "renamed")) legend = legend.replace(...LEGEND_RENAMED);
   return legend;
 }
 

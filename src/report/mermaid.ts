@@ -32,8 +32,11 @@ export interface LineageOptions {
  */
 type LineageNodeKind = Exclude<AssetChangeKind, "unchanged"> | "neighbour" | "impacted";
 
-/** How a link in the lineage picture changed: a dependency `added`, `removed`, or `kept`. */
-type LineageEdgeKind = "added" | "removed" | "kept";
+/**
+ * How a link in the lineage picture changed: a dependency `added`, `removed`, or `kept`; or
+ * `renamed`, from a removed asset to the new one it is probably renamed to (not a dependency).
+ */
+type LineageEdgeKind = "added" | "removed" | "kept" | "renamed";
 
 /** One asset of the lineage picture, with its generated Mermaid id. */
 interface LineageNode {
@@ -172,6 +175,14 @@ export function lineageGraph(changeSet: ChangeSet, options: LineageOptions = {})
     if (a === undefined || b === undefined || edgeKinds.has(id)) continue;
     edgeKinds.set(id, { from: a, to: b, kind: edgeKind(from, to, changed) });
   }
+  for (const move of changeSet.probableMoves ?? []) {
+    const id = JSON.stringify([move.from.key, move.to.key, "renamed"]);
+    seen.add(id);
+    const a = index.get(move.from.key);
+    const b = index.get(move.to.key);
+    if (a === undefined || b === undefined || edgeKinds.has(id)) continue;
+    edgeKinds.set(id, { from: a, to: b, kind: "renamed" });
+  }
   const edges = [...edgeKinds.values()]
     .sort((x, y) => x.from - y.from || x.to - y.to)
     .map(
@@ -194,7 +205,8 @@ export function lineageGraph(changeSet: ChangeSet, options: LineageOptions = {})
  * Renders the lineage of a change set as a Mermaid `flowchart LR`: changed assets and their
  * direct neighbours, coloured by kind (new green, removed red and dashed, moved blue with where it
  * was, modified amber, unchanged neighbours grey, impacted ones with an orange dashed border),
- * added dependencies as thick links and removed ones dotted. Ids are
+ * added dependencies as thick links and removed ones dotted, a probable rename as a dotted link
+ * labelled so. Ids are
  * generated (`n0`, `n1`, …) and labels escaped, so any key is safe; the output is deterministic.
  * Put it in a ```` ```mermaid ```` block.
  *
@@ -300,7 +312,12 @@ const MARKS: Record<LineageNodeKind, string> = {
   impacted: "! ",
 };
 
-const ARROWS: Record<LineageEdgeKind, string> = { added: "==>", removed: "-.->", kept: "-->" };
+const ARROWS: Record<LineageEdgeKind, string> = {
+  added: "==>",
+  removed: "-.->",
+  kept: "-->",
+  renamed: "-.->|probably renamed|",
+};
 
 interface Changed {
   kind: Exclude<LineageNodeKind, "neighbour" | "impacted">;

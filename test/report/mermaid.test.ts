@@ -334,6 +334,22 @@ describe("renderLineageMermaid of the findings", () => {
     ]);
   });
 
+  test("links a probable rename's removed half to its new half, when both are drawn", () => {
+    const move = {
+      from: { key: "old", path: ["old"], codeLocation: "loc", repository: null },
+      to: { key: "young", path: ["young"], codeLocation: "loc", repository: null },
+      evidence: ["SAME_CODE_VERSION" as const],
+      similarity: 0.9,
+    };
+    const changeSet = changeSetOf([change("old", ["REMOVED"]), change("young", ["NEW"])], {
+      probableMoves: [move],
+    });
+    expect(renderLineageMermaid(changeSet)).toContain("  n0 -.->|probably renamed| n1\n");
+    const capped = lineageGraph(changeSet, { maxNodes: 1 });
+    expect(capped.edges).toEqual([]);
+    expect(capped.omittedEdges).toBe(1);
+  });
+
   test("golden: the picture of a change set with every finding", async () => {
     await expect(renderLineageMermaid(findingsChangeSet())).toMatchFileSnapshot(
       "../golden/findings.mmd",
