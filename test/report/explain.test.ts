@@ -6,6 +6,7 @@ import { type ApprovalsFile, approveChanges } from "../../src/policies/approvals
 import { createPolicyContext } from "../../src/policies/policy";
 import { type ReviewOptions, reviewChanges } from "../../src/policies/review";
 import { type ExplanationInput, renderExplanation } from "../../src/report/explain";
+import { columnLines } from "../../src/report/findings";
 import { asset, dep, graph } from "../helpers/builders";
 import { change, findingsChangeSet } from "./change-set-builders";
 
@@ -98,12 +99,17 @@ function reviewedSet(graphs = { base, branch }): ChangeSet {
 describe("renderExplanation", () => {
   test("a modified asset: each section on both sides, the differ, the rules, severities", () => {
     const text = renderExplanation(explain("marts/orders"));
+    const reviewedOrders = reviewedSet().assets.find((a) => a.key === "marts/orders");
     const ids = Object.fromEntries(
-      (reviewedSet().assets.find((a) => a.key === "marts/orders")?.reasons ?? []).map((v) => [
-        v.changeType,
-        v.id,
-      ]),
+      (reviewedOrders?.reasons ?? []).map((v) => [v.changeType, v.id]),
     );
+    // The type change of `amount`; the columns policy may name the column in the message.
+    const metadata = reviewedOrders?.reasons?.find((v) => v.changeType === "METADATA");
+    expect(metadata?.message).toMatch(/^a column's type changed in the table schema/);
+    const columns = columnLines(reviewedOrders?.columns ?? [], {
+      value: (t) => t,
+      maxValueLength: 80,
+    });
     expect(text).toBe(
       [
         "marts/orders  [loc]: modified",
@@ -146,9 +152,11 @@ describe("renderExplanation", () => {
         `  CODE_VERSION: risky: the code version changed (id ${ids.CODE_VERSION})`,
         `  DEPENDENCIES: risky: a partition mapping changed (id ${ids.DEPENDENCIES})`,
         `  TAGS: safe: descriptive only (tags, metadata, description, owners, group, kinds) (id ${ids.TAGS})`,
-        `  METADATA: breaking: a column's type changed in the table schema (id ${ids.METADATA})`,
+        `  METADATA: breaking: ${metadata?.message} (id ${ids.METADATA})`,
         `  DESCRIPTION: safe: descriptive only (tags, metadata, description, owners, group, kinds) (id ${ids.DESCRIPTION})`,
         "",
+        // The columns policy's findings, once it ran.
+        ...(columns.length === 0 ? [] : ["Findings:", ...columns.map((l) => `  ${l}`), ""]),
         "Approvals: none were read.",
         "",
       ].join("\n"),
