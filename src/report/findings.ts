@@ -91,18 +91,22 @@ export function partitionKeyLines(keys: PartitionKeysChange, style: DetailStyle)
   const lines: string[] = [];
   if (keys.dimensions !== undefined && keys.dimensions.length > 0) {
     if (!keys.enumerable) lines.push(notListed(keys.note, style));
-    else if (keys.note !== undefined) lines.push(`note: ${style.value(clean(keys.note, style))}`);
+    else if (keys.note !== undefined)
+      lines.push(`note: ${style.value(clean(keys.note, style, NOTE_LENGTH))}`);
     for (const d of keys.dimensions) {
       const what = d.enumerable ? rangesText(d.added, d.removed, style) : notListed(d.note, style);
       const note =
-        d.enumerable && d.note !== undefined ? ` (${style.value(clean(d.note, style))})` : "";
+        d.enumerable && d.note !== undefined
+          ? ` (${style.value(clean(d.note, style, NOTE_LENGTH))})`
+          : "";
       lines.push(`dimension ${style.value(clean(d.name, style))}: ${what}${note}`);
     }
     if (asOf !== "") lines.push(`partition keys ${asOf.slice(2)}`);
     return lines;
   }
   if (!keys.enumerable) return [notListed(keys.note, style)];
-  const note = keys.note === undefined ? "" : ` (${style.value(clean(keys.note, style))})`;
+  const note =
+    keys.note === undefined ? "" : ` (${style.value(clean(keys.note, style, NOTE_LENGTH))})`;
   return [`${rangesText(keys.added, keys.removed, style)}${asOf}${note}`];
 }
 
@@ -340,6 +344,9 @@ const MINUS = "\u2212";
 /** Origins in the order reports show them: what needs a decision first, the branch's own, then drift. */
 const REPORTED_ORIGINS: readonly ChangeOrigin[] = ["conflict", "branch", "drift"];
 
+/** A note explains (why keys cannot be listed, what was assumed): it may run to three values. */
+const NOTE_LENGTH = 3;
+
 /** Most keys named in one list of a line before `… and N more`. */
 const MAX_LISTED_KEYS = 5;
 
@@ -357,11 +364,11 @@ const COLUMN_COUNT_WORDS: readonly [ColumnChange["change"], string][] = [
 ];
 
 /**
- * Input text with its control characters shown as escapes and shortened to the style's longest
- * value.
+ * Input text with its control characters shown as escapes and shortened to `lengths` times the
+ * style's longest value.
  */
-function clean(text: string, style: DetailStyle): string {
-  return truncate(escapeControls(text), style.maxValueLength);
+function clean(text: string, style: DetailStyle, lengths = 1): string {
+  return truncate(escapeControls(text), style.maxValueLength * lengths);
 }
 
 function columnText(c: ColumnChange, style: DetailStyle): string {
@@ -413,7 +420,7 @@ function arrow(old: ColumnChange["old"], next: ColumnChange["new"], style: Detai
 }
 
 function notListed(note: string | undefined, style: DetailStyle): string {
-  return `partition keys cannot be listed${note === undefined ? "" : `: ${style.value(clean(note, style))}`}`;
+  return `partition keys cannot be listed${note === undefined ? "" : `: ${style.value(clean(note, style, NOTE_LENGTH))}`}`;
 }
 
 /** Added then removed partition keys, e.g. `+1 partition ("mx"); −12 partitions ("latam", …)`. */

@@ -161,6 +161,14 @@ describe("partitionKeyLines", () => {
     expect(partitionKeyCountsText(keys)).toBeUndefined();
   });
 
+  test("a note may run to three values before it is shortened", () => {
+    const note = "n".repeat(150);
+    const keys = partitionKeys(NO_KEYS, NO_KEYS, { enumerable: false, note });
+    expect(partitionKeyLines(keys, plain)).toEqual([`partition keys cannot be listed: ${note}`]);
+    const [line] = partitionKeyLines({ ...keys, note: note.repeat(2) }, plain);
+    expect(line).toBe(`partition keys cannot be listed: ${"n".repeat(179)}…`);
+  });
+
   test("multi-partitions: a line per dimension, then the reference time", () => {
     const keys = partitionKeys(NO_KEYS, NO_KEYS, {
       asOf: "2026-12-01T00:00:00Z",
