@@ -56,6 +56,8 @@ export function explanationInput(
     staleApprovals: (reviewed.staleApprovals ?? []).filter(same),
     approvals: reviewed.staleApprovals !== undefined,
     changeTypes: reviewed.options.changeTypes,
+    impacted: reviewed.impacted,
+    probableMoves: reviewed.probableMoves,
   };
 }
 

@@ -439,7 +439,7 @@ function brokenEntry(entry: ImpactedAsset, found: Map<string, ImpactedColumn>): 
     columns,
     severity: "breaking-downstream",
     reason: "UPSTREAM_COLUMN_BROKEN",
-    message: `${IMPACT_REASONS.UPSTREAM_COLUMN_BROKEN}: ${first.column} (from ${key}/${column}, ${change})${more}`,
+    message: `${IMPACT_REASONS.UPSTREAM_COLUMN_BROKEN}: ${first.column} reads column ${column} of ${key}, which was ${change}${more}`,
   };
 }
 

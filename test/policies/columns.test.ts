@@ -817,7 +817,7 @@ describe("columnImpactRules", () => {
       ...impactedEntry("stg/customers", "raw/customers", 1),
       reason: "UPSTREAM_COLUMN_BROKEN",
       message:
-        "a column it reads upstream was removed or retyped: customer_email (from raw/customers/email, removed) and 1 more",
+        "a column it reads upstream was removed or retyped: customer_email reads column email of raw/customers, which was removed and 1 more",
       columns: [
         {
           column: "customer_email",
@@ -836,7 +836,7 @@ describe("columnImpactRules", () => {
       severity: "breaking-downstream",
       reason: "UPSTREAM_COLUMN_BROKEN",
       message:
-        "a column it reads upstream was removed or retyped: email (from raw/customers/email, removed)",
+        "a column it reads upstream was removed or retyped: email reads column email of raw/customers, which was removed",
       columns: [
         { column: "email", upstream: { key: "raw/customers", column: "email", change: "removed" } },
       ],
@@ -960,7 +960,7 @@ describe("columnImpactRules after the real impact policy", () => {
       { column: "contact", upstream: { key: "raw/customers", column: "email", change: "removed" } },
     ]);
     expect(impactedOf(reviewed, "stg/customers").message).toBe(
-      "a column it reads upstream was removed or retyped: email (from raw/customers/email, removed)",
+      "a column it reads upstream was removed or retyped: email reads column email of raw/customers, which was removed",
     );
     expect(changeSetSchema.safeParse(reviewed).error).toBeUndefined();
   });

@@ -51,7 +51,12 @@ export function changeSetOf(assets: AssetChange[], overrides: Partial<ChangeSet>
     },
     base: { source: { format: "snapshot", name: "base.json" }, assets: assets.length },
     branch: { source: { format: "snapshot", name: "branch.json" }, assets: assets.length },
-    summary: countChanges(assets, assets.length, "all"),
+    // A moved asset pairs two compared identities, the old and the new.
+    summary: countChanges(
+      assets,
+      assets.length + assets.filter((a) => a.extraChangeTypes?.includes("MOVED")).length,
+      "all",
+    ),
     locations: [{ codeLocation: "loc", status: "compared", baseAssets: 1, branchAssets: 1 }],
     limitations: [],
     assets,
