@@ -499,8 +499,8 @@ export interface Limitation {
 /** Counts of a change set. */
 export interface ChangeSummary {
   /**
-   * Assets by kind. `moved` (present in `all` mode) counts MOVED assets; each pairs two compared
-   * identities, the old and the new.
+   * Assets by kind. `moved` (present once the moves policy ran, or when there is one) counts MOVED
+   * assets; each pairs two compared identities, the old and the new.
    */
   assets: { new: number; removed: number; modified: number; unchanged: number; moved?: number };
   changeTypes: Record<DagsterChangeType, number>;

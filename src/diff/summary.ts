@@ -41,6 +41,8 @@ export function summarizeChangeSet(changeSet: ChangeSet): ChangeSummary {
     assets.new + assets.removed + assets.modified + assets.unchanged + 2 * (assets.moved ?? 0);
   const summary = countChanges(changeSet.assets, compared, changeSet.options.changeTypes);
   summary.suppressed = changeSet.suppressed.length;
+  // Once the moves policy ran (it sets `probableMoves`), `moved` is counted, zero or not.
+  if (changeSet.probableMoves !== undefined) summary.assets.moved ??= 0;
   if (changeSet.summary.severity !== undefined || changeSet.assets.some((a) => a.severity)) {
     summary.severity = countSeverities(changeSet.assets);
   }
@@ -83,9 +85,10 @@ export function countChanges(
     if (kind !== "unchanged") assets[kind]++;
   }
   assets.unchanged = compared - assets.new - assets.removed - assets.modified - 2 * assets.moved;
+  // `moved` only once there is one (the moves policy lists it from then on, see below).
   const { moved, ...counted } = assets;
   const summary: ChangeSummary = {
-    assets: mode === "all" ? assets : counted,
+    assets: moved > 0 ? assets : counted,
     changeTypes,
     suppressed: 0,
   };
