@@ -84,10 +84,11 @@ export function columnCountsText(columns: readonly ColumnChange[]): string {
  *
  * @example
  * partitionKeyLines(asset.partitionKeys, style);
- * // ["+30 partitions (2022-01-01 … 2022-01-30), none removed; as of 2026-12-01T00:00:00Z"]
+ * // ["+30 partitions (2022-01-01 … 2022-01-30), none removed; as of 2026-12-01"]
  */
 export function partitionKeyLines(keys: PartitionKeysChange, style: DetailStyle): string[] {
-  const asOf = keys.asOf === null ? "" : `; as of ${style.value(clean(keys.asOf, style))}`;
+  const asOf =
+    keys.asOf === null ? "" : `; as of ${style.value(clean(asOfText(keys.asOf), style))}`;
   const lines: string[] = [];
   if (keys.dimensions !== undefined && keys.dimensions.length > 0) {
     if (!keys.enumerable) lines.push(notListed(keys.note, style));
@@ -367,6 +368,17 @@ const COLUMN_COUNT_WORDS: readonly [ColumnChange["change"], string][] = [
  * Input text with its control characters shown as escapes and shortened to `lengths` times the
  * style's longest value.
  */
+/**
+ * A reference time as a reader takes it in: the date alone at midnight UTC, else the time in UTC
+ * to the second (milliseconds say nothing to a reviewer); anything unreadable as it is.
+ */
+function asOfText(iso: string): string {
+  const time = Date.parse(iso);
+  if (!Number.isFinite(time)) return iso;
+  const text = new Date(time).toISOString();
+  return text.endsWith("T00:00:00.000Z") ? text.slice(0, 10) : `${text.slice(0, 19)}Z`;
+}
+
 function clean(text: string, style: DetailStyle, lengths = 1): string {
   return truncate(escapeControls(text), style.maxValueLength * lengths);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import type { ChangeSet } from "../../src/diff/change-set";
 import { changeSetSchema } from "../../src/diff/change-set-schema";
+import { EXAMPLE_AS_OF_ARGS } from "../helpers/example";
 import { node, production, tempDir, workspace } from "./graphs";
 import { run } from "./run";
 
@@ -13,7 +14,7 @@ import { run } from "./run";
 const files = tempDir("impact");
 const BASE = "fixtures/example/base.json";
 const BRANCH = "fixtures/example/branch.json";
-const AS_OF = ["--partitions-as-of", "2026-12-01"];
+const AS_OF = [...EXAMPLE_AS_OF_ARGS];
 
 /** A usage error's own line (the CLI adds where to find the usage after it). */
 const firstLine = (text: string) => text.split("\n")[0];

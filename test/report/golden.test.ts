@@ -10,6 +10,7 @@ import {
 } from "../../src/report/github";
 import { renderJson } from "../../src/report/json";
 import { renderText } from "../../src/report/text";
+import { EXAMPLE_AS_OF } from "../helpers/example";
 import { reviewedChangeSet } from "./reviewed-change-set";
 
 // The README's example: a realistic pull request against two code locations.
@@ -37,7 +38,11 @@ describe("golden reports of the bundled example", () => {
 });
 
 describe("golden reports of the bundled example after the default policies (what the CLI prints)", () => {
-  const reviewed = reviewChanges(diffAssetGraphs(base, branch), { base, branch });
+  const reviewed = reviewChanges(
+    diffAssetGraphs(base, branch),
+    { base, branch },
+    { asOf: EXAMPLE_AS_OF },
+  );
 
   test("text", async () => {
     await expect(renderText(reviewed)).toMatchFileSnapshot("../golden/example.reviewed.txt");
@@ -105,7 +110,9 @@ describe("the example's change types, checked by hand against fixtures/example/C
       "ingestion raw/stripe/charges": ["METADATA"],
       "ingestion raw/stripe/customers": ["TAGS"],
       "ingestion raw/events/page_views": ["PARTITIONS_DEFINITION"],
+      "ingestion raw/events/app_events": ["PARTITIONS_DEFINITION"],
       "analytics shared/currency_rates": ["CODE_VERSION"],
+      "analytics staging/stg_charges": ["METADATA"],
       "analytics staging/stg_page_views": ["METADATA"],
       "analytics intermediate/int_sessions": ["DEPENDENCIES"],
       "analytics intermediate/int_deal_pipeline": ["METADATA"],
@@ -115,7 +122,10 @@ describe("the example's change types, checked by hand against fixtures/example/C
       "analytics marts/finance/revenue_by_region": ["PARTITIONS_DEFINITION"],
       "analytics marts/core/dim_customers": ["DEPENDENCIES"],
       "analytics marts/core/dim_partners": ["DEPENDENCIES"],
+      "analytics marts/core/dim_dates": ["REMOVED"],
+      "analytics marts/core/dim_calendar": ["NEW"],
       "analytics marts/sales/fct_pipeline": ["PARTITIONS_DEFINITION"],
+      "analytics marts/marketing/fct_web_traffic": ["DEPENDENCIES"],
       "analytics ml/features/customer_features": ["TAGS"],
       "analytics ml/features/churn_features": ["NEW"],
       "analytics ml/models/ltv_model": ["DEPENDENCIES", "METADATA"],
@@ -160,5 +170,78 @@ describe("the example's change types, checked by hand against fixtures/example/C
 
   test("the example has nothing it cannot compare", () => {
     expect(diffAssetGraphs(base, branch).limitations).toEqual([]);
+  });
+});
+
+describe("the example's findings after the default policies, checked by hand against fixtures/example/CHANGES.md", () => {
+  const reviewed = reviewChanges(
+    diffAssetGraphs(base, branch),
+    { base, branch },
+    { asOf: EXAMPLE_AS_OF },
+  );
+  const find = (key: string) => reviewed.assets.find((a) => a.key === key);
+
+  test("downstream impact: the unchanged assets below a change, with the rule that decided", () => {
+    expect(reviewed.impacted?.map((i) => [i.key, i.severity, i.reason, i.via, i.distance])).toEqual(
+      [
+        // reads stg_charges.amount_refunded, which the branch drops
+        [
+          "intermediate/int_payments",
+          "breaking-downstream",
+          "UPSTREAM_COLUMN_BROKEN",
+          ["staging/stg_charges"],
+          1,
+        ],
+        // below fct_web_traffic, which read dim_dates, removed (the rename is only probable)
+        [
+          "marts/marketing/campaign_attribution",
+          "breaking-downstream",
+          "UPSTREAM_BREAKING",
+          ["marts/marketing/fct_web_traffic"],
+          1,
+        ],
+        // raw/hubspot/contacts became observable only
+        ["staging/stg_contacts", "risky-downstream", "UPSTREAM_RISKY", ["raw/hubspot/contacts"], 1],
+        // raw/stripe/customers only gained a tag
+        [
+          "staging/stg_customers",
+          "safe-downstream",
+          "UPSTREAM_SAFE_FOR_CONSUMERS",
+          ["raw/stripe/customers"],
+          1,
+        ],
+      ],
+    );
+    expect(reviewed.graphIssues).toEqual([]);
+  });
+
+  test("column changes: amount_refunded removed, net_amount_usd added", () => {
+    expect(
+      find("staging/stg_charges")?.columns?.map((c) => [c.column, c.change, c.severity]),
+    ).toEqual([["amount_refunded", "removed", "breaking"]]);
+    expect(
+      find("marts/finance/fct_revenue")?.columns?.map((c) => [c.column, c.change, c.severity]),
+    ).toEqual([["net_amount_usd", "added", "safe"]]);
+  });
+
+  test("partition keys: +365 daily, −8,784 hourly, +latam", () => {
+    const keys = (key: string) => {
+      const k = find(key)?.partitionKeys;
+      return [k?.added.count, k?.removed.count, find(key)?.severity];
+    };
+    expect(keys("raw/events/page_views")).toEqual([365, 0, "risky"]);
+    expect(keys("raw/events/app_events")).toEqual([0, 366 * 24, "breaking"]);
+    expect(keys("marts/finance/revenue_by_region")).toEqual([1, 0, "risky"]);
+    expect(find("marts/sales/fct_pipeline")?.partitionKeys?.enumerable).toBe(false);
+  });
+
+  test("the rename: dim_dates → dim_calendar, probable, severities kept", () => {
+    expect(reviewed.probableMoves?.map((m) => [m.from.key, m.to.key])).toEqual([
+      ["marts/core/dim_dates", "marts/core/dim_calendar"],
+    ]);
+    expect(find("marts/core/dim_dates")?.severity).toBe("breaking");
+    expect(find("marts/marketing/fct_web_traffic")?.movedDependencies).toEqual([
+      { from: "marts/core/dim_dates", to: "marts/core/dim_calendar", declared: false },
+    ]);
   });
 });

@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { diffAssetGraphs } from "../../src/diff/diff";
 import { loadAssetGraph } from "../../src/load/index";
 import { withLineage } from "../../src/policies/lineage";
+import { reviewChanges } from "../../src/policies/review";
 import { renderMarkdown } from "../../src/report/markdown";
 import { renderLineageMermaid } from "../../src/report/mermaid";
+import { EXAMPLE_AS_OF } from "../helpers/example";
 import { SETUP_TIMEOUT_MS } from "../helpers/timeouts";
 import { findingsChangeSet } from "./change-set-builders";
 import { loadMermaidParser, type MermaidParser } from "./mermaid-parser";
@@ -13,6 +15,11 @@ import { reviewedChangeSet } from "./reviewed-change-set";
 const base = await loadAssetGraph("fixtures/example/base.json");
 const branch = await loadAssetGraph("fixtures/example/branch.json");
 const changeSet = withLineage(diffAssetGraphs(base, branch), { base, branch });
+// What the CLI writes: the change set after the default policies, at a fixed reference time.
+const reviewed = withLineage(
+  reviewChanges(diffAssetGraphs(base, branch), { base, branch }, { asOf: EXAMPLE_AS_OF }),
+  { base, branch },
+);
 
 let mermaid: MermaidParser;
 beforeAll(async () => {
@@ -23,6 +30,10 @@ afterAll(() => mermaid.cleanup(), SETUP_TIMEOUT_MS);
 describe("golden Markdown report of the bundled example", () => {
   test("markdown", async () => {
     await expect(renderMarkdown(changeSet)).toMatchFileSnapshot("../golden/example.md");
+  });
+
+  test("markdown after the default policies: impact, columns, partition keys, the rename, severities", async () => {
+    await expect(renderMarkdown(reviewed)).toMatchFileSnapshot("../golden/example.reviewed.md");
   });
 
   test("its lineage picture alone", async () => {
