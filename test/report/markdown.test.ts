@@ -145,7 +145,7 @@ describe("renderMarkdown", () => {
   test("gives a one-line verdict", () => {
     const markdown = renderMarkdown(example);
     expect(markdown).toContain(
-      "**3 new, 1 removed, 19 modified** assets across 2 code locations (17 unchanged).",
+      "**4 new, 2 removed, 20 modified** assets across 2 code locations (15 unchanged).",
     );
     const one = changeSetOf([change("a", ["TAGS"])]);
     expect(renderMarkdown(one)).toContain("**1 modified** asset in code location `loc`.");
@@ -155,13 +155,13 @@ describe("renderMarkdown", () => {
     const markdown = renderMarkdown(example);
     const table = markdown.split("\n").filter((l) => l.startsWith("| `"));
     expect(table.map((row) => [cells(row)[0], cells(row)[2]])).toEqual([
-      ["`NEW`", "3"],
-      ["`REMOVED`", "1"],
+      ["`NEW`", "4"],
+      ["`REMOVED`", "2"],
       ["`CODE_VERSION`", "3"],
-      ["`DEPENDENCIES`", "6"],
-      ["`PARTITIONS_DEFINITION`", "3"],
+      ["`DEPENDENCIES`", "7"],
+      ["`PARTITIONS_DEFINITION`", "4"],
       ["`TAGS`", "4"],
-      ["`METADATA`", "6"],
+      ["`METADATA`", "7"],
       ["`GROUP` (extra)", "1"],
       ["`OWNERS` (extra)", "1"],
       ["`DESCRIPTION` (extra)", "1"],
@@ -186,14 +186,16 @@ describe("renderMarkdown", () => {
   test("lists new, removed and modified assets with their location, badges and details", () => {
     const markdown = renderMarkdown(example);
     expect(listed(markdown, "New")).toEqual([
+      "- `marts/core/dim_calendar` · `analytics`",
       "- `ml/features/churn_features` · `analytics` · depends on `intermediate/int_sessions`, `marts/core/dim_customers`, `marts/finance/fct_mrr`",
       "- `ml/scores/churn_risk_scores` · `analytics` · depends on `ml/features/churn_features`",
       "- `raw/stripe/subscriptions` · `ingestion`",
     ]);
     expect(listed(markdown, "Removed")).toEqual([
+      "- `marts/core/dim_dates` · `analytics` · used by `marts/marketing/fct_web_traffic`",
       "- `marts/finance/fct_refunds` · `analytics` · used by `weekly_exec_report`",
     ]);
-    expect(listed(markdown, "Modified")).toHaveLength(19);
+    expect(listed(markdown, "Modified")).toHaveLength(20);
     expect(markdown).toContain(
       "- **`marts/finance/fct_mrr`** · `analytics` · `CODE_VERSION` `METADATA` `TAGS` · extra: `GROUP`\n" +
         '  - code version: _(none)_ → `"v1"`\n' +
@@ -220,11 +222,11 @@ describe("renderMarkdown", () => {
 
   test("folds sections longer than foldAfter, keeps short ones open", () => {
     const markdown = renderMarkdown(example);
-    expect(markdown).toContain("### New (3)\n\n- `ml/features");
+    expect(markdown).toContain("### New (4)\n\n- `marts/core/dim_calendar`");
     expect(markdown).toContain(
-      "### Modified (19)\n\n<details>\n<summary>19 modified assets</summary>\n\n- ",
+      "### Modified (20)\n\n<details>\n<summary>20 modified assets</summary>\n\n- ",
     );
-    expect(renderMarkdown(example, { foldAfter: 50 })).not.toContain("<summary>19 modified");
+    expect(renderMarkdown(example, { foldAfter: 50 })).not.toContain("<summary>20 modified");
   });
 
   test("draws the lineage picture when the change set carries lineage, unless turned off", () => {
@@ -234,7 +236,7 @@ describe("renderMarkdown", () => {
     expect(renderMarkdown(diffAssetGraphs(base, branch))).not.toContain("```mermaid");
     const small = renderMarkdown(example, { lineage: { maxNodes: 5, neighbours: false } });
     expect(small).toContain("### Lineage\n\n```mermaid");
-    expect(small).toContain("… 18 more changed assets");
+    expect(small).toContain("… 21 more changed assets");
   });
 
   test("renders a change set without changes as a short body", () => {
@@ -410,7 +412,10 @@ describe("renderMarkdown", () => {
     }
     const tight = renderMarkdown(example, { maxLength: 6_000 });
     expect(tight).toContain("> This report is shortened to fit in a comment:");
-    expect(tight).toContain("### Removed (1)\n\n- `marts/finance/fct_refunds`");
+    expect(tight).toContain(
+      "### Removed (2)\n\n- `marts/core/dim_dates` · `analytics` · used by `marts/marketing/fct_web_traffic`\n" +
+        "- `marts/finance/fct_refunds`",
+    );
   });
 
   test("draws a smaller lineage picture, or none, when it does not fit its share", () => {
@@ -743,7 +748,7 @@ describe("renderMarkdown of the findings (impact, columns, partition keys, moves
   test("under a changed asset: partition keys, where a conflict comes from, moves and moved dependencies", () => {
     const markdown = renderMarkdown(findingsChangeSet());
     expect(entryOf(markdown, "raw/events/page_views")).toContain(
-      "  - +30 partitions (`2026-11-01` … `2026-11-30`), none removed; as of `2026-12-01T00:00:00Z`",
+      "  - +30 partitions (`2026-11-01` … `2026-11-30`), none removed; as of `2026-12-01`",
     );
     expect(entryOf(markdown, "raw/events/page_views")).toContain(
       "  - conflict: `CODE_VERSION`; branch: `PARTITIONS_DEFINITION`",
