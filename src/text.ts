@@ -24,6 +24,21 @@ export function plural(count: number, noun: string): string {
 }
 
 /**
+ * Names a list in a sentence: `a`, `a and b`, `a, b and c`, or the first `most` and how many
+ * more.
+ *
+ * @example
+ * nameSome(["a", "b", "c"], 3); // "a, b and c"
+ * nameSome(["a", "b", "c", "d"], 2); // "a, b and 2 more"
+ */
+export function nameSome(names: readonly string[], most: number): string {
+  if (names.length > most)
+    return `${names.slice(0, most).join(", ")} and ${formatCount(names.length - most)} more`;
+  if (names.length <= 1) return names[0] ?? "";
+  return `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+}
+
+/**
  * True for a character no single line of output should carry raw: a C0 or C1 control, DEL, a
  * line or paragraph separator, or a bidirectional formatting character (marks, embeddings,
  * overrides and isolates, which would reorder the text around them).

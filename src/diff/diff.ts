@@ -17,11 +17,10 @@ import {
   type ChangeTypeMode,
   type DagsterChangeType,
   type ExtraChangeType,
-  isDagsterChangeType,
 } from "./change-types";
+import { compareDefinitions } from "./compare-assets";
 import { LimitationCounter } from "./limitations";
 import { planLocations, type Side } from "./locations";
-import { compareSection, SECTION_CHANGE_TYPES, SECTIONS } from "./sections";
 import { countChanges } from "./summary";
 
 /** Options of {@link diffAssetGraphs} and {@link createDiffer}. */
@@ -172,15 +171,7 @@ function compareAsset(
   limitations.record(base, branch);
   // Most assets do not change: one deep-equality check settles them.
   if (sameData(base, branch)) return undefined;
-  const changeTypes: DagsterChangeType[] = [];
-  const extraChangeTypes: ExtraChangeType[] = [];
-  const details: AssetChangeDetails = {};
-  for (const type of SECTION_CHANGE_TYPES) {
-    if (mode === "dagster" && !isDagsterChangeType(type)) continue;
-    if (!compareSection(SECTIONS[type], base, branch, details)) continue;
-    if (isDagsterChangeType(type)) changeTypes.push(type);
-    else extraChangeTypes.push(type);
-  }
+  const { changeTypes, extraChangeTypes, details } = compareDefinitions(base, branch, mode);
   // Differences only in fields not compared (or only extra types in dagster mode) are no change.
   if (changeTypes.length === 0 && extraChangeTypes.length === 0) return undefined;
   return entry(branch, changeTypes, mode, details, extraChangeTypes);

@@ -17,6 +17,7 @@ import {
 import { isJsonObject } from "../model/json";
 import { compareNullableStrings, compareStrings, keyId, keyToString } from "../model/key";
 import type { Tag } from "../model/metadata";
+import { nameSome } from "../text";
 import type { Policy } from "./policy";
 import { type RefinedVerdict, refineVerdict } from "./verdict";
 
@@ -240,7 +241,11 @@ function metadataVerdict(changes: readonly ColumnChange[]): RefinedVerdict {
       changes.filter((c) => c.reason === reason).map((c) => c.column ?? TABLE_CONSTRAINTS),
     ),
   ];
-  return { severity: worst, reason, message: `${SEVERITY_REASONS[reason]}: ${nameSome(names)}` };
+  return {
+    severity: worst,
+    reason,
+    message: `${SEVERITY_REASONS[reason]}: ${nameSome(names, NAMED_COLUMNS)}`,
+  };
 }
 
 function schemaChanges(old: SchemaView, next: SchemaView): ColumnChange[] {
@@ -444,9 +449,3 @@ function brokenEntry(entry: ImpactedAsset, found: Map<string, ImpactedColumn>): 
 }
 
 /** Names as people list them: "a", "a and b", "a, b and c", "a, b, c and 2 more". */
-function nameSome(names: readonly string[]): string {
-  if (names.length > NAMED_COLUMNS)
-    return `${names.slice(0, NAMED_COLUMNS).join(", ")} and ${names.length - NAMED_COLUMNS} more`;
-  if (names.length === 1) return names[0] as string;
-  return `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
-}

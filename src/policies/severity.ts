@@ -18,6 +18,7 @@ import {
 } from "../diff/verdicts";
 import { compareStrings } from "../model/key";
 import type { MetadataValue, TableSchema } from "../model/metadata";
+import { nameSome } from "../text";
 import type { SeverityRule } from "./config";
 import { changeId } from "./fingerprint";
 import type { Policy, PolicyContext } from "./policy";
@@ -229,13 +230,6 @@ function dependenciesVerdict(details: DependenciesDetails | undefined): Verdict 
 }
 
 /** Names as people list them: "a", "a and b", "a, b and c", "a, b, c and 2 more". */
-function nameSome(names: readonly string[], most: number): string {
-  if (names.length > most)
-    return `${names.slice(0, most).join(", ")} and ${names.length - most} more`;
-  if (names.length === 1) return names[0] as string;
-  return `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
-}
-
 function zeroSeverities(): Record<Severity, number> {
   return Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
 }

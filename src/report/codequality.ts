@@ -12,12 +12,7 @@ import { locationLabel } from "../model/key";
 import { changeId } from "../policies/fingerprint";
 import { definitionsOf, type SourcePosition, sourcePosition } from "./code-references";
 import type { DetailStyle } from "./details";
-import {
-  columnLines,
-  isDriftOnly,
-  movedDependencyLines,
-  moveLine,
-} from "./findings";
+import { columnLines, isDriftOnly, movedDependencyLines, moveLine } from "./findings";
 import { bySeverity, describeVerdict } from "./verdicts";
 
 /**
