@@ -3,9 +3,12 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { CLI_GITHUB_OUTPUT_NAMES } from "../../src/cli/github";
 import {
+  COLUMN_CHANGE_KINDS,
+  GRAPH_ISSUE_KINDS,
   LIMITATION_SIDES,
   LOCATION_STATUSES,
   MISSING_LOCATIONS_MODES,
+  MOVE_EVIDENCE,
   PATH_CHANGE_TYPES,
 } from "../../src/diff/change-set";
 import {
@@ -14,6 +17,7 @@ import {
   EXTRA_CHANGE_TYPES,
 } from "../../src/diff/change-types";
 import { SECTIONS } from "../../src/diff/sections";
+import { CHANGE_ORIGINS, IMPACT_REASONS, IMPACT_SEVERITIES } from "../../src/diff/verdicts";
 
 // The prose docs list closed sets by hand; these tests hold them to the one list each set has.
 
@@ -95,6 +99,37 @@ describe("docs/change-set.md lists each closed set as its list has it", () => {
       expect(documented.get(type), type).toBe(section.details);
     }
     expect(documented.get("NEW")).toBe("none");
+  });
+
+  test("impact severities, impact reasons and origins", () => {
+    const severities = rowsUnder("field")
+      .filter((r) => r[0] === "`severity`")
+      .map((r) => codes(r[1] ?? ""));
+    expect(severities).toContainEqual([...IMPACT_SEVERITIES]);
+    expect(codes(cellOf("field", "impactSeverity"))).toEqual(["impacted", ...IMPACT_SEVERITIES]);
+    const reasons = tables(changeSetDoc)
+      .filter((t) => t[0]?.[0] === "`reason`" && t[0]?.[1] === "when")
+      .flatMap((t) => t.slice(1).map((r) => codes(r[0] ?? "")[0]));
+    expect(reasons.sort()).toEqual(Object.keys(IMPACT_REASONS).sort());
+    expect(codes(cellOf("field", "origins"))).toEqual([...CHANGE_ORIGINS]);
+  });
+
+  test("column change kinds, graph issue kinds and move evidence", () => {
+    const sentence = (start: string, end = ";") => {
+      const text = changeSetDoc.replace(/\n(?!\n)/g, " ");
+      const from = text.indexOf(start);
+      expect(from, start).toBeGreaterThanOrEqual(0);
+      return codes(text.slice(from + start.length, text.indexOf(end, from + start.length)));
+    };
+    expect(sentence("`change` is one of")).toEqual([...COLUMN_CHANGE_KINDS]);
+    expect(sentence("with `evidence` from", " and `similarity`")).toEqual(
+      Object.keys(MOVE_EVIDENCE),
+    );
+    const issues = changeSetDoc.slice(changeSetDoc.indexOf("### `graphIssues`"));
+    const kinds = codes(issues.slice(0, issues.indexOf("`side`"))).filter((c) => c !== "kind");
+    expect(kinds.filter((k) => !k.includes(","))).toEqual(
+      expect.arrayContaining([...GRAPH_ISSUE_KINDS]),
+    );
   });
 });
 
