@@ -70,6 +70,8 @@ const SAMPLE_VALUES: Record<string, () => string> = {
   "gitlab-api": () => gitlab.api,
   project: () => "12",
   "merge-request": () => "42",
+  "merge-base": () => "fixtures/example/base.json",
+  "partitions-as-of": () => "2026-12-01",
 };
 
 /** Inputs of each format, for `--input-format` (snapshots are written in `beforeAll`). */
