@@ -212,6 +212,7 @@ describe("the real process", () => {
       removed: 1,
       modified: 1,
       unchanged: 1,
+      moved: 0,
     });
   });
 });

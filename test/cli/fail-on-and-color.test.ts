@@ -17,9 +17,9 @@ describe("--fail-on", () => {
       "REMOVED,PARTITIONS_DEFINITION",
     ]);
     expect(code).toBe(1);
-    expect(stdout).toContain("3 new, 1 removed, 19 modified, 17 unchanged");
+    expect(stdout).toContain("4 new, 2 removed, 20 modified, 15 unchanged");
     expect(stderr).toBe(
-      "asset-diff: policy failed: 4 assets with REMOVED or PARTITIONS_DEFINITION (marts/finance/fct_refunds, marts/finance/revenue_by_region, marts/sales/fct_pipeline, raw/events/page_views)\n",
+      "asset-diff: policy failed: 6 assets with REMOVED or PARTITIONS_DEFINITION (marts/core/dim_dates, marts/finance/fct_refunds, marts/finance/revenue_by_region, marts/sales/fct_pipeline, raw/events/app_events and 1 more)\n",
     );
   });
 
@@ -42,23 +42,23 @@ describe("--fail-on", () => {
   ])("repeated, its values add up, as a comma list does: %j", async (flags) => {
     const one = async (rule: string) =>
       (await cli(["diff", BASE, BRANCH, "--fail-on", rule])).stderr;
-    expect(await one("breaking")).toMatch(/policy failed: 4 assets with breaking /);
-    expect(await one("NEW")).toMatch(/policy failed: 3 assets with NEW /);
+    expect(await one("breaking")).toMatch(/policy failed: 5 assets with breaking /);
+    expect(await one("NEW")).toMatch(/policy failed: 4 assets with NEW /);
     const { code, stderr } = await cli(["diff", BASE, BRANCH, ...flags]);
     expect(code).toBe(1);
     expect(stderr).toMatch(
-      /^asset-diff: policy failed: 7 assets with (breaking or NEW|NEW or breaking) \(/,
+      /^asset-diff: policy failed: 9 assets with (breaking or NEW|NEW or breaking) \(/,
     );
   });
 
   test.each([
     [
       ["--fail-on", "breaking", "--fail-on", "bogus"],
-      /^asset-diff: --fail-on: unknown change type or severity "bogus"; severities: breaking, risky, safe; change types: NEW, REMOVED, .*EXECUTION_TYPE\n/,
+      /^asset-diff: --fail-on: unknown change type, severity or condition "bogus"; severities: breaking, risky, safe; conditions: impacted-breaking, conflict; change types: NEW, REMOVED, .*EXECUTION_TYPE\n/,
     ],
     [
       ["--fail-on", "DELETED"],
-      /--fail-on: unknown change type or severity "DELETED"; severities: breaking, risky, safe; change types: NEW, REMOVED, CODE_VERSION/,
+      /--fail-on: unknown change type, severity or condition "DELETED"; severities: breaking, risky, safe; conditions: impacted-breaking, conflict; change types: NEW, REMOVED, CODE_VERSION/,
     ],
     [["--fail-on", ","], /--fail-on needs change types/],
     [
