@@ -114,9 +114,13 @@ describe("partitionKeyLines", () => {
       { asOf: "2026-12-01T00:00:00Z" },
     );
     expect(partitionKeyLines(keys, plain)).toEqual([
-      "+30 partitions (2022-01-01 … 2022-01-30), none removed; as of 2026-12-01T00:00:00Z",
+      "+30 partitions (2022-01-01 … 2022-01-30), none removed; as of 2026-12-01",
     ]);
     expect(partitionKeyCountsText(keys)).toBe("+30 partitions");
+    // A reference time other than midnight: to the second, without milliseconds.
+    expect(
+      partitionKeyLines({ ...keys, asOf: "2026-12-01T15:04:05.678Z" }, plain).at(-1),
+    ).toMatch(/; as of 2026-12-01T15:04:05Z$/);
   });
 
   test("static keys: listed, quoted, capped with how many more", () => {
@@ -185,7 +189,7 @@ describe("partitionKeyLines", () => {
     expect(partitionKeyLines(keys, plain)).toEqual([
       "dimension date: +7 partitions (2026-11-24 … 2026-11-30), none removed",
       "dimension region: partition keys cannot be listed: dynamic",
-      "partition keys as of 2026-12-01T00:00:00Z",
+      "partition keys as of 2026-12-01",
     ]);
   });
 
