@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type CliIo, runCli } from "../../src/cli/main";
 import { changeSetSchema } from "../../src/diff/change-set-schema";
 import { gqlWorkspace } from "../helpers/builders";
+import { EXAMPLE_AS_OF_ARGS } from "../helpers/example";
 import { SETUP_TIMEOUT_MS } from "../helpers/timeouts";
 import { builtCli, removeBuilds } from "./binary";
 import { node, production, tempDir } from "./graphs";
@@ -217,7 +218,7 @@ describe("standard output that cannot be written", () => {
     expect(
       await runCli(["diff", BASE, "fixtures/example/branch.json", "--fail-on", "NEW"], gated.value),
     ).toBe(1);
-    expect(gated.stderr()).toMatch(/^asset-diff: policy failed: 3 assets with NEW /);
+    expect(gated.stderr()).toMatch(/^asset-diff: policy failed: 4 assets with NEW /);
   });
 
   test.each(["ENOSPC", "EIO", "EBADF"])(
@@ -303,12 +304,12 @@ describe("through the built CLI", () => {
     const branch = "fixtures/example/branch.json";
     const both = await exec(["diff", BASE, branch, "--fail-on", "breaking", "--fail-on", "NEW"]);
     expect(both.code).toBe(1);
-    expect(both.stderr).toMatch(/^asset-diff: policy failed: 7 assets with breaking or NEW \(/);
+    expect(both.stderr).toMatch(/^asset-diff: policy failed: 9 assets with breaking or NEW \(/);
     const bad = await exec(["diff", BASE, branch, "--fail-on", "breaking", "--fail-on", "nope"]);
     expect(bad.code).toBe(2);
     expect(bad.stdout).toBe("");
     expect(bad.stderr).toMatch(
-      /^asset-diff: --fail-on: unknown change type or severity "nope"; severities: breaking, risky, safe; change types: NEW, /,
+      /^asset-diff: --fail-on: unknown change type, severity or condition "nope"; severities: breaking, risky, safe; conditions: impacted-breaking, conflict; change types: NEW, /,
     );
   });
 
@@ -360,10 +361,11 @@ describe("through the built CLI", () => {
   });
 
   test("-o - is standard output, for every command with --output", async () => {
-    const report = await exec(["diff", BASE, "fixtures/example/branch.json"]);
-    expect((await exec(["diff", BASE, "fixtures/example/branch.json", "-o", "-"])).stdout).toBe(
-      report.stdout,
-    );
+    // Both runs list time-window partition keys as of the same time.
+    const example = [BASE, "fixtures/example/branch.json", ...EXAMPLE_AS_OF_ARGS];
+    const report = await exec(["diff", ...example]);
+    expect(report.code).toBe(0);
+    expect((await exec(["diff", ...example, "-o", "-"])).stdout).toBe(report.stdout);
     const snapshot = await exec(["snapshot", BASE, "--output=-"]);
     expect(snapshot.code).toBe(0);
     expect(JSON.parse(snapshot.stdout).formatVersion).toBe(1);

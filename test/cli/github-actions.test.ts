@@ -51,21 +51,28 @@ describe("under GitHub Actions", () => {
     expect(readFileSync(gha.output, "utf8")).toBe(
       [
         "has-changes=true",
-        "new=3",
-        "removed=1",
-        "modified=19",
-        "unchanged=17",
+        "new=4",
+        "removed=2",
+        "modified=20",
+        "unchanged=15",
         "change-types=NEW,REMOVED,CODE_VERSION,DEPENDENCIES,PARTITIONS_DEFINITION,TAGS,METADATA,GROUP,OWNERS,DESCRIPTION,KINDS,AUTOMATION_CONDITION,FRESHNESS_POLICY,BACKFILL_POLICY,EXECUTION_TYPE",
-        "summary=3 new, 1 removed, 19 modified, 17 unchanged; 4 breaking, 9 risky",
-        "breaking=4",
-        "risky=9",
+        "summary=4 new, 2 removed, 20 modified, 15 unchanged; 5 breaking, 11 risky; 4 impacted downstream (2 breaking-downstream, 1 risky-downstream, 1 safe-downstream)",
+        "breaking=5",
+        "risky=11",
         "worst-severity=breaking",
         "failed=false",
         "",
       ].join("\n"),
     );
     const annotations = stdout.split("\n").filter((l) => l.startsWith("::"));
-    expect(annotations).toHaveLength(23);
+    // 26 changed assets: 5 errors, GitHub's 10 warnings a step (of 11 risky), 9 notices (of 10
+    // safe) and one notice for the 2 left.
+    expect(annotations).toHaveLength(25);
+    expect(annotations.filter((l) => l.startsWith("::error "))).toHaveLength(5);
+    expect(annotations.filter((l) => l.startsWith("::warning "))).toHaveLength(10);
+    expect(annotations.at(-1)).toBe(
+      "::notice title=asset-diff::2 more changed assets not annotated: 1 risky, 1 safe",
+    );
     expect(annotations).toContain(
       "::error file=analytics/dbt_project/models/marts/finance/fct_refunds.sql,title=asset-diff%3A marts/finance/fct_refunds::marts/finance/fct_refunds (analytics): REMOVED%0Abreaking: removed while other assets depend on it: weekly_exec_report",
     );
@@ -101,7 +108,7 @@ describe("under GitHub Actions", () => {
     expect(code).toBe(0);
     expect(() => JSON.parse(stdout)).not.toThrow();
     expect(stderr.split("\n").filter((l) => /^::(?:error|warning|notice) /.test(l))).toHaveLength(
-      23,
+      25,
     );
   });
 
