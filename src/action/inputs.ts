@@ -14,12 +14,14 @@ const OUTPUT_FORMATS = DIFF_OPTIONS.format.choices;
 export const ACTION_INPUTS = {
   base: { required: true, flag: null },
   branch: { required: true, flag: null },
+  "merge-base": { required: false, flag: null },
   "code-location": { required: false, flag: "--code-location" },
   "change-types": { required: false, flag: "--change-types" },
   config: { required: false, flag: "--config" },
   approvals: { required: false, flag: "--approvals" },
   "fail-on": { required: false, flag: "--fail-on" },
   "report-id": { required: false, flag: "--report-id" },
+  "partitions-as-of": { required: false, flag: "--partitions-as-of" },
   format: { required: false, flag: null },
   output: { required: false, flag: null },
   "api-token": { required: false, flag: null },
@@ -41,6 +43,8 @@ export const ACTION_OUTPUT_NAMES = [...CLI_GITHUB_OUTPUT_NAMES, "comment-url"] a
 export interface ActionSettings {
   base: string;
   branch: string;
+  /** Production at the merge base (`--merge-base`), for a three-way comparison; `""` for none. */
+  mergeBase: string;
   /** `asset-diff diff` options taken from the inputs, e.g. `["--fail-on", "breaking"]`. */
   options: string[];
   /** A report file besides the comment: its format and path. */
@@ -81,6 +85,7 @@ export function readSettings(read: (name: ActionInputName) => string): ActionSet
   return {
     base: given("base"),
     branch: given("branch"),
+    mergeBase: given("merge-base"),
     options,
     report:
       output === ""

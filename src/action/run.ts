@@ -85,23 +85,31 @@ async function publish(
   };
 
   // A second report is rendered from the same graphs: a URL is read once, into a snapshot.
-  let { base, branch } = settings;
+  const sources = { base: settings.base, branch: settings.branch, mergeBase: settings.mergeBase };
   if (settings.report !== undefined && settings.report.format !== "markdown") {
-    for (const side of ["base", "branch"] as const) {
-      const source = settings[side];
+    for (const side of ["base", "branch", "mergeBase"] as const) {
+      const source = sources[side];
       if (!/^https?:\/\//i.test(source)) continue;
       const snapshot = join(temporary, `${side}.snapshot.json`);
       const { code, lines } = await cli(["snapshot", source, "--output", snapshot], false);
       if (code !== EXIT_CODES.ok) return cliFailure(code, lines);
       writeLines(lines);
-      if (side === "base") base = snapshot;
-      else branch = snapshot;
+      sources[side] = snapshot;
     }
   }
+  const { base, branch } = sources;
+  const compared = [
+    ...settings.options,
+    ...(sources.mergeBase === "" ? [] : ["--merge-base", sources.mergeBase]),
+    // Both reports list time-window partition keys up to the same time.
+    ...(settings.options.includes("--partitions-as-of")
+      ? []
+      : ["--partitions-as-of", new Date().toISOString()]),
+  ];
 
   const comment = join(temporary, "report.md");
   const diff = await cli(
-    ["diff", base, branch, ...settings.options, "--format", "markdown", "--output", comment],
+    ["diff", base, branch, ...compared, "--format", "markdown", "--output", comment],
     true,
   );
   if (diff.code !== EXIT_CODES.ok && diff.code !== EXIT_CODES.policy)
@@ -114,7 +122,7 @@ async function publish(
     const { format, path } = settings.report;
     if (format === "markdown") await writeFile(path, body, "utf8");
     else {
-      const options = withoutFlag(settings.options, "--fail-on");
+      const options = withoutFlag(compared, "--fail-on");
       const report = await cli(
         ["diff", base, branch, ...options, "--format", format, "--output", path],
         false,
