@@ -151,7 +151,8 @@ describe("the action on a pull request", () => {
     expect(comment?.body.length).toBeLessThanOrEqual(65_536);
     expect(outputs(first.files.output)).toMatchObject({
       "has-changes": "true",
-      summary: "3 new, 1 removed, 19 modified, 17 unchanged; 4 breaking, 9 risky",
+      summary:
+        "4 new, 2 removed, 20 modified, 15 unchanged; 5 breaking, 11 risky; 4 impacted downstream (2 breaking-downstream, 1 risky-downstream, 1 safe-downstream)",
       "worst-severity": "breaking",
       failed: "false",
       "comment-url": `https://github.com/${OWNER}/${REPO}/pull/2#issuecomment-${comment?.id}`,
@@ -207,12 +208,12 @@ describe("the action on a pull request", () => {
     const { code, stdout } = await inProcess(run.env);
     expect(code).toBe(1);
     expect(ours()).toHaveLength(1);
-    expect(outputs(run.files.output)).toMatchObject({ failed: "true", breaking: "4" });
+    expect(outputs(run.files.output)).toMatchObject({ failed: "true", breaking: "5" });
     expect(readFileSync(run.files.summary, "utf8")).toContain(MARKER);
     const lines = stdout.trimEnd().split("\n");
     expect(lines.at(-2)).toMatch(/^asset-diff: created the comment https:/);
     expect(lines.at(-1)).toBe(
-      "::error::asset-diff: policy failed: 4 assets with breaking (marts/finance/fct_refunds, marts/finance/revenue_by_region, marts/sales/fct_pipeline, raw/events/page_views)",
+      "::error::asset-diff: policy failed: 5 assets with breaking (marts/core/dim_dates, marts/finance/fct_refunds, marts/sales/fct_pipeline, raw/events/app_events, staging/stg_charges)",
     );
   });
 
@@ -238,7 +239,7 @@ describe("the action on a pull request", () => {
     const { code, stdout } = await inProcess(run.env);
     expect(code).toBe(2);
     expect(stdout.split("\n").filter((l) => l.startsWith("::error::"))).toEqual([
-      "::error::asset-diff: policy failed: 1 asset with REMOVED (marts/finance/fct_refunds)",
+      "::error::asset-diff: policy failed: 2 assets with REMOVED (marts/core/dim_dates, marts/finance/fct_refunds)",
       "::error::asset-diff: cannot list the pull request's comments: GitHub answered HTTP 403: Resource not accessible by integration",
     ]);
     expect(outputs(run.files.output).failed).toBe("true");
@@ -337,7 +338,7 @@ describe("the action's inputs", () => {
     );
     expect(usage.code).toBe(2);
     expect(usage.stdout).toMatch(
-      /^::error::asset-diff: --fail-on: unknown change type or severity /m,
+      /^::error::asset-diff: --fail-on: unknown change type, severity or condition /m,
     );
     expect(usage.stdout + usage.stderr).not.toContain("--help");
     expect(api.requests).toEqual([]);
@@ -359,7 +360,7 @@ describe("the action's inputs", () => {
     run.env.INPUT_OUTPUT = join(run.dir, "changes.json");
     expect((await inProcess(run.env)).code).toBe(0);
     const changes = JSON.parse(readFileSync(join(run.dir, "changes.json"), "utf8"));
-    expect(changes.summary.assets).toMatchObject({ new: 3, removed: 1, modified: 19 });
+    expect(changes.summary.assets).toMatchObject({ new: 4, removed: 2, modified: 20 });
     const markdown = step({ base: BASE, branch: BRANCH }, pullRequest);
     markdown.env.INPUT_OUTPUT = join(markdown.dir, "report.md");
     expect((await inProcess(markdown.env)).code).toBe(0);
@@ -382,7 +383,7 @@ describe("the action on a Dagster GraphQL URL", () => {
       expect(code).toBe(0);
       expect(dagster.requests.length).toBe(2 * once);
       expect(readFileSync(join(both.dir, "report.txt"), "utf8")).toContain(
-        "3 new, 1 removed, 19 modified, 17 unchanged; 4 breaking, 9 risky",
+        "4 new, 2 removed, 20 modified, 15 unchanged; 5 breaking, 11 risky; 4 impacted downstream (2 breaking-downstream, 1 risky-downstream, 1 safe-downstream)",
       );
       expect(ours()).toHaveLength(1);
       expectTokensMasked(stdout + stderr);

@@ -11,6 +11,7 @@ import { loadAssetGraph } from "../../src/load/index";
 import { markdownMarker } from "../../src/report/marker";
 import { builtCli, removeBuilds } from "../cli/binary";
 import { cli } from "../helpers/cli";
+import { EXAMPLE_AS_OF_ARGS } from "../helpers/example";
 import { type FakeGitlab, startFakeGitlab } from "../helpers/gitlab-server";
 import { SETUP_TIMEOUT_MS } from "../helpers/timeouts";
 import { codeQualityReportSchema } from "../report/codequality-schema";
@@ -204,7 +205,10 @@ describe("the template's jobs, run", () => {
 
   test("a merge request: the Code Quality report, one note, updated by the next pipeline", async () => {
     const dir = checkout();
-    const first = await runJob(".asset-diff", dir, example);
+    // Both pipelines list time-window partition keys as of the same time: by default the report
+    // says "as of" the time of its run, so the second pipeline's note would differ from the first.
+    const pipeline = { ...example, ASSET_DIFF_OPTIONS: EXAMPLE_AS_OF_ARGS.join(" ") };
+    const first = await runJob(".asset-diff", dir, pipeline);
     notTheToken(first);
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
@@ -222,10 +226,11 @@ describe("the template's jobs, run", () => {
     expect(note).toBe(readFileSync(join(dir, "asset-diff.md"), "utf8"));
     expect(note.split("\n")[0]).toBe(markdownMarker());
 
-    const second = await runJob(".asset-diff", dir, example);
+    const second = await runJob(".asset-diff", dir, pipeline);
     expect(second.code).toBe(0);
     expect(second.stdout).toContain("asset-diff: note 1000 on merge request !42 is up to date\n");
     expect(gitlab.notes).toHaveLength(1);
+    expect(gitlab.notes[0]?.body).toBe(note);
   });
 
   test("the reports are those of the CLI over the two graphs (through the snapshots)", async () => {
