@@ -37,7 +37,7 @@ const MUST_FAIL: Record<string, string[]> = {
   ],
   "toHaveAssetChanges: a missing change type": [
     "marts/finance/fct_revenue: expected CODE_VERSION, found CODE_VERSION, DEPENDENCIES, METADATA (unexpected DEPENDENCIES, METADATA)",
-    "3 new, 1 removed, 19 modified, 17 unchanged",
+    "4 new, 2 removed, 20 modified, 15 unchanged",
   ],
   "not.toHaveAssetChanges: the branch changes something": [
     "expect(received).not.toHaveAssetChanges(base)",
