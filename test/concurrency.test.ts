@@ -14,6 +14,7 @@ import {
   startServer,
   type TestServer,
 } from "./helpers/dagster-server";
+import { EXAMPLE_AS_OF, EXAMPLE_AS_OF_ARGS } from "./helpers/example";
 import { SETUP_TIMEOUT_MS } from "./helpers/timeouts";
 
 /**
@@ -262,7 +263,10 @@ async function compare(
   const config = caseConfig(c.i);
   const variables = { pr: String(c.i), branch: `feature-${c.i}` };
   const context = createPolicyContext({ base, branch });
-  const first = reviewChanges(raw, context, { config, variables });
+  // The time-window partition keys are listed up to a fixed reference time, not up to now: a
+  // run alone and a run among others, seconds apart, must list the same keys.
+  const asOf = EXAMPLE_AS_OF;
+  const first = reviewChanges(raw, context, { config, variables, asOf });
   // Approve half of the changes, then review again with those approvals.
   const approvals: ApprovalsFile = approveChanges(first, {
     by: `reviewer-${c.i}`,
@@ -271,7 +275,7 @@ async function compare(
     select: (change) => change.key.length % 2 === c.i % 2,
   });
   await yieldTo(next);
-  const reviewed = reviewChanges(raw, context, { config, variables, approvals });
+  const reviewed = reviewChanges(raw, context, { config, variables, approvals, asOf });
   await yieldTo(next);
   const key = reviewed.assets.find((a) => a.changeTypes.length > 0)?.key ?? "shared/currency_rates";
   const out: Record<string, string> = {
@@ -392,6 +396,7 @@ describe("the CLI, run concurrently in one process", () => {
     "--pr",
     String(c.i),
     "--retries=0",
+    ...EXAMPLE_AS_OF_ARGS,
     "-o",
     output,
   ];
