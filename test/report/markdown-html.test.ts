@@ -21,6 +21,8 @@ test("the example comment renders as GitHub Flavored Markdown: tables, folded se
   expect(html).toMatch(/<\/summary>\s*<(ul|pre|p)/);
   expect(html).toContain('<pre><code class="language-mermaid">flowchart LR');
   expect(html).toContain("<code>marts/finance/fct_refunds</code>");
+  expect(html).toContain("<code>marts/core/dim_dates</code>");
+  expect(html).toContain("<code>marts/core/dim_calendar</code>");
 });
 
 test("no markup leaks: every inline code span and list renders closed", () => {
@@ -43,6 +45,18 @@ test("the reviewed comment renders as GitHub Flavored Markdown: severities, reas
     "<li>✅ risky: the code version changed (approved by <code>priya.raman@acme.io</code>",
   );
   expect(reviewed).toContain("<p><sub>🔴 breaking: consumers can fail or read wrong data");
+  const opened = reviewed.match(/<code>/g)?.length ?? 0;
+  expect(reviewed.match(/<\/code>/g)?.length).toBeGreaterThanOrEqual(opened);
+  expect(reviewed).not.toContain("`<");
+});
+
+test("the reviewed example comment renders as GitHub Flavored Markdown: the probable rename in its own section", () => {
+  const reviewed = rendered("test/golden/example.reviewed.md");
+  expect(reviewed.match(/<details>/g)?.length).toBe(reviewed.match(/<\/details>/g)?.length);
+  expect(reviewed).toMatch(
+    /<h3>Probably renamed \(1\)<\/h3>\s*<p><em>[^<]*<\/em><\/p>\s*<ul>\s*<li>probably renamed: <code>marts\/core\/dim_dates<\/code> → <code>marts\/core\/dim_calendar<\/code>/,
+  );
+  expect(reviewed).toMatch(/<summary>20 modified assets<\/summary>\s*<ul>/);
   const opened = reviewed.match(/<code>/g)?.length ?? 0;
   expect(reviewed.match(/<\/code>/g)?.length).toBeGreaterThanOrEqual(opened);
   expect(reviewed).not.toContain("`<");
