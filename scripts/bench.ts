@@ -178,6 +178,19 @@ const { loadAssetGraph, diffAssetGraphs, renderJson } = require(process.argv[3])
   console.log(JSON.stringify({ ms, rss: process.resourceUsage().maxRSS, changed: changeSet.assets.length, bytes: out.length }));
 })();
 `;
+// The same, then the default policy steps (what the CLI runs): severity, columns, partition
+// keys, moves, impact over the whole graph.
+const reviewScript = `
+const { loadAssetGraph, diffAssetGraphs, reviewChanges, renderJson } = require(process.argv[3]);
+(async () => {
+  const t = performance.now();
+  const [a, b] = await Promise.all([loadAssetGraph(process.argv[1]), loadAssetGraph(process.argv[2])]);
+  const changeSet = reviewChanges(diffAssetGraphs(a, b), { base: a, branch: b }, { asOf: new Date("2026-12-01T00:00:00Z") });
+  const out = renderJson(changeSet);
+  const ms = performance.now() - t;
+  console.log(JSON.stringify({ ms, rss: process.resourceUsage().maxRSS, changed: changeSet.assets.length, impacted: changeSet.impacted.length, bytes: out.length }));
+})();
+`;
 const dist = join(process.cwd(), "dist", "index.cjs");
 const measure = (script: string) => {
   const samples = Array.from({ length: runs }, () =>
@@ -190,6 +203,7 @@ const measure = (script: string) => {
 };
 const floor = measure(floorScript);
 const full = measure(diffScript);
+const reviewed = measure(reviewScript);
 const mb = (kb: number) => (kb / 1024).toFixed(0);
 const size = (statSync(basePath).size + statSync(branchPath).size) / 1024 / 1024;
 
@@ -201,6 +215,9 @@ console.log(
 );
 console.log(
   `asset-diff (load+diff+json): ${full.ms.toFixed(0)} ms, peak RSS ${mb(full.rss)} MiB, ${full.changed} changed assets`,
+);
+console.log(
+  `asset-diff reviewed (+ policies): ${reviewed.ms.toFixed(0)} ms, peak RSS ${mb(reviewed.rss)} MiB, ${reviewed.changed} changed, ${reviewed.impacted} impacted`,
 );
 console.log(
   `ratio: ${(full.ms / floor.ms).toFixed(2)}x time, ${(full.rss / floor.rss).toFixed(2)}x peak memory (median of ${runs})`,

@@ -249,7 +249,7 @@ interface ConfigCase {
 
 function arbConfig(scale: FuzzScale): fc.Arbitrary<ConfigCase> {
   return fc.record({
-    picks: fc.array(fc.nat(), { minLength: 13, maxLength: 13 }),
+    picks: fc.array(fc.nat(), { minLength: 17, maxLength: 17 }),
     mutations: fc.oneof(
       { weight: 2, arbitrary: arbMutations(scale, true, 3) },
       { weight: 1, arbitrary: arbMutations(scale, false, 3) },
@@ -289,7 +289,14 @@ function configJson(c: ConfigCase, graph: AssetGraph): unknown {
     const start = Math.floor(n / 7) % (s.length + 1);
     return s.slice(start, start + 1 + (Math.floor(n / 13) % 12)) || "x";
   };
-  return applyMutations(baseConfig(pick), c.mutations);
+  // Declared moves: between two real keys of the graph now and then, else between pieces.
+  const keys = graph.assets.map((a) => a.key.join("/"));
+  const key = (i: number) => keys[(c.picks[i] ?? 0) % Math.max(1, keys.length)] ?? pick(i);
+  const moves = [
+    { from: key(13), to: key(14) },
+    { from: pick(15), to: pick(16), fromCodeLocation: pick(12) || "loc" },
+  ];
+  return applyMutations({ ...baseConfig(pick), moves }, c.mutations);
 }
 
 // --- parser targets ---
@@ -1200,6 +1207,45 @@ export const TARGETS: readonly FuzzTarget[] = [
       }
       checkChangeSet(reviewed, graphs);
       checkExplanations(raw, reviewed, context);
+      return undefined;
+    },
+  }),
+  target<{ pair: PairCase; third: PairCase; mergeBase: number; asOf: number; config: ConfigCase }>({
+    name: "threeWay",
+    description:
+      "reviewChanges with a merge base (drift, conflicts), declared moves and a reference time; the result renders, and a merge base equal to the base makes every change the branch's",
+    arbitrary: (s) =>
+      fc.record({
+        pair: arbPair(s),
+        third: arbPair(s),
+        mergeBase: fc.nat({ max: 3 }),
+        // Any time from 1900 to 2100, and the edges of what a Date holds.
+        asOf: fc.oneof(
+          fc.integer({ min: -2_208_988_800_000, max: 4_102_444_800_000 }),
+          fc.constantFrom(-8.64e15, 8.64e15, 0),
+        ),
+        config: arbConfig(s),
+      }),
+    run: ({ pair, third, mergeBase, asOf, config }, { scale, startClock }) => {
+      const graphs = pairOf(pair, scale);
+      const other = pairOf(third, scale);
+      const merge = [graphs.base, graphs.branch, other.base, other.branch][mergeBase] as AssetGraph;
+      const json = configJson(config, graphs.branch);
+      startClock();
+      const parsed = parseConfig(json, { source: "config.json" });
+      const raw = must("diffAssetGraphs", () => diffAssetGraphs(graphs.base, graphs.branch));
+      const context = createPolicyContext(graphs);
+      const reviewed = reviewChanges(raw, context, {
+        config: parsed,
+        mergeBase: merge,
+        asOf: new Date(asOf),
+      });
+      const origins = new Set(
+        reviewed.assets.flatMap((a) => (a.origins ?? []).map((o) => o.origin)),
+      );
+      if (mergeBase === 0 && [...origins].some((o) => o !== "branch"))
+        throw new Error(`a merge base equal to the base gave origins ${[...origins].join(", ")}`);
+      checkChangeSet(reviewed, graphs);
       return undefined;
     },
   }),
