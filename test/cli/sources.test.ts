@@ -92,7 +92,13 @@ describe("URLs as sources", () => {
     };
     const branch = await serve(data);
     const warning = `asset-diff: warning (branch): code location ${entry.name} failed to load: SyntaxError: invalid syntax (defs.py, line 3); its assets are unknown\n`;
-    const { code, stdout, stderr } = await cli(["diff", "fixtures/example/base.json", branch.url]);
+    // Both runs list time-window partition keys as of the same time, so their reports compare.
+    const { code, stdout, stderr } = await cli([
+      "diff",
+      "fixtures/example/base.json",
+      branch.url,
+      ...EXAMPLE_AS_OF_ARGS,
+    ]);
     expect(code).toBe(1);
     expect(stderr).toBe(
       `${warning}asset-diff: failed: code location "${entry.name}" of the branch did not load, so its assets were not compared (--allow-failed-locations accepts this)\n`,
@@ -103,6 +109,7 @@ describe("URLs as sources", () => {
       "fixtures/example/base.json",
       branch.url,
       "--allow-failed-locations",
+      ...EXAMPLE_AS_OF_ARGS,
     ]);
     expect(allowed.code).toBe(0);
     expect(allowed.stderr).toBe(warning);
