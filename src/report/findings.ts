@@ -369,14 +369,14 @@ const COLUMN_COUNT_WORDS: readonly [ColumnChange["change"], string][] = [
  * style's longest value.
  */
 /**
- * A reference time as a reader takes it in: the date alone at midnight UTC, else the time in UTC
- * to the second (milliseconds say nothing to a reviewer); anything unreadable as it is.
+ * A reference time as a reader takes it in: its date (UTC). Keys added or removed by a change
+ * seldom depend on the hour, and a report that showed the time would read differently on every
+ * run, so a pull-request comment or merge-request note would be rewritten for nothing; the JSON
+ * change set keeps the exact time. Anything unreadable is shown as it is.
  */
 function asOfText(iso: string): string {
   const time = Date.parse(iso);
-  if (!Number.isFinite(time)) return iso;
-  const text = new Date(time).toISOString();
-  return text.endsWith("T00:00:00.000Z") ? text.slice(0, 10) : `${text.slice(0, 19)}Z`;
+  return Number.isFinite(time) ? new Date(time).toISOString().slice(0, 10) : iso;
 }
 
 function clean(text: string, style: DetailStyle, lengths = 1): string {

@@ -1230,13 +1230,18 @@ export const TARGETS: readonly FuzzTarget[] = [
       const graphs = pairOf(pair, scale);
       const other = pairOf(third, scale);
       const merge = [graphs.base, graphs.branch, other.base, other.branch][mergeBase] as AssetGraph;
-      const json = configJson(config, graphs.branch);
+      // A valid configuration half the time (the reviewChanges target fuzzes invalid ones).
+      const json = configJson(
+        config.approvals ? config : { ...config, mutations: [] },
+        graphs.branch,
+      );
       startClock();
       const parsed = parseConfig(json, { source: "config.json" });
       const raw = must("diffAssetGraphs", () => diffAssetGraphs(graphs.base, graphs.branch));
       const context = createPolicyContext(graphs);
       const reviewed = reviewChanges(raw, context, {
         config: parsed,
+        variables: { pr: "42", branch: "feature" },
         mergeBase: merge,
         asOf: new Date(asOf),
       });

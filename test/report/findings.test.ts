@@ -117,10 +117,10 @@ describe("partitionKeyLines", () => {
       "+30 partitions (2022-01-01 … 2022-01-30), none removed; as of 2026-12-01",
     ]);
     expect(partitionKeyCountsText(keys)).toBe("+30 partitions");
-    // A reference time other than midnight: to the second, without milliseconds.
-    const afternoon = { ...keys, asOf: "2026-12-01T15:04:05.678Z" };
+    // Any time of the day reads as its date (UTC), so that a report is the same all day long.
+    const afternoon = { ...keys, asOf: "2026-12-01T23:04:05.678-01:00" };
     expect(partitionKeyLines(afternoon, plain)).toEqual([
-      "+30 partitions (2022-01-01 … 2022-01-30), none removed; as of 2026-12-01T15:04:05Z",
+      "+30 partitions (2022-01-01 … 2022-01-30), none removed; as of 2026-12-02",
     ]);
   });
 
