@@ -331,7 +331,7 @@ describe("renderExplanation of the findings", () => {
     expect(section(renderExplanation(input("raw/events/page_views")))).toEqual([
       "Findings:",
       "  origins: conflict: CODE_VERSION; branch: PARTITIONS_DEFINITION",
-      "  +30 partitions (2026-11-01 … 2026-11-30), none removed; as of 2026-12-01T00:00:00Z",
+      "  +30 partitions (2026-11-01 … 2026-11-30), none removed; as of 2026-12-01",
       "  impacts 2 downstream assets (2 risky-downstream): marts/web/sessions_daily (risky-downstream, 1 hop), marts/web/bounce_rate (risky-downstream, 2 hops)",
     ]);
   });

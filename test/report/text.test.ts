@@ -290,7 +290,7 @@ describe("renderText of the findings", () => {
       "  ~ multi  [loc]    PARTITIONS_DEFINITION",
       "      dimension date: +2 partitions (2026-11-29 … 2026-11-30), none removed",
       "      dimension tenant: partition keys cannot be listed: dynamic",
-      "      partition keys as of 2026-12-01T00:00:00Z",
+      "      partition keys as of 2026-12-01",
       "  ~ dynamic  [loc]  PARTITIONS_DEFINITION",
       "      partition keys cannot be listed: dynamic partitions",
     ]);
