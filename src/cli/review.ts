@@ -131,10 +131,8 @@ export function placeholderValues(
  * `--partitions-as-of`: an ISO 8601 date (`2026-12-01`, midnight UTC) or date and time
  * (`2026-12-01T06:00`, `…:30Z`, `…+01:00`; without a zone it is UTC). Anything else, or a date
  * that does not exist (`2026-02-30`), is a usage error.
- *
- * @internal Exported for the table test of the accepted forms.
  */
-export function parseAsOf(value: string | undefined): Date | undefined {
+function parseAsOf(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
   const match = AS_OF_PATTERN.exec(value);
   if (match !== null) {

@@ -69,6 +69,8 @@ export function partitionKeyRules(options: PartitionKeyOptions = {}): Policy {
  * @example
  * const { partitionKeys, verdict } = partitionKeysChange(details, Date.UTC(2024, 5, 1));
  * verdict.reason; // "PARTITION_KEYS_ADDED"
+ *
+ * @internal Exported for the test that bad definitions give a note, never an exception.
  */
 export function partitionKeysChange(
   details: Pick<PartitionsDefinitionDetails, "oldDefinition" | "newDefinition">,

@@ -60,24 +60,6 @@ export function columnLines(columns: readonly ColumnChange[], style: DetailStyle
 }
 
 /**
- * Counts of column changes by kind, worst kinds first, e.g. for a one-line annotation.
- *
- * @example
- * columnCountsText(asset.columns ?? []); // "2 columns removed, 1 retyped, 3 added"
- */
-export function columnCountsText(columns: readonly ColumnChange[]): string {
-  const counts = new Map<ColumnChange["change"], number>();
-  for (const c of columns) counts.set(c.change, (counts.get(c.change) ?? 0) + 1);
-  const parts: string[] = [];
-  for (const [kind, word] of COLUMN_COUNT_WORDS) {
-    const n = counts.get(kind);
-    if (n === undefined) continue;
-    parts.push(parts.length === 0 ? `${plural(n, "column")} ${word}` : `${formatCount(n)} ${word}`);
-  }
-  return parts.join(", ");
-}
-
-/**
  * The partition keys a partitions-definition change adds and removes, in a line (per dimension
  * for a multi-partitions definition), with why they cannot be listed when they cannot and the
  * reference time of time-window keys.
@@ -109,21 +91,6 @@ export function partitionKeyLines(keys: PartitionKeysChange, style: DetailStyle)
   const note =
     keys.note === undefined ? "" : ` (${style.value(clean(keys.note, style, NOTE_LENGTH))})`;
   return [`${rangesText(keys.added, keys.removed, style)}${asOf}${note}`];
-}
-
-/**
- * Counts of the partition keys added and removed, e.g. for a one-line annotation; `undefined`
- * when the keys cannot be listed.
- *
- * @example
- * partitionKeyCountsText(asset.partitionKeys); // "+30 partitions, −12 partitions"
- */
-export function partitionKeyCountsText(keys: PartitionKeysChange): string | undefined {
-  if (!keys.enumerable) return undefined;
-  const parts: string[] = [];
-  if (keys.added.count > 0) parts.push(`+${plural(keys.added.count, "partition")}`);
-  if (keys.removed.count > 0) parts.push(`${MINUS}${plural(keys.removed.count, "partition")}`);
-  return parts.length === 0 ? "no partitions added or removed" : parts.join(", ");
 }
 
 /**
@@ -350,19 +317,6 @@ const NOTE_LENGTH = 3;
 
 /** Most keys named in one list of a line before `… and N more`. */
 const MAX_LISTED_KEYS = 5;
-
-/** Column change kinds in the order counts list them, with the word for each. */
-const COLUMN_COUNT_WORDS: readonly [ColumnChange["change"], string][] = [
-  ["removed", "removed"],
-  ["retyped", "retyped"],
-  ["nullability", "nullability changed"],
-  ["uniqueness", "uniqueness changed"],
-  ["constraints", "constraints changed"],
-  ["lineage", "lineage changed"],
-  ["added", "added"],
-  ["description", "description changed"],
-  ["tags", "tags changed"],
-];
 
 /**
  * Input text with its control characters shown as escapes and shortened to `lengths` times the

@@ -5,7 +5,6 @@ import type { DetailStyle } from "../../src/report/details";
 import { renderExplanation } from "../../src/report/explain";
 import {
   byImpact,
-  columnCountsText,
   columnLines,
   graphIssueLines,
   impactByChange,
@@ -17,7 +16,6 @@ import {
   ORIGIN_TITLES,
   originLine,
   originSummaryText,
-  partitionKeyCountsText,
   partitionKeyLines,
   probableMoveLines,
 } from "../../src/report/findings";
@@ -93,17 +91,6 @@ describe("columnLines", () => {
     expect(line).toContain("b int> → …");
     expect(line?.length).toBeLessThan(160);
   });
-
-  test("counts by kind, worst first", () => {
-    expect(
-      columnCountsText([
-        columnChange("a", "added"),
-        columnChange("b", "removed"),
-        columnChange("c", "removed"),
-        columnChange("d", "retyped", "int", "float"),
-      ]),
-    ).toBe("2 columns removed, 1 retyped, 1 added");
-  });
 });
 
 describe("partitionKeyLines", () => {
@@ -116,7 +103,6 @@ describe("partitionKeyLines", () => {
     expect(partitionKeyLines(keys, plain)).toEqual([
       "+30 partitions (2022-01-01 … 2022-01-30), none removed; as of 2026-12-01",
     ]);
-    expect(partitionKeyCountsText(keys)).toBe("+30 partitions");
     // Any time of the day reads as its date (UTC), so that a report is the same all day long.
     const afternoon = { ...keys, asOf: "2026-12-01T23:04:05.678-01:00" };
     expect(partitionKeyLines(afternoon, plain)).toEqual([
@@ -146,7 +132,6 @@ describe("partitionKeyLines", () => {
     expect(partitionKeyLines(partitionKeys(NO_KEYS, keyRange(["x"])), marked)).toEqual([
       '−1 partition (<"x">), none added',
     ]);
-    expect(partitionKeyCountsText(keys)).toBe("+1 partition, −12 partitions");
   });
 
   test("neither added nor removed", () => {
@@ -163,7 +148,6 @@ describe("partitionKeyLines", () => {
     expect(partitionKeyLines({ ...keys, note: undefined } as never, plain)).toEqual([
       "partition keys cannot be listed",
     ]);
-    expect(partitionKeyCountsText(keys)).toBeUndefined();
   });
 
   test("a note may run to three values before it is shortened", () => {

@@ -51,7 +51,7 @@ export function readTimeWindowDescription(description: string): TimeWindowDescri
  * @example
  * readStaticDescription("'us', 'eu'"); // ["us", "eu"]
  */
-export function readStaticDescription(description: string): string[] | undefined {
+function readStaticDescription(description: string): string[] | undefined {
   if (description === "") return [];
   if (description.length < 2 || !description.startsWith("'") || !description.endsWith("'"))
     return undefined;

@@ -7,7 +7,7 @@ import type { SeverityReason } from "../../diff/verdicts";
  */
 
 /** At most this many keys are listed in a {@link PartitionKeyRange}'s `keys`. */
-export const KEYS_LISTED_UP_TO = 200;
+const KEYS_LISTED_UP_TO = 200;
 
 /** One side's keys: how many, and the first and last in partition order. */
 export interface SideKeys {

@@ -8,7 +8,7 @@
  * The `strftime` directives this version reads and writes; a format with any other directive is
  * not enumerable. `%z` is the UTC offset as `+HHMM`, `%%` a literal `%`.
  */
-export const STRFTIME_DIRECTIVES = ["Y", "y", "m", "d", "H", "M", "S", "j", "z", "%"] as const;
+const STRFTIME_DIRECTIVES = ["Y", "y", "m", "d", "H", "M", "S", "j", "z", "%"] as const;
 
 /** A compiled format: its parts, and whether it writes the UTC offset. */
 export interface TimeFormat {
@@ -124,7 +124,7 @@ export function parseWall(format: TimeFormat, text: string): ParsedTime | undefi
  * @example
  * offsetText(-300); // "-0500"
  */
-export function offsetText(offsetMinutes: number): string {
+function offsetText(offsetMinutes: number): string {
   const sign = offsetMinutes < 0 ? "-" : "+";
   const abs = Math.abs(offsetMinutes);
   return `${sign}${pad(Math.floor(abs / 60), 2)}${pad(abs % 60, 2)}`;

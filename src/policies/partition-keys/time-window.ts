@@ -38,10 +38,10 @@ import { createZone, type Zone } from "./zone";
  * machine; a fixed offset is the fast end), so a listing over the cap would take seconds: it is
  * not enumerable instead.
  */
-export const CRON_TICK_CAP = 20_000;
+const CRON_TICK_CAP = 20_000;
 
 /** Keys written per comparison of definitions on different grids (both sides together). */
-export const KEY_LISTING_CAP = 1_000_000;
+const KEY_LISTING_CAP = 1_000_000;
 
 /**
  * The keys two time-window definitions add and remove as of `asOf` (ms since the epoch).
