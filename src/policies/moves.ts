@@ -118,16 +118,19 @@ export function moveRules(moves: readonly DeclaredMove[] = []): Policy {
  * moves. Any other DEPENDENCIES change with moved dependencies keeps its severity and reason; its
  * message says which dependencies follow a declared move, or probably a rename. A verdict the
  * configuration set is left as it is. A MOVED asset's own MOVED verdict comes from the severity
- * policy.
+ * policy; when the declared move that made it gives a `reason`, the verdict's message ends with it.
  *
  * @example
  * const reviewed = applyPolicies(changeSet, [moveRules(moves), severityRules([]), movedDependencyRules()], context);
  * reviewed.assets.find((a) => a.key === "staging/stg_orders")?.reasons?.[0]?.message;
  * // "an upstream dependency only follows an upstream asset's declared move: raw/orders → raw/shop/orders"
  */
-export function movedDependencyRules(): Policy {
+export function movedDependencyRules(moves: readonly DeclaredMove[] = []): Policy {
   return (changeSet) => {
-    const next: ChangeSet = { ...changeSet, assets: changeSet.assets.map(refineDependencies) };
+    const assets = changeSet.assets.map((asset) =>
+      withMoveReason(refineDependencies(asset), moves),
+    );
+    const next: ChangeSet = { ...changeSet, assets };
     return { ...next, summary: summarizeChangeSet(next) };
   };
 }
@@ -520,6 +523,28 @@ function sameMapping(
   // As in the differ, a mapping an input does not carry is not compared.
   if (old.partitionMapping === undefined || next.partitionMapping === undefined) return true;
   return sameData(old.partitionMapping, next.partitionMapping);
+}
+
+/** A MOVED asset's verdict with the `reason` of the declared move that made it, if it gives one. */
+function withMoveReason(asset: AssetChange, moves: readonly DeclaredMove[]): AssetChange {
+  const from = asset.movedFrom;
+  const current = asset.reasons?.find((r) => r.changeType === "MOVED");
+  if (from === undefined || current === undefined || current.reason !== "MOVED") return asset;
+  const made = moves.find(
+    (m) =>
+      typeof m === "object" &&
+      m !== null &&
+      m.from === from.key &&
+      m.to === asset.key &&
+      (m.fromCodeLocation === undefined || m.fromCodeLocation === from.codeLocation) &&
+      (m.toCodeLocation === undefined || m.toCodeLocation === asset.codeLocation),
+  );
+  if (typeof made?.reason !== "string" || made.reason === "") return asset;
+  return refineVerdict(asset, "MOVED", {
+    severity: current.severity,
+    reason: "MOVED",
+    message: `${SEVERITY_REASONS.MOVED}: ${made.reason}`,
+  });
 }
 
 function refineDependencies(asset: AssetChange): AssetChange {

@@ -84,7 +84,7 @@ export function createPolicies(mode: ChangeTypeMode, options: ReviewOptions = {}
     policies.push(
       columnRules(),
       partitionKeyRules(options.asOf === undefined ? {} : { asOf: options.asOf }),
-      movedDependencyRules(),
+      movedDependencyRules(config.moves ?? []),
     );
   }
   if (options.mergeBase !== undefined) policies.push(driftRules(options.mergeBase));

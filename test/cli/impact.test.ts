@@ -113,7 +113,9 @@ describe("the bundled example through asset-diff diff", () => {
   test("a declared move in the configuration makes the rename one MOVED asset", async () => {
     const cwd = files.sub("declared");
     files.write(`${cwd}/asset-diff.config.json`, {
-      moves: [{ from: "marts/core/dim_dates", to: "marts/core/dim_calendar" }],
+      moves: [
+        { from: "marts/core/dim_dates", to: "marts/core/dim_calendar", reason: "the BI name" },
+      ],
     });
     const changes = await json(
       [`${process.cwd()}/${BASE}`, `${process.cwd()}/${BRANCH}`, ...AS_OF],
@@ -122,6 +124,9 @@ describe("the bundled example through asset-diff diff", () => {
     const moved = changes.assets.find((a) => a.key === "marts/core/dim_calendar");
     expect(moved?.extraChangeTypes).toContain("MOVED");
     expect(moved?.movedFrom?.key).toBe("marts/core/dim_dates");
+    expect(moved?.reasons?.find((r) => r.changeType === "MOVED")?.message).toMatch(
+      /: the BI name$/,
+    );
     expect(changes.assets.some((a) => a.key === "marts/core/dim_dates")).toBe(false);
     const traffic = changes.assets.find((a) => a.key === "marts/marketing/fct_web_traffic");
     expect(traffic?.reasons?.find((r) => r.changeType === "DEPENDENCIES")).toMatchObject({

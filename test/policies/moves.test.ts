@@ -19,7 +19,7 @@ function review(
 ): ChangeSet {
   const reviewed = applyPolicies(
     diffAssetGraphs(base, branch, options),
-    [moveRules(moves), severityRules([]), movedDependencyRules()],
+    [moveRules(moves), severityRules([]), movedDependencyRules(moves)],
     createPolicyContext({ base, branch }),
   );
   expect(changeSetSchema.safeParse(reviewed).success).toBe(true);
@@ -707,5 +707,45 @@ describe("summary counts", () => {
       unchanged: 1,
       moved: 1,
     });
+  });
+});
+
+describe("a declared move's reason", () => {
+  const base = graph(asset("raw/orders"));
+  const branch = graph(asset("raw/shop/orders"));
+  const moved = (moves: DeclaredMove[], severity: Parameters<typeof severityRules>[0] = []) =>
+    applyPolicies(
+      diffAssetGraphs(base, branch),
+      [moveRules(moves), severityRules(severity), movedDependencyRules(moves)],
+      createPolicyContext({ base, branch }),
+    ).assets[0]?.reasons?.find((r) => r.changeType === "MOVED");
+
+  test("ends the MOVED verdict's message, which keeps its severity and reason", () => {
+    expect(
+      moved([{ from: "raw/orders", to: "raw/shop/orders", reason: "orders belong to the shop" }]),
+    ).toMatchObject({
+      severity: "risky",
+      reason: "MOVED",
+      message:
+        "the asset moved to a new key or code location; whatever reads the old key must follow: orders belong to the shop",
+    });
+  });
+
+  test("without one, the message is the reason's own", () => {
+    expect(moved([{ from: "raw/orders", to: "raw/shop/orders" }])?.message).toBe(
+      "the asset moved to a new key or code location; whatever reads the old key must follow",
+    );
+  });
+
+  test("only the move that made the asset counts, and a configured verdict is kept", () => {
+    const other = { from: "raw/x", to: "raw/shop/orders", reason: "not this one" };
+    expect(moved([{ from: "raw/orders", to: "raw/shop/orders" }, other])?.message).not.toContain(
+      "not this one",
+    );
+    const configured = moved(
+      [{ from: "raw/orders", to: "raw/shop/orders", reason: "why" }],
+      [{ changeTypes: ["MOVED"], severity: "safe", reason: "renames are fine here" }],
+    );
+    expect(configured).toMatchObject({ severity: "safe", message: "renames are fine here" });
   });
 });
