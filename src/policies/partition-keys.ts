@@ -183,9 +183,23 @@ function fromListing(
     removed: diff.removed,
   };
   let verdict: RefinedVerdict;
-  if (diff.removed.count > 0) verdict = removedVerdict(diff.removed, diff.added, diff.noun);
-  else if (diff.added.count > 0) verdict = addedVerdict(diff.added, diff.noun);
-  else if (diff.windowsMoved) {
+  if (diff.removed.count > 0 || diff.added.count > 0) {
+    verdict =
+      diff.removed.count > 0
+        ? removedVerdict(diff.removed, diff.added, diff.noun)
+        : addedVerdict(diff.added, diff.noun);
+    if (diff.windowsMoved) {
+      // Keys added or removed at the edges, and every key kept now means another window.
+      const note = "the keys kept now cover other time windows";
+      notes.unshift(note);
+      verdict = {
+        ...verdict,
+        severity: "breaking",
+        reason: diff.removed.count > 0 ? verdict.reason : "PARTITIONS_CHANGED",
+        message: `${verdict.message}; ${note}`,
+      };
+    }
+  } else if (diff.windowsMoved) {
     const note = "the same keys now cover other time windows";
     notes.unshift(note);
     verdict = {

@@ -704,3 +704,37 @@ describe("partitionKeyRules", () => {
     if (earlier !== undefined) expect(earlier.partitionKeys?.added.count).toBe(365);
   });
 });
+
+describe("a timezone change that also moves the edge", () => {
+  test("the key at the edge is removed, and the keys kept are said to cover other windows", () => {
+    // At 2026-12-01T00:00Z the UTC day 2026-11-30 has ended, but in New York it is 19:00 on
+    // 2026-11-30, so the last New York day that has ended is 2026-11-29: one key fewer. Every
+    // other key now names the New York day, five hours later than the UTC one.
+    const { asset: changed, verdict } = change(
+      daily("2023-01-01"),
+      described("Daily, starting 2023-01-01 America/New_York."),
+      new Date("2026-12-01T00:00:00Z"),
+    );
+    expect(changed.partitionKeys).toMatchObject({
+      enumerable: true,
+      added: { count: 0 },
+      removed: { count: 1, first: "2026-11-30", last: "2026-11-30" },
+    });
+    expect(changed.partitionKeys?.note).toMatch(/^the keys kept now cover other time windows/);
+    expect(verdict).toMatchObject({
+      severity: "breaking",
+      reason: "PARTITION_KEYS_REMOVED",
+      message: "removes 1 daily partition (2026-11-30); the keys kept now cover other time windows",
+    });
+  });
+
+  test("a start moved earlier in the same zone says nothing of other windows", () => {
+    const { verdict } = change(daily("2023-01-01"), daily("2022-12-01"), new Date("2026-12-01"));
+    // December 2022 has 31 days.
+    expect(verdict).toMatchObject({
+      severity: "risky",
+      reason: "PARTITION_KEYS_ADDED",
+      message: "+31 daily partitions (2022-12-01 … 2022-12-31), none removed",
+    });
+  });
+});

@@ -22,7 +22,7 @@ export interface KeyDiff {
   new: SideKeys;
   added: PartitionKeyRange;
   removed: PartitionKeyRange;
-  /** The same keys as before, but some cover other time windows (another zone or offset). */
+  /** Some keys both sides have cover other time windows now (another zone or offset). */
   windowsMoved: boolean;
   /** How the keys are named in messages, e.g. `daily partition`. */
   noun: string;

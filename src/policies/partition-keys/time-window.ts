@@ -458,13 +458,14 @@ function diffListed(old: Windows, next: Windows) {
   const oldKeys = listKeys(old, old.first, old.first + old.count);
   const newKeys = listKeys(next, next.first, next.first + next.count);
   const { added, removed } = diffKeyLists(oldKeys, newKeys);
-  let windowsMoved = false;
-  if (added.length === 0 && removed.length === 0) {
-    const windows = new Map<string, string>();
-    const window = (side: Windows, i: number) => `${side.grid.tick(i)} ${side.grid.tick(i + 1)}`;
-    for (const [j, k] of oldKeys.entries()) windows.set(k, window(old, old.first + j));
-    windowsMoved = newKeys.some((k, j) => windows.get(k) !== window(next, next.first + j));
-  }
+  // Whether a key both sides have now names another window (another zone or offset).
+  const windows = new Map<string, string>();
+  const window = (side: Windows, i: number) => `${side.grid.tick(i)} ${side.grid.tick(i + 1)}`;
+  for (const [j, k] of oldKeys.entries()) windows.set(k, window(old, old.first + j));
+  const windowsMoved = newKeys.some((k, j) => {
+    const before = windows.get(k);
+    return before !== undefined && before !== window(next, next.first + j);
+  });
   return {
     old: sideKeys(old),
     new: sideKeys(next),
