@@ -244,8 +244,17 @@ export function summaryLine(changeSet: ChangeSet): string {
   }
   const moved = assets.moved ? `, ${assets.moved} moved` : "";
   const counts = `${assets.new} new, ${assets.removed} removed${moved}, ${assets.modified} modified, ${assets.unchanged} unchanged`;
+  // In a three-way comparison what base drift changed is not the branch's: it is not counted.
+  const counted =
+    severity === undefined || changeSet.mergeBase === undefined
+      ? severity
+      : {
+          breaking: changeSet.assets.filter((a) => a.severity === "breaking" && !isDriftOnly(a))
+            .length,
+          risky: changeSet.assets.filter((a) => a.severity === "risky" && !isDriftOnly(a)).length,
+        };
   const verdicts =
-    severity === undefined ? "" : `; ${severity.breaking} breaking, ${severity.risky} risky`;
+    counted === undefined ? "" : `; ${counted.breaking} breaking, ${counted.risky} risky`;
   const impact = impactSummaryText(changeSet);
   return `${counts}${verdicts}${impact === undefined ? "" : `; ${impact}`}${caveat}`;
 }

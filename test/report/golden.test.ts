@@ -245,3 +245,26 @@ describe("the example's findings after the default policies, checked by hand aga
     ]);
   });
 });
+
+describe("the example's three-way comparison, checked by hand against fixtures/example/CHANGES.md", () => {
+  test("one conflict, one change of base drift, the rest the branch's; reports fold the drift", async () => {
+    const mergeBase = await loadAssetGraph("fixtures/example/merge-base.json");
+    const reviewed = reviewChanges(
+      diffAssetGraphs(base, branch),
+      { base, branch },
+      { asOf: EXAMPLE_AS_OF, mergeBase },
+    );
+    const notBranch = reviewed.assets
+      .filter((a) => a.origin !== "branch")
+      .map((a) => [a.key, a.origins?.map((o) => `${o.changeType}:${o.origin}`)]);
+    expect(notBranch).toEqual([
+      [
+        "marts/finance/fct_mrr",
+        ["CODE_VERSION:branch", "TAGS:conflict", "METADATA:branch", "GROUP:branch"],
+      ],
+      ["shared/currency_rates", ["CODE_VERSION:drift"]],
+    ]);
+    expect(reviewed.summary.origins).toEqual({ branch: 24, drift: 1, conflict: 1 });
+    await expect(renderText(reviewed)).toMatchFileSnapshot("../golden/example.three-way.txt");
+  });
+});

@@ -36,6 +36,21 @@ describe("golden Markdown report of the bundled example", () => {
     await expect(renderMarkdown(reviewed)).toMatchFileSnapshot("../golden/example.reviewed.md");
   });
 
+  test("markdown of the three-way comparison: the conflict first, base drift folded", async () => {
+    const mergeBase = await loadAssetGraph("fixtures/example/merge-base.json");
+    const threeWay = withLineage(
+      reviewChanges(
+        diffAssetGraphs(base, branch),
+        { base, branch },
+        { asOf: EXAMPLE_AS_OF, mergeBase },
+      ),
+      { base, branch },
+    );
+    const markdown = renderMarkdown(threeWay);
+    expect(markdown.indexOf("marts/finance/fct_mrr")).toBeLessThan(markdown.indexOf("### New"));
+    await expect(markdown).toMatchFileSnapshot("../golden/example.three-way.md");
+  });
+
   test("its lineage picture alone", async () => {
     await expect(renderLineageMermaid(changeSet)).toMatchFileSnapshot(
       "../golden/mermaid-example.mmd",
