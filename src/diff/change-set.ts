@@ -332,7 +332,9 @@ export interface ImpactedAsset extends AssetIdentity {
    * The chain of directly changed ancestors that reaches this asset (`/`-joined keys): the root
    * cause first and the nearest (a member of `via`) last, each reaching the next through unchanged
    * assets only; the asset itself is not in it. Capped to the 10 nearest, so the JSON stays linear
-   * in size; where there is a choice, it follows the worst change.
+   * in size; where there is a choice, it follows the worst change. When the cap cuts the chain
+   * short of the changed asset whose change decided the severity, that one comes first, before the
+   * 9 nearest.
    */
   route: string[];
   severity: ImpactSeverity;

@@ -37,7 +37,9 @@ import type { Policy, PolicyContext, PolicyGraphs } from "./policy";
  * - `via`: the nearest changed ancestors (`/`-joined keys, sorted), `distance` the hops to them.
  *   `route`: a chain of changed ancestors that reaches the asset, root cause first, a member of
  *   `via` last, capped to the 10 nearest. Where there is a choice, the chain follows the worst
- *   change (an unapproved one, not base drift, first) so that `--fail-on impacted-breaking` finds it.
+ *   change (an unapproved one, not base drift, first), and the changed asset whose change decided
+ *   the severity is first (before the 9 nearest when the cap cut it off), so that
+ *   `--fail-on impacted-breaking` finds it.
  * - Severity, from every changed ancestor (also beyond changed intermediates) and its verdicts
  *   (every change `risky` when severity has not run): a `breaking` one makes it
  *   `breaking-downstream` (UPSTREAM_BREAKING), else a `risky` one `risky-downstream`
@@ -333,11 +335,18 @@ function walk(
   for (const v of order) {
     const cause = causeOf(v);
     if (isChanged(v) || cause === undefined) continue;
+    const route = routeOf(link[v], link);
+    const chain = route.chain.map((r) => keys[r] as string);
     reached.push({
       asset: nodes[v] as Asset,
       distance: distance[v] as number,
       via: via[v] as readonly string[],
-      route: routeOf(link[v], link).map((r) => keys[r] as string),
+      // A chain cut short still names the deciding change, first: `--fail-on impacted-breaking`
+      // finds what to fail through it, however far up it is.
+      route:
+        route.cut && !chain.includes(cause.key)
+          ? [cause.key, ...chain.slice(1 - ROUTE_LENGTH)]
+          : chain,
       cause,
     });
   }
@@ -417,15 +426,22 @@ function unionOf(
   return [...all].sort(compareStrings);
 }
 
-/** The chain of changed ancestors from `start` up, at most ROUTE_LENGTH long, root cause first. */
-function routeOf(start: number | undefined, link: readonly (number | undefined)[]): number[] {
+/**
+ * The chain of changed ancestors from `start` up, at most ROUTE_LENGTH long, root cause first,
+ * and whether the cap cut it short.
+ */
+function routeOf(
+  start: number | undefined,
+  link: readonly (number | undefined)[],
+): { chain: number[]; cut: boolean } {
   const chain: number[] = [];
   let at = start;
   while (at !== undefined && chain.length < ROUTE_LENGTH && !chain.includes(at)) {
     chain.push(at);
     at = link[at];
   }
-  return chain.reverse();
+  const cut = at !== undefined && chain.length === ROUTE_LENGTH && !chain.includes(at);
+  return { chain: chain.reverse(), cut };
 }
 
 /**

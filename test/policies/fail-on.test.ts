@@ -133,6 +133,22 @@ describe("assetsFailing: impacted-breaking", () => {
       failing: ["raw"],
     },
     {
+      name: "the breaking root fails however many changed assets stand between it and the impact",
+      fixture: () =>
+        graphs(
+          [
+            changed("raw", { partitionsDefinition: STATIC }),
+            ...Array.from({ length: 12 }, (_, i) =>
+              changed(`s${i + 1}`, { tags: [{ key: "team", value: "data" }] }, [
+                i === 0 ? "raw" : `s${i}`,
+              ]),
+            ),
+          ],
+          [asset("mart", { dependencies: [dep("s12")] })],
+        ),
+      failing: ["raw"],
+    },
+    {
       name: "a removed asset still read downstream fails",
       fixture: () => {
         const stg = asset("stg", { dependencies: [dep("raw")] });

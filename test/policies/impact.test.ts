@@ -323,7 +323,7 @@ describe("impactRules", () => {
     ]);
   });
 
-  test("a route is capped to the 10 nearest changed ancestors", () => {
+  test("a route is capped to the 9 nearest changed ancestors behind the deciding one", () => {
     const table: Record<string, string[]> = { c0: [] };
     const edits: Record<string, Edit> = { c0: "breaking" };
     for (let i = 1; i < 15; i++) {
@@ -333,7 +333,8 @@ describe("impactRules", () => {
     table.end = ["c14"];
     const { base, branch } = graphs(table, edits);
     const [entry] = review(base, branch).impacted ?? [];
-    expect(entry?.route).toEqual(Array.from({ length: 10 }, (_, i) => `c${i + 5}`));
+    // c0 decides (breaking); c6 … c14 are the 9 nearest of the 14 changed ancestors below it.
+    expect(entry?.route).toEqual(["c0", ...Array.from({ length: 9 }, (_, i) => `c${i + 6}`)]);
     expect(entry?.severity).toBe("breaking-downstream");
     expect(entry?.message).toContain("c0 (PARTITIONS_DEFINITION)");
   });
