@@ -126,17 +126,13 @@ export function diffMulti(
   );
   const base = { enumerable: true, asOf: asOfText, added, removed, dimensions };
   let verdict: RefinedVerdict;
-  if (removed.count > 0)
-    verdict = {
-      ...removedVerdict(removed, added, "partition"),
-      message: `${removedVerdict(removed, added, "partition").message}; ${byDimension}`,
-    };
-  else if (added.count > 0)
-    verdict = {
-      ...addedVerdict(added, "partition"),
-      message: `${addedVerdict(added, "partition").message}; ${byDimension}`,
-    };
-  else {
+  if (removed.count > 0 || added.count > 0) {
+    const counted =
+      removed.count > 0
+        ? removedVerdict(removed, added, "partition")
+        : addedVerdict(added, "partition");
+    verdict = { ...counted, message: `${counted.message}; ${byDimension}` };
+  } else {
     const moved = results.some((r) => r.listing?.ok === true && r.listing.diff.windowsMoved);
     const remark = moved
       ? "the same keys now cover other time windows"
