@@ -1,6 +1,6 @@
 import type { PartitionsDefinition } from "../../model/asset";
 import { staticKeysOf } from "./description";
-import type { SideKeys } from "./key-diff";
+import { type SideKeys, sideOfList } from "./key-diff";
 import { timeWindowKeys } from "./time-window";
 
 /**
@@ -21,7 +21,7 @@ export function sideKeysOf(
       count: keys.length,
       noun: "static partition",
       timed: false,
-      keys: { count: keys.length, first: keys[0] ?? null, last: keys.at(-1) ?? null },
+      keys: sideOfList(keys),
       list: () => keys,
     };
   }
