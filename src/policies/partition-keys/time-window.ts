@@ -210,12 +210,12 @@ function readSpec(
       ok: false,
       note: `the key format ${fmt} uses ${compiled.directive}, which this version does not write`,
     };
-  const start = readTime(startText, fmt, zone);
+  const start = readTime(startText, compiled.format, zone);
   if (start === undefined)
     return { ok: false, note: `the start ${JSON.stringify(startText)} cannot be read with ${fmt}` };
   let end: number | null = null;
   if (definition.end !== undefined && definition.end !== null && definition.end !== "") {
-    const read = readTime(definition.end, fmt, zone);
+    const read = readTime(definition.end, compiled.format, zone);
     if (read === undefined)
       return { ok: false, note: `the end ${JSON.stringify(definition.end)} cannot be read` };
     end = read;
@@ -229,12 +229,11 @@ function readSpec(
 }
 
 /**
- * An instant from a start or end: written with `fmt`, a Unix timestamp in seconds, or ISO 8601
- * (a wall time in `zone` when it has no offset).
+ * An instant from a start or end: written with the key format, a Unix timestamp in seconds, or
+ * ISO 8601 (a wall time in `zone` when it has no offset).
  */
-function readTime(text: string, fmt: string, zone: Zone): number | undefined {
-  const compiled = compileFormat(fmt);
-  const parsed = compiled.ok ? parseWall(compiled.format, text) : undefined;
+function readTime(text: string, format: TimeFormat, zone: Zone): number | undefined {
+  const parsed = parseWall(format, text);
   if (parsed !== undefined)
     return parsed.offsetMinutes === null
       ? zone.instantOf(parsed.wall)
