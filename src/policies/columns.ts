@@ -447,5 +447,3 @@ function brokenEntry(entry: ImpactedAsset, found: Map<string, ImpactedColumn>): 
     message: `${IMPACT_REASONS.UPSTREAM_COLUMN_BROKEN}: ${first.column} reads column ${column} of ${key}, which was ${change}${more}`,
   };
 }
-
-/** Names as people list them: "a", "a and b", "a, b and c", "a, b, c and 2 more". */

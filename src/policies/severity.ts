@@ -229,7 +229,6 @@ function dependenciesVerdict(details: DependenciesDetails | undefined): Verdict 
   return verdict("safe", "DEPENDENCY_ADDED");
 }
 
-/** Names as people list them: "a", "a and b", "a, b and c", "a, b, c and 2 more". */
 function zeroSeverities(): Record<Severity, number> {
   return Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
 }
