@@ -11,14 +11,7 @@ import {
   EXTRA_CHANGE_TYPES,
   type ExtraChangeType,
 } from "./change-types";
-import {
-  CHANGE_ORIGINS,
-  type ChangeOrigin,
-  IMPACT_SEVERITIES,
-  type ImpactSeverity,
-  SEVERITIES,
-  type Severity,
-} from "./verdicts";
+import { CHANGE_ORIGINS, IMPACT_SEVERITIES, SEVERITIES } from "./verdicts";
 
 /**
  * The summary of a change set: counts that are always derived from its assets, suppressed changes
@@ -44,7 +37,10 @@ export function summarizeChangeSet(changeSet: ChangeSet): ChangeSummary {
   // Once the moves policy ran (it sets `probableMoves`), `moved` is counted, zero or not.
   if (changeSet.probableMoves !== undefined) summary.assets.moved ??= 0;
   if (changeSet.summary.severity !== undefined || changeSet.assets.some((a) => a.severity)) {
-    summary.severity = countSeverities(changeSet.assets);
+    summary.severity = tally(
+      SEVERITIES,
+      changeSet.assets.map((a) => a.severity),
+    );
   }
   if (changeSet.staleApprovals !== undefined) {
     summary.approved = changeSet.assets.reduce(
@@ -54,14 +50,16 @@ export function summarizeChangeSet(changeSet: ChangeSet): ChangeSummary {
   }
   if (changeSet.impacted !== undefined) {
     summary.impacted = changeSet.impacted.length;
-    const bySeverity = zeros(IMPACT_SEVERITIES) as Record<ImpactSeverity, number>;
-    for (const entry of changeSet.impacted) bySeverity[entry.severity]++;
-    summary.impactSeverity = bySeverity;
+    summary.impactSeverity = tally(
+      IMPACT_SEVERITIES,
+      changeSet.impacted.map((i) => i.severity),
+    );
   }
   if (changeSet.mergeBase !== undefined) {
-    const origins = zeros(CHANGE_ORIGINS) as Record<ChangeOrigin, number>;
-    for (const asset of changeSet.assets) if (asset.origin !== undefined) origins[asset.origin]++;
-    summary.origins = origins;
+    summary.origins = tally(
+      CHANGE_ORIGINS,
+      changeSet.assets.map((a) => a.origin),
+    );
   }
   return summary;
 }
@@ -98,9 +96,13 @@ export function countChanges(
 
 // --- internal ---
 
-function countSeverities(changes: readonly AssetChange[]): Record<Severity, number> {
-  const counts = zeros(SEVERITIES) as Record<Severity, number>;
-  for (const change of changes) if (change.severity !== undefined) counts[change.severity]++;
+/** How many of `values` are each of `names` (every name counted, zero or not). */
+function tally<K extends string>(
+  names: readonly K[],
+  values: readonly (K | undefined)[],
+): Record<K, number> {
+  const counts = zeros(names) as Record<K, number>;
+  for (const value of values) if (value !== undefined) counts[value]++;
   return counts;
 }
 
