@@ -23,7 +23,13 @@ import {
   partitionKeyLines,
 } from "./findings";
 import { summaryLine } from "./text";
-import { bySeverity, describeVerdict, hasSeverity, shownVerdicts } from "./verdicts";
+import {
+  bySeverity,
+  describeVerdict,
+  hasSeverity,
+  severityCounts,
+  shownVerdicts,
+} from "./verdicts";
 
 /** Options of {@link renderGithubAnnotations}. */
 export interface GithubAnnotationOptions {
@@ -96,7 +102,7 @@ export function renderGithubAnnotations(
     );
   }
   if (left.length > 0) {
-    const counts = severityCounts(left);
+    const counts = severityCountsText(left);
     const message = severities
       ? `${plural(left.length, "more changed asset")} not annotated${counts === "" ? "" : `: ${counts}`}`
       : `${left.length} more changed assets are not annotated`;
@@ -246,9 +252,8 @@ function withinStepLimits(
 }
 
 /** How many of `changes` have each severity, worst first, e.g. `2 breaking, 11 risky`. */
-function severityCounts(changes: AssetChange[]): string {
-  const counts: Record<Severity, number> = { breaking: 0, risky: 0, safe: 0 };
-  for (const change of changes) if (change.severity !== undefined) counts[change.severity]++;
+function severityCountsText(changes: AssetChange[]): string {
+  const counts = severityCounts(changes);
   return SEVERITIES.filter((s) => counts[s] > 0)
     .map((s) => `${formatCount(counts[s])} ${s}`)
     .join(", ");

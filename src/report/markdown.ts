@@ -48,6 +48,7 @@ import {
   describeStaleApproval,
   describeVerdict,
   hasSeverity,
+  severityCounts,
   shownVerdicts,
   suppressedText,
 } from "./verdicts";
@@ -544,11 +545,7 @@ function severitySentence(changeSet: ChangeSet, groups: Record<AssetSlot, AssetC
     (a) => assetChangeKind(a) !== "unchanged" && !(drift && isDriftOnly(a)),
   );
   const summarized = drift ? undefined : changeSet.summary.severity;
-  const counts = summarized ?? {
-    breaking: listed.filter((a) => a.severity === "breaking").length,
-    risky: listed.filter((a) => a.severity === "risky").length,
-    safe: listed.filter((a) => a.severity === "safe").length,
-  };
+  const counts = summarized ?? severityCounts(listed);
   const others = SEVERITIES.filter((s) => s !== "breaking")
     .map((s) => `${formatCount(counts[s])} ${s}`)
     .join(", ");

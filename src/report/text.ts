@@ -33,6 +33,7 @@ import {
   describeStaleApproval,
   describeVerdict,
   hasSeverity,
+  severityCounts,
   shownVerdicts,
   suppressedText,
 } from "./verdicts";
@@ -248,11 +249,7 @@ export function summaryLine(changeSet: ChangeSet): string {
   const counted =
     severity === undefined || changeSet.mergeBase === undefined
       ? severity
-      : {
-          breaking: changeSet.assets.filter((a) => a.severity === "breaking" && !isDriftOnly(a))
-            .length,
-          risky: changeSet.assets.filter((a) => a.severity === "risky" && !isDriftOnly(a)).length,
-        };
+      : severityCounts(changeSet.assets.filter((a) => !isDriftOnly(a)));
   const verdicts =
     counted === undefined ? "" : `; ${counted.breaking} breaking, ${counted.risky} risky`;
   const impact = impactSummaryText(changeSet);

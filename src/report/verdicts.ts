@@ -5,7 +5,7 @@ import type {
   ChangeVerdict,
   StaleApproval,
 } from "../diff/change-set";
-import { compareSeverities, SEVERITIES } from "../diff/verdicts";
+import { compareSeverities, SEVERITIES, type Severity } from "../diff/verdicts";
 import { plural } from "../text";
 
 /**
@@ -33,6 +33,20 @@ export function hasSeverity(changeSet: ChangeSet): boolean {
 export function bySeverity<T extends Pick<AssetChange, "severity">>(assets: readonly T[]): T[] {
   // Array#sort is stable, so equal severities keep the change set's order.
   return [...assets].sort((a, b) => rank(a) - rank(b));
+}
+
+/**
+ * How many of `assets` have each severity (assets without one are not counted), in one pass.
+ *
+ * @example
+ * severityCounts([breaking, risky, risky]); // { breaking: 1, risky: 2, safe: 0 }
+ */
+export function severityCounts(
+  assets: readonly Pick<AssetChange, "severity">[],
+): Record<Severity, number> {
+  const counts: Record<Severity, number> = { breaking: 0, risky: 0, safe: 0 };
+  for (const asset of assets) if (asset.severity !== undefined) counts[asset.severity]++;
+  return counts;
 }
 
 /**
