@@ -98,14 +98,9 @@ export function timeWindowKeys(
   if (!read.ok) return read;
   const side = windowsOf(read.spec, asOf);
   if (!side.ok) return side;
-  const last = side.first + side.count - 1;
   return {
     ok: true,
-    keys: {
-      count: side.count,
-      first: side.count > 0 ? side.key(side.first) : null,
-      last: side.count > 0 ? side.key(last) : null,
-    },
+    keys: sideKeys(side),
     list: () => listKeys(side, side.first, side.first + side.count),
     noun: `${cadenceOf(read.spec.cron) ?? ""} partition`.trimStart(),
     assumptions: read.assumptions,
