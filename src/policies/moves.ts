@@ -13,6 +13,7 @@ import { SEVERITY_REASONS } from "../diff/verdicts";
 import type { Asset } from "../model/asset";
 import { canonicalJson, type JsonValue, sameData } from "../model/json";
 import { compareAssets, keyToString } from "../model/key";
+import { nameSome } from "../text";
 import type { DeclaredMove } from "./config";
 import type { Policy, PolicyContext } from "./policy";
 import { refineVerdict } from "./verdict";
@@ -574,7 +575,7 @@ function refineDependencies(asset: AssetChange): AssetChange {
   const probable = moved.filter((m) => !m.declared);
   if (probable.length > 0) {
     const renamed = probable.map((m) => `${m.from} was renamed to ${m.to}`);
-    notes.push(`probably because ${joinAnd(renamed)}`);
+    notes.push(`probably because ${nameSome(renamed, renamed.length)}`);
   }
   const suffix = `; ${notes.join("; ")}`;
   if (current.message.endsWith(suffix)) return asset;
@@ -587,10 +588,4 @@ function refineDependencies(asset: AssetChange): AssetChange {
 
 function arrow(move: MovedDependency): string {
   return `${move.from} → ${move.to}`;
-}
-
-/** "a", "a and b", "a, b and c". */
-function joinAnd(items: readonly string[]): string {
-  if (items.length <= 1) return items.join("");
-  return `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
 }
