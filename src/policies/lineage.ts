@@ -1,7 +1,7 @@
 import type { AssetChange, ChangeSet } from "../diff/change-set";
-import type { Asset, AssetGraph } from "../model/asset";
-import { assetId, compareStrings, keyId, keyToString } from "../model/key";
-import { normalize } from "../normalize/normalize";
+import type { AssetGraph } from "../model/asset";
+import { assetId, compareStrings, keyToString } from "../model/key";
+import { createPolicyContext } from "./policy";
 
 /** The graphs a change set was computed from. */
 export interface LineageGraphs {
@@ -19,48 +19,26 @@ export interface LineageGraphs {
  * changes.assets[0]?.lineage?.downstream; // ["marts/fct_revenue"]
  */
 export function withLineage(changeSet: ChangeSet, graphs: LineageGraphs): ChangeSet {
-  const base = index(normalize(graphs.base));
-  const branch = index(normalize(graphs.branch));
+  const context = createPolicyContext(graphs);
   const assets = changeSet.assets.map((change): AssetChange => {
-    const side = change.changeTypes.includes("REMOVED") ? base : branch;
-    const asset = side.byId.get(
-      assetId({
-        key: change.path,
-        codeLocation: change.codeLocation,
-        repository: change.repository,
-      }),
+    const side = change.changeTypes.includes("REMOVED") ? "base" : "branch";
+    // By identity only: the key-only fallback of `sideOf` would lend another asset's inputs.
+    const found = context.sideOf(side, change);
+    const asset =
+      found !== undefined &&
+      assetId(found) ===
+        assetId({
+          key: change.path,
+          codeLocation: change.codeLocation,
+          repository: change.repository,
+        })
+        ? found
+        : undefined;
+    const upstream = [...new Set((asset?.dependencies ?? []).map((d) => keyToString(d.key)))].sort(
+      compareStrings,
     );
-    const upstream = sortedUnique((asset?.dependencies ?? []).map((d) => keyToString(d.key)));
-    const downstream = sortedUnique(side.dependents.get(keyId(change.path)) ?? []);
+    const downstream = [...context.dependentsOf(side, change.path)];
     return { ...change, lineage: { upstream, downstream } };
   });
   return { ...changeSet, assets };
-}
-
-// --- internal ---
-
-interface Indexed {
-  byId: Map<string, Asset>;
-  /** Key (by {@link keyId}) → `/`-joined keys of the assets that depend on it. */
-  dependents: Map<string, string[]>;
-}
-
-function index(graph: AssetGraph): Indexed {
-  const byId = new Map<string, Asset>();
-  const dependents = new Map<string, string[]>();
-  for (const asset of graph.assets) {
-    const key = keyToString(asset.key);
-    byId.set(assetId(asset), asset);
-    for (const dependency of asset.dependencies ?? []) {
-      const upstream = keyId(dependency.key);
-      const list = dependents.get(upstream);
-      if (list) list.push(key);
-      else dependents.set(upstream, [key]);
-    }
-  }
-  return { byId, dependents };
-}
-
-function sortedUnique(keys: string[]): string[] {
-  return [...new Set(keys)].sort(compareStrings);
 }
