@@ -20,6 +20,8 @@ export interface SideKeys {
 export interface KeyDiff {
   old: SideKeys;
   new: SideKeys;
+  /** Every key of the old side, in partition order; listed only when called. */
+  oldList: () => string[];
   added: PartitionKeyRange;
   removed: PartitionKeyRange;
   /** Some keys both sides have cover other time windows now (another zone or offset). */

@@ -9,7 +9,6 @@ import { compareStrings } from "../../model/key";
 import { formatCount } from "../../text";
 import type { RefinedVerdict } from "../verdict";
 import { type KeyDiff, type KeyListing, keyRange, type SideKeys } from "./key-diff";
-import { sideKeysOf } from "./side";
 import { diffStatic } from "./static";
 import { diffTimeWindows } from "./time-window";
 import {
@@ -257,7 +256,6 @@ function dimension(
       }),
     };
   const diff: KeyDiff = listing.diff;
-  const oldList = sideKeysOf(oldDef, asOf).list;
   const fields = { enumerable: true, added: diff.added, removed: diff.removed };
   const note = diff.windowsMoved
     ? ["the same keys now cover other time windows", ...diff.assumptions]
@@ -267,7 +265,7 @@ function dimension(
     listing,
     old: diff.old,
     new: diff.new,
-    oldList,
+    oldList: diff.oldList,
     timed,
     entry: entry(note.length > 0 ? { ...fields, note: note.join("; ") } : fields),
   };

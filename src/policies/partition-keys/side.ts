@@ -13,7 +13,7 @@ import { timeWindowKeys } from "./time-window";
 export function sideKeysOf(
   definition: PartitionsDefinition,
   asOf: number,
-): { count: number | null; noun: string; timed: boolean; keys?: SideKeys; list?: () => string[] } {
+): { count: number | null; noun: string; timed: boolean; keys?: SideKeys } {
   if (definition.type === "STATIC") {
     const keys = staticKeysOf(definition);
     if (keys === undefined) return { count: null, noun: "partition", timed: false };
@@ -22,7 +22,6 @@ export function sideKeysOf(
       noun: "static partition",
       timed: false,
       keys: sideOfList(keys),
-      list: () => keys,
     };
   }
   if (definition.type === "TIME_WINDOW") {
@@ -33,7 +32,6 @@ export function sideKeysOf(
       noun: listed.noun,
       timed: true,
       keys: listed.keys,
-      list: listed.list,
     };
   }
   return { count: null, noun: "partition", timed: false };

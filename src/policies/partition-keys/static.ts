@@ -31,6 +31,7 @@ export function diffStatic(
     diff: {
       old: sideOfList(oldKeys),
       new: sideOfList(newKeys),
+      oldList: () => oldKeys,
       added: rangeOfList(added),
       removed: rangeOfList(removed),
       windowsMoved: false,

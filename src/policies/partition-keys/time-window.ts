@@ -68,7 +68,8 @@ export function diffTimeWindows(
   if (!newSide.ok) return notEnumerable(newSide.note);
   const assumptions = [...new Set([...a.assumptions, ...b.assumptions])];
   const noun = `${cadenceOf(a.spec.cron) === cadenceOf(b.spec.cron) ? `${cadenceOf(b.spec.cron) ?? ""} ` : ""}partition`;
-  const base = { noun: noun.trimStart(), timed: true, assumptions };
+  const oldList = () => listKeys(oldSide, oldSide.first, oldSide.first + oldSide.count);
+  const base = { noun: noun.trimStart(), timed: true, assumptions, oldList };
   const sameGrid = oldSide.grid.id === newSide.grid.id && a.spec.format.fmt === b.spec.format.fmt;
   if (sameGrid && oldSide.grid.kind !== "cron") {
     return { ok: true, diff: { ...base, ...diffRanges(oldSide, newSide) } };
@@ -91,9 +92,7 @@ export function diffTimeWindows(
 export function timeWindowKeys(
   definition: TimeWindowDefinition,
   asOf: number,
-):
-  | { ok: true; keys: SideKeys; list: () => string[]; noun: string; assumptions: string[] }
-  | { ok: false; note: string } {
+): { ok: true; keys: SideKeys; noun: string; assumptions: string[] } | { ok: false; note: string } {
   const read = readSpec(definition);
   if (!read.ok) return read;
   const side = windowsOf(read.spec, asOf);
@@ -101,7 +100,6 @@ export function timeWindowKeys(
   return {
     ok: true,
     keys: sideKeys(side),
-    list: () => listKeys(side, side.first, side.first + side.count),
     noun: `${cadenceOf(read.spec.cron) ?? ""} partition`.trimStart(),
     assumptions: read.assumptions,
   };
