@@ -134,8 +134,8 @@ export function columnImpactRules(): Policy {
 
 // --- internal ---
 
-/** The Dagster metadata key of an asset's table schema. */
-const COLUMN_SCHEMA_KEY = "dagster/column_schema";
+/** The Dagster metadata key of an asset's table schema (the severity policy reads it too). */
+export const COLUMN_SCHEMA_KEY = "dagster/column_schema";
 
 /** The Dagster metadata key of an asset's column-level lineage. */
 const COLUMN_LINEAGE_KEY = "dagster/column_lineage";

@@ -19,6 +19,7 @@ import {
 import { compareStrings } from "../model/key";
 import type { MetadataValue, TableSchema } from "../model/metadata";
 import { nameSome } from "../text";
+import { COLUMN_SCHEMA_KEY } from "./columns";
 import type { SeverityRule } from "./config";
 import { changeId } from "./fingerprint";
 import type { Policy, PolicyContext } from "./policy";
@@ -74,9 +75,6 @@ export function severityRules(overrides: readonly SeverityRule[] = []): Policy {
 }
 
 // --- internal ---
-
-/** The Dagster metadata key of an asset's table schema. */
-const COLUMN_SCHEMA_KEY = "dagster/column_schema";
 
 /** The settings whose change is BEHAVIOUR_SETTING_CHANGED, as the message names them. */
 const BEHAVIOUR_SETTINGS = {
