@@ -168,30 +168,23 @@ function changedAssets(changeSet: ChangeSet, context: PolicyContext): ChangedAss
 /** An asset's worst change; every change is taken as `risky` when severity has not run. */
 function ownCause(change: AssetChange): Cause | undefined {
   const origins = new Map(change.origins?.map((o) => [o.changeType, o.origin]));
-  const verdicts =
+  const verdicts: readonly { changeType: ChangeType; severity: Severity; approved?: unknown }[] =
     change.reasons !== undefined && change.reasons.length > 0
-      ? change.reasons.map((r) => ({
-          changeType: r.changeType,
-          severity: r.severity,
-          approved: r.approved !== undefined,
-        }))
-      : allChangeTypes(change).map((changeType) => ({
-          changeType,
-          severity: "risky" as Severity,
-          approved: false,
-        }));
+      ? change.reasons
+      : allChangeTypes(change).map((changeType) => ({ changeType, severity: "risky" }));
+  const identity = {
+    key: change.path,
+    codeLocation: change.codeLocation,
+    repository: change.repository,
+  };
   let cause: Cause | undefined;
-  for (const verdict of verdicts) {
+  for (const { changeType, severity, approved } of verdicts) {
     cause = worse(cause, {
-      severity: verdict.severity,
-      failing: !verdict.approved && origins.get(verdict.changeType) !== "drift",
-      identity: {
-        key: change.path,
-        codeLocation: change.codeLocation,
-        repository: change.repository,
-      },
+      severity,
+      failing: approved === undefined && origins.get(changeType) !== "drift",
+      identity,
       key: change.key,
-      changeType: verdict.changeType,
+      changeType,
       depth: 0,
     });
   }
