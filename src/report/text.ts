@@ -168,24 +168,24 @@ export function renderText(changeSet: ChangeSet, options: TextReportOptions = {}
     conflicts.length + drift.length === 0
       ? changeSet.assets
       : changeSet.assets.filter((a) => a.origin !== "conflict" && !isDriftOnly(a));
-  if (conflicts.length > 0) {
-    out.push("", c.bold(c.magenta(`${ORIGIN_TITLES.conflict} (${conflicts.length})`)));
-    const keyWidth = keyWidthOf(conflicts);
-    for (const asset of conflicts) assetLines(asset, keyWidth, false);
-  }
-  for (const kind of ASSET_CHANGE_KINDS) {
-    const assets = bySeverity(own.filter((a) => assetChangeKind(a) === kind));
-    if (assets.length === 0) continue;
-    const [title, , paint] = kinds[kind];
+  /** A heading with the count, then each asset's lines, keys padded to one width; none if empty. */
+  const section = (
+    title: string,
+    paint: (text: string) => string,
+    assets: readonly AssetChange[],
+    folded: boolean,
+  ) => {
+    if (assets.length === 0) return;
     out.push("", c.bold(paint(`${title} (${assets.length})`)));
     const keyWidth = keyWidthOf(assets);
-    for (const asset of assets) assetLines(asset, keyWidth, false);
+    for (const asset of assets) assetLines(asset, keyWidth, folded);
+  };
+  section(ORIGIN_TITLES.conflict, c.magenta, conflicts, false);
+  for (const kind of ASSET_CHANGE_KINDS) {
+    const [title, , paint] = kinds[kind];
+    section(title, paint, bySeverity(own.filter((a) => assetChangeKind(a) === kind)), false);
   }
-  if (drift.length > 0) {
-    out.push("", c.bold(c.dim(`${ORIGIN_TITLES.drift} (${drift.length})`)));
-    const keyWidth = keyWidthOf(drift);
-    for (const asset of drift) assetLines(asset, keyWidth, true);
-  }
+  section(ORIGIN_TITLES.drift, c.dim, drift, true);
   const moves = changeSet.probableMoves ?? [];
   if (moves.length > 0) {
     out.push("", c.bold(`Probable moves (${moves.length})`));
