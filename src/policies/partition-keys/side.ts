@@ -1,6 +1,5 @@
 import type { PartitionsDefinition } from "../../model/asset";
 import { staticKeysOf } from "./description";
-import { type SideKeys, sideOfList } from "./key-diff";
 import { timeWindowKeys } from "./time-window";
 
 /**
@@ -13,26 +12,16 @@ import { timeWindowKeys } from "./time-window";
 export function sideKeysOf(
   definition: PartitionsDefinition,
   asOf: number,
-): { count: number | null; noun: string; timed: boolean; keys?: SideKeys } {
+): { count: number | null; noun: string; timed: boolean } {
   if (definition.type === "STATIC") {
     const keys = staticKeysOf(definition);
     if (keys === undefined) return { count: null, noun: "partition", timed: false };
-    return {
-      count: keys.length,
-      noun: "static partition",
-      timed: false,
-      keys: sideOfList(keys),
-    };
+    return { count: keys.length, noun: "static partition", timed: false };
   }
   if (definition.type === "TIME_WINDOW") {
     const listed = timeWindowKeys(definition, asOf);
     if (!listed.ok) return { count: null, noun: "partition", timed: true };
-    return {
-      count: listed.keys.count,
-      noun: listed.noun,
-      timed: true,
-      keys: listed.keys,
-    };
+    return { count: listed.keys.count, noun: listed.noun, timed: true };
   }
   return { count: null, noun: "partition", timed: false };
 }
