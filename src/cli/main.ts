@@ -242,7 +242,7 @@ async function diffCommand(args: readonly string[], io: CliIo): Promise<number> 
   if (mergeBase === "") throw new UsageError("--merge-base needs a source, like <base>");
   if (mergeBase === "-" && (basePath === "-" || branchPath === "-"))
     throw new UsageError("only one of <base>, <branch> and --merge-base can be - (stdin)");
-  const { base, branch, reviewed } = await compare(basePath, branchPath, values, io, {
+  const { base, branch, reviewed, context } = await compare(basePath, branchPath, values, io, {
     includeUnchanged: values["include-unchanged"] ?? false,
     create: false,
     output: values.output,
@@ -250,10 +250,7 @@ async function diffCommand(args: readonly string[], io: CliIo): Promise<number> 
   });
   const reportId = values["report-id"];
   const markdown = () =>
-    renderMarkdown(
-      withLineage(reviewed, { base, branch }),
-      reportId === undefined ? {} : { id: reportId },
-    );
+    renderMarkdown(withLineage(reviewed, context), reportId === undefined ? {} : { id: reportId });
   const color = toStdout(values.output) && useColor(io);
   const report =
     format === "json"

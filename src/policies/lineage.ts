@@ -1,7 +1,7 @@
 import type { AssetChange, ChangeSet } from "../diff/change-set";
 import type { AssetGraph } from "../model/asset";
 import { assetId, compareStrings, keyToString } from "../model/key";
-import { createPolicyContext } from "./policy";
+import { createPolicyContext, type PolicyContext } from "./policy";
 
 /** The graphs a change set was computed from. */
 export interface LineageGraphs {
@@ -13,13 +13,17 @@ export interface LineageGraphs {
  * Adds each listed asset's direct neighbours to a change set (`lineage`): the keys it depends on
  * and the keys that depend on it, in the branch graph (in the base graph for a REMOVED asset).
  * A policy over the raw change set, used by reports that draw lineage; linear in graph size.
+ * `graphs` are the two graphs, or the {@link PolicyContext} already built over them.
  *
  * @example
  * const changes = withLineage(diffAssetGraphs(base, branch), { base, branch });
  * changes.assets[0]?.lineage?.downstream; // ["marts/fct_revenue"]
  */
-export function withLineage(changeSet: ChangeSet, graphs: LineageGraphs): ChangeSet {
-  const context = createPolicyContext(graphs);
+export function withLineage(
+  changeSet: ChangeSet,
+  graphs: LineageGraphs | PolicyContext,
+): ChangeSet {
+  const context = "sideOf" in graphs ? graphs : createPolicyContext(graphs);
   const assets = changeSet.assets.map((change): AssetChange => {
     const side = change.changeTypes.includes("REMOVED") ? "base" : "branch";
     // By identity only: the key-only fallback of `sideOf` would lend another asset's inputs.
