@@ -160,7 +160,7 @@ function partitionedOrNot(
   const what =
     keys.count === null
       ? `${TYPE_NAMES[definition.type as keyof typeof TYPE_NAMES] ?? definition.type} partitions`
-      : plural(keys.count, `${keys.noun}`);
+      : plural(keys.count, keys.noun);
   const note =
     old === null
       ? `the asset was unpartitioned and now has ${what}; its unpartitioned materialization is no partition of them`
