@@ -668,10 +668,17 @@ function assetSection(
       folded: slot === "unchanged" || assets.length > o.foldAfter,
       noun,
       items: assets,
-      entry: (asset) => assetEntry(asset, slot, o),
+      entry: (asset) => slotEntry(asset, slot, o),
     },
     budget,
   );
+}
+
+/** An asset's entry as its section draws it: in the conflicts and the base drift, by its own kind. */
+function slotEntry(asset: AssetChange, slot: AssetSlot, o: Resolved): string {
+  if (slot === "conflicts") return assetEntry(asset, assetChangeKind(asset), o, CONFLICT_ENTRY);
+  if (slot === "drift") return assetEntry(asset, assetChangeKind(asset), o, DRIFT_ENTRY);
+  return assetEntry(asset, slot, o);
 }
 
 /**
@@ -695,8 +702,7 @@ function originSection(
       folded: !conflicts || assets.length > o.foldAfter,
       noun: conflicts ? "conflicting asset" : "base drift asset",
       items: assets,
-      entry: (asset) =>
-        assetEntry(asset, assetChangeKind(asset), o, conflicts ? CONFLICT_ENTRY : DRIFT_ENTRY),
+      entry: (asset) => slotEntry(asset, slot, o),
     },
     budget,
   );
@@ -843,10 +849,7 @@ function sectionReserves(
     if (groups[slot].length === 0) return 0;
     let size = 0;
     for (const asset of groups[slot]) {
-      const mode =
-        slot === "conflicts" ? CONFLICT_ENTRY : slot === "drift" ? DRIFT_ENTRY : undefined;
-      const kind = slot === "conflicts" || slot === "drift" ? assetChangeKind(asset) : slot;
-      const entry = assetEntry(asset, kind, o, mode).length + 1;
+      const entry = slotEntry(asset, slot, o).length + 1;
       if (size + entry > share) break;
       size += entry;
     }
