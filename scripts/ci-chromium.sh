@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Makes Debian's Chromium available for the browser tests (test/browser), installing the
+# `chromium` package when no Chromium is found. Prints the path of the executable.
+# Environment: ASSET_DIFF_CHROMIUM names another executable (nothing is installed then).
+set -euo pipefail
+log() { echo "ci-chromium: $*" >&2; }
+if [[ -n ${ASSET_DIFF_CHROMIUM:-} ]]; then
+  [[ -x $ASSET_DIFF_CHROMIUM ]] || { log "error: ASSET_DIFF_CHROMIUM=$ASSET_DIFF_CHROMIUM is not an executable"; exit 1; }
+  echo "$ASSET_DIFF_CHROMIUM"
+  exit 0
+fi
+for candidate in /usr/bin/chromium /usr/bin/chromium-browser; do
+  if [[ -x $candidate ]]; then
+    echo "$candidate"
+    exit 0
+  fi
+done
+sudo=()
+[[ $(id -u) -eq 0 ]] || sudo=(sudo -n)
+log "installing Debian's chromium package"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get install -y -q chromium >&2 || {
+  "${sudo[@]}" apt-get update -q >&2
+  "${sudo[@]}" apt-get install -y -q chromium >&2
+}
+[[ -x /usr/bin/chromium ]] || { log "error: the chromium package installed no /usr/bin/chromium"; exit 1; }
+echo /usr/bin/chromium
