@@ -96,9 +96,15 @@ export interface HtmlReportOptions {
  * await writeFile("asset-diff.html", renderHtml(changeSet, { graphs: { base, branch }, context: { commit: sha } }));
  */
 export function renderHtml(changeSet: ChangeSet, options: HtmlReportOptions = {}): string {
+  const maxValueLength = Math.max(
+    20,
+    Math.floor(options.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH) || DEFAULT_MAX_VALUE_LENGTH,
+  );
+  // The describers shorten most values already; a tag or metadata key they name whole is
+  // shortened here, so no line runs to the length of an input's longest string.
   const style: DetailStyle = {
-    value: (text) => `${VALUE_OPEN}${escapeControls(text)}${VALUE_CLOSE}`,
-    maxValueLength: Math.max(20, Math.floor(options.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH)),
+    value: (text) => `${VALUE_OPEN}${escapeControls(truncate(text, maxValueLength))}${VALUE_CLOSE}`,
+    maxValueLength,
   };
   const title = escapeControls(truncate(options.title ?? "Asset changes", MAX_TITLE_LENGTH));
   const payload = buildPayload(changeSet, options, style);
