@@ -4,31 +4,56 @@ import {
   assetChangeKind,
   type ChangeSet,
 } from "../diff/change-set";
-import { compareStrings } from "../model/key";
-import { isControl, plural } from "../text";
+import type { ImpactSeverity, Severity } from "../diff/verdicts";
+import { compareStrings, locationLabel } from "../model/key";
+import { formatCount, isControl, plural } from "../text";
 import type { DetailStyle } from "./details";
 import { moveLine } from "./findings";
+import { assetLink, assetPageUrl, type DagsterLinks } from "./links";
 import { keepEnd } from "./values";
+
+/** The directions the lineage picture can flow in: top to bottom, or left to right. */
+export const LINEAGE_DIRECTIONS = ["TB", "LR"] as const;
+
+/** See {@link LINEAGE_DIRECTIONS}. */
+export type LineageDirection = (typeof LINEAGE_DIRECTIONS)[number];
 
 /** Options of {@link renderLineageMermaid} and {@link lineageGraph}. */
 export interface LineageOptions {
   /**
-   * Most assets drawn (default 50). Changed assets come first (removed, new, moved, then modified,
-   * each by key); unchanged neighbours fill what is left, impacted ones (see `impacted` in the
-   * change set) first, then those linked to the most changed assets.
+   * Most assets drawn (default 20, what reads at GitHub's 780 px comment column). They are chosen
+   * by connectivity: the changed assets with the most impact first, then those linked to them,
+   * so that the picture is a few connected neighbourhoods rather than a list of boxes.
    */
   maxNodes?: number;
   /** Most links drawn (default 120; Mermaid refuses more than 500). */
   maxEdges?: number;
-  /** Longest node label, in characters; longer keys keep their end (default 60). */
+  /** Longest node label, in characters; longer labels keep their end (default 40). */
   maxLabelLength?: number;
-  /** Whether unchanged direct neighbours are drawn (default true). */
+  /**
+   * Whether unchanged assets are drawn (default true): those that link two drawn changed
+   * assets, impacted direct neighbours, and those at the other end of an added or removed
+   * dependency.
+   */
   neighbours?: boolean;
+  /**
+   * Widest picture, in px at Mermaid's 16 px text (default 1,088: what GitHub's 780 px comment
+   * column shows with text of at least 11 px); the last chosen assets are left out until the
+   * estimated layout fits.
+   */
+  maxWidth?: number;
+  /** Where the Dagster UIs are: each node then links to its asset's page. */
+  links?: DagsterLinks;
+  /**
+   * Which way the picture flows (default: whichever is narrower for the drawn graph, estimated
+   * from its layers and labels; top to bottom when both fit).
+   */
+  direction?: LineageDirection;
 }
 
 /**
- * How an asset in the lineage picture changed; `neighbour` is an unchanged direct neighbour and
- * `impacted` one the change set lists as impacted breaking- or risky-downstream.
+ * How an asset in the lineage picture changed; `neighbour` is an unchanged asset and `impacted`
+ * one the change set lists as impacted breaking- or risky-downstream.
  */
 type LineageNodeKind = Exclude<AssetChangeKind, "unchanged"> | "neighbour" | "impacted";
 
@@ -45,6 +70,12 @@ interface LineageNode {
   /** The key, `/`-joined. */
   key: string;
   kind: LineageNodeKind;
+  /** What the node shows: the key's last part, or its shortest suffix no other drawn node has. */
+  label: string;
+  /** The subgraph it is drawn in: a code location, or the first part of its key. */
+  group?: string;
+  /** Its page in the Dagster UI, when the options carry `links`. */
+  url?: string;
   /** For a moved asset: where it was before, as a line of text (e.g. `moved from raw/orders`). */
   movedFrom?: string;
 }
@@ -56,17 +87,23 @@ interface LineageEdge {
   kind: LineageEdgeKind;
 }
 
-/** The capped lineage picture: what is drawn and how much was left out. */
+/**
+ * The capped lineage picture: what is drawn and how much was left out. When no two changed
+ * assets are linked (directly or through one unchanged asset) there is nothing worth drawing:
+ * `nodes` and `edges` are empty, and a report says so in one line (see {@link unrelatedLine}).
+ */
 export interface LineageGraph {
   /** Sorted by key. */
   nodes: LineageNode[];
   /** Sorted by upstream, then downstream node. */
   edges: LineageEdge[];
-  /** Changed assets (distinct keys) left out by `maxNodes`. */
+  /** Changed assets in the change set (distinct keys). */
+  changed: number;
+  /** Changed assets (distinct keys) not drawn. */
   omittedChanged: number;
-  /** Unchanged neighbours left out by `maxNodes`. */
+  /** Unchanged direct neighbours of the drawn changed assets that are not drawn. */
   omittedNeighbours: number;
-  /** Links left out by `maxEdges`, or because one end was left out. */
+  /** Links between drawn assets left out by `maxEdges`. */
   omittedEdges: number;
 }
 
@@ -77,7 +114,7 @@ export interface LineageGraph {
  * @example
  * LINEAGE_STYLES.new; // "fill:#dafbe1,stroke:#1a7f37,stroke-width:2px,color:#1f2328"
  */
-const LINEAGE_STYLES: Readonly<Record<LineageNodeKind | "note", string>> = {
+const LINEAGE_STYLES: Readonly<Record<LineageNodeKind | "note" | "group", string>> = {
   new: "fill:#dafbe1,stroke:#1a7f37,stroke-width:2px,color:#1f2328",
   removed: "fill:#ffebe9,stroke:#cf222e,stroke-width:2px,stroke-dasharray:5 3,color:#1f2328",
   modified: "fill:#fff8c5,stroke:#9a6700,stroke-width:2px,color:#1f2328",
@@ -85,135 +122,175 @@ const LINEAGE_STYLES: Readonly<Record<LineageNodeKind | "note", string>> = {
   neighbour: "fill:#f6f8fa,stroke:#8c959f,color:#59636e",
   impacted: "fill:#f6f8fa,stroke:#bc4c00,stroke-width:2px,stroke-dasharray:3 3,color:#1f2328",
   note: "fill:#ffffff,stroke:#d1d9e0,stroke-dasharray:2 2,color:#59636e",
+  group: "fill:#ffffff,stroke:#d1d9e0,color:#59636e",
 };
 
 /**
- * Selects the lineage picture of a change set: its changed assets and their direct upstream and
- * downstream neighbours (from `lineage`, see `withLineage`), capped to `maxNodes` and `maxEdges`.
- * Assets are identified by key, as Dagster's lineage links them. Linear in the change set size,
- * plus sorting what is drawn.
+ * Selects the lineage picture of a change set from its changed assets and their direct
+ * neighbours (`lineage`, see `withLineage`): the changed assets are scored by impact (the
+ * impacted assets they reach, their own severity, how many changed assets and connecting
+ * unchanged assets they link to); the best one seeds a neighbourhood that grows by the assets
+ * with the most links into it, then the next best seeds another, up to `maxNodes`. Unchanged
+ * assets are drawn when they link two drawn changed ones, are impacted, or are the other end of
+ * an added or removed dependency. Assets are identified by key, as Dagster's lineage links them.
+ * Deterministic (ties by key) and linear in the change set size, plus sorting.
  *
  * @example
  * const graph = lineageGraph(withLineage(diffAssetGraphs(base, branch), { base, branch }));
- * graph.nodes[0]; // { id: "n0", key: "intermediate/int_deal_pipeline", kind: "modified" }
+ * graph.nodes[0]; // { id: "n0", key: "marts/core/dim_customers", kind: "modified", label: "dim_customers", group: "analytics" }
  */
 export function lineageGraph(changeSet: ChangeSet, options: LineageOptions = {}): LineageGraph {
   const maxNodes = Math.max(1, Math.floor(options.maxNodes ?? DEFAULT_MAX_NODES));
   const maxEdges = Math.max(0, Math.floor(options.maxEdges ?? DEFAULT_MAX_EDGES));
+  const withNeighbours = options.neighbours !== false;
 
-  // One entry per key: the same key can be changed in several code locations.
-  const changed = new Map<string, Changed>();
-  for (const asset of changeSet.assets) {
-    const kind = changeKind(asset);
-    if (kind === undefined) continue;
-    const entry = changed.get(asset.key);
-    if (entry === undefined) changed.set(asset.key, { kind, changes: [asset] });
-    else {
-      entry.changes.push(asset);
-      // A key new in one location and removed in another (a move) is drawn as modified.
-      if (entry.kind !== kind) entry.kind = "modified";
-    }
-  }
-  const byKind: Record<Changed["kind"], string[]> = {
-    removed: [],
-    new: [],
-    moved: [],
-    modified: [],
+  const changed = changedByKey(changeSet);
+  const links = linksOf(changed, changeSet);
+  // Every key's linked keys, either way; an unchanged key is a connector when it links two
+  // changed ones.
+  const around = new Map<string, Set<string>>();
+  const link = (a: string, b: string) => {
+    const set = around.get(a);
+    if (set === undefined) around.set(a, new Set([b]));
+    else set.add(b);
   };
-  // The change set is sorted by key, so each bucket is too: no sort of the whole set is needed.
-  for (const [key, entry] of changed) byKind[entry.kind].push(key);
-  const keptChanged = [...byKind.removed, ...byKind.new, ...byKind.moved, ...byKind.modified].slice(
-    0,
-    maxNodes,
-  );
-  const kinds = new Map<string, LineageNodeKind>();
-  for (const key of keptChanged) kinds.set(key, (changed.get(key) as Changed).kind);
+  for (const { from, to } of links.values()) {
+    if (from === to) continue;
+    link(from, to);
+    link(to, from);
+  }
+  const changedCounts = new Map<string, number>();
+  for (const [key, others] of around) {
+    let count = 0;
+    for (const other of others) if (changed.has(other)) count++;
+    changedCounts.set(key, count);
+  }
+  const changedAround = (key: string) => changedCounts.get(key) ?? 0;
+  const isConnector = (key: string) =>
+    withNeighbours && !changed.has(key) && changedAround(key) >= 2;
+  const related = (key: string): string[] => {
+    const out: string[] = [];
+    for (const other of around.get(key) ?? [])
+      if (changed.has(other) || (changed.has(key) && isConnector(other))) out.push(other);
+    return out;
+  };
 
-  const candidates = new Map<string, number>();
-  const links: [from: string, to: string][] = [];
-  for (const key of keptChanged) {
-    for (const change of (changed.get(key) as Changed).changes) {
-      const upstream = [
-        ...(change.lineage?.upstream ?? []),
-        ...(change.details.dependencies?.removedKeys ?? []),
-      ];
-      for (const up of upstream) links.push([up, key]);
-      for (const down of change.lineage?.downstream ?? []) links.push([key, down]);
-      for (const other of [...upstream, ...(change.lineage?.downstream ?? [])]) {
-        if (!changed.has(other)) candidates.set(other, (candidates.get(other) ?? 0) + 1);
+  const impact = impactScores(changeSet);
+  const score = new Map<string, number>();
+  const seeds: string[] = [];
+  for (const [key, entry] of changed) {
+    const near = related(key);
+    if (near.length === 0) continue;
+    const linked = near.filter((k) => changed.has(k)).length;
+    score.set(
+      key,
+      (impact.get(key) ?? 0) +
+        SEVERITY_SCORE[entry.severity] +
+        CHANGED_LINK_SCORE * linked +
+        (near.length - linked),
+    );
+    seeds.push(key);
+  }
+  if (seeds.length === 0) return unrelated(changed.size);
+  const scoreOf = (key: string) => score.get(key) ?? changedAround(key);
+  seeds.sort((a, b) => scoreOf(b) - scoreOf(a) || compareStrings(a, b));
+
+  // Grow from the best seed by the assets with the most links into what is drawn; a lazy heap
+  // keeps each pick logarithmic (stale entries are skipped when popped).
+  const chosen = new Set<string>();
+  const into = new Map<string, number>();
+  const frontier = new Heap<Candidate>(betterCandidate);
+  const choose = (key: string) => {
+    chosen.add(key);
+    into.delete(key);
+    for (const other of related(key)) {
+      if (chosen.has(other)) continue;
+      const count = (into.get(other) ?? 0) + 1;
+      into.set(other, count);
+      frontier.push({
+        key: other,
+        links: count,
+        changed: changed.has(other),
+        score: scoreOf(other),
+      });
+    }
+  };
+  let nextSeed = 0;
+  while (chosen.size < maxNodes) {
+    let next: string | undefined;
+    for (let top = frontier.pop(); top !== undefined; top = frontier.pop()) {
+      if (!chosen.has(top.key) && into.get(top.key) === top.links) {
+        next = top.key;
+        break;
       }
     }
+    if (next === undefined) {
+      while (nextSeed < seeds.length && chosen.has(seeds[nextSeed] as string)) nextSeed++;
+      if (nextSeed === seeds.length) break;
+      next = seeds[nextSeed] as string;
+    }
+    choose(next);
   }
-  let omittedNeighbours = candidates.size;
-  if (options.neighbours !== false) {
-    const room = maxNodes - keptChanged.length;
-    const impacted = impactedKeys(changeSet);
-    const first = (key: string) => (impacted.has(key) ? 0 : 1);
-    const neighbours = [...candidates]
-      .sort(([a, m], [b, n]) => first(a) - first(b) || n - m || compareStrings(a, b))
-      .slice(0, room);
-    for (const [key] of neighbours) kinds.set(key, impacted.has(key) ? "impacted" : "neighbour");
-    omittedNeighbours -= neighbours.length;
-  }
+  pruneLoose(chosen, changed, around);
 
-  const nodes = [...kinds]
-    .sort(([a], [b]) => compareStrings(a, b))
-    .map(([key, kind], i): LineageNode => {
-      const from = kind === "moved" ? movedFromText(changed.get(key) as Changed) : undefined;
-      return from === undefined
-        ? { id: `n${i}`, key, kind }
-        : { id: `n${i}`, key, kind, movedFrom: from };
-    });
-  const index = new Map(nodes.map((node, i) => [node.key, i]));
-  const edgeKinds = new Map<string, { from: number; to: number; kind: LineageEdgeKind }>();
-  const seen = new Set<string>();
-  for (const [from, to] of links) {
-    const id = JSON.stringify([from, to]);
-    seen.add(id);
-    const a = index.get(from);
-    const b = index.get(to);
-    if (a === undefined || b === undefined || edgeKinds.has(id)) continue;
-    edgeKinds.set(id, { from: a, to: b, kind: edgeKind(from, to, changed) });
+  const impactedKeys = impactedNeighbourKeys(changeSet);
+  const extra = new Map<string, number>();
+  for (const key of chosen) {
+    if (!changed.has(key) || !withNeighbours) continue;
+    for (const other of around.get(key) ?? []) {
+      if (changed.has(other) || chosen.has(other)) continue;
+      const kind = links.get(linkId(other, key))?.kind ?? links.get(linkId(key, other))?.kind;
+      const rank = impactedKeys.has(other) ? 0 : kind === "added" || kind === "removed" ? 1 : -1;
+      if (rank >= 0) extra.set(other, Math.min(extra.get(other) ?? rank, rank));
+    }
   }
-  for (const move of changeSet.probableMoves ?? []) {
-    const id = JSON.stringify([move.from.key, move.to.key, "renamed"]);
-    seen.add(id);
-    const a = index.get(move.from.key);
-    const b = index.get(move.to.key);
-    if (a === undefined || b === undefined || edgeKinds.has(id)) continue;
-    edgeKinds.set(id, { from: a, to: b, kind: "renamed" });
+  const extras = [...extra]
+    .sort(([a, m], [b, n]) => m - n || compareStrings(a, b))
+    .slice(0, Math.max(0, maxNodes - chosen.size));
+  for (const [key] of extras) chosen.add(key);
+
+  // Too wide a picture shrinks below legible text: drop the last chosen assets until it fits.
+  const maxWidth = options.maxWidth ?? DEFAULT_MAX_WIDTH;
+  let drawn = drawnGraph(chosen, changed, links, around, impactedKeys, options.links);
+  while (drawn.nodes.length > 2 && estimatedWidth(drawn.nodes, drawn.edges) > maxWidth) {
+    chosen.delete([...chosen].at(-1) as string);
+    pruneLoose(chosen, changed, around);
+    drawn = drawnGraph(chosen, changed, links, around, impactedKeys, options.links);
   }
-  const edges = [...edgeKinds.values()]
-    .sort((x, y) => x.from - y.from || x.to - y.to)
-    .map(
-      (e): LineageEdge => ({
-        from: (nodes[e.from] as LineageNode).id,
-        to: (nodes[e.to] as LineageNode).id,
-        kind: e.kind,
-      }),
-    );
+  const { nodes, edges } = drawn;
+  const seenNeighbours = new Set<string>();
+  for (const key of chosen)
+    if (changed.has(key))
+      for (const other of around.get(key) ?? [])
+        if (!changed.has(other) && !chosen.has(other)) seenNeighbours.add(other);
+  let drawnChanged = 0;
+  for (const key of chosen) if (changed.has(key)) drawnChanged++;
   return {
     nodes,
     edges: edges.slice(0, maxEdges),
-    omittedChanged: changed.size - keptChanged.length,
-    omittedNeighbours,
-    omittedEdges: seen.size - Math.min(edges.length, maxEdges),
+    changed: changed.size,
+    omittedChanged: changed.size - drawnChanged,
+    omittedNeighbours: seenNeighbours.size,
+    omittedEdges: Math.max(0, edges.length - maxEdges),
   };
 }
 
 /**
- * Renders the lineage of a change set as a Mermaid `flowchart LR`: changed assets and their
- * direct neighbours, coloured by kind (new green, removed red and dashed, moved blue with where it
- * was, modified amber, unchanged neighbours grey, impacted ones with an orange dashed border),
- * added dependencies as thick links and removed ones dotted, a probable rename as a dotted link
- * labelled so. Ids are
- * generated (`n0`, `n1`, …) and labels escaped, so any key is safe; the output is deterministic.
+ * Renders the lineage of a change set as a Mermaid flowchart (see {@link lineageGraph} for what
+ * is drawn): short labels (the key's last part) coloured by kind (new green, removed red and
+ * dashed, moved blue with where it was, modified amber, unchanged grey, impacted with an orange
+ * dashed border), the full key as each node's tooltip (and a link to its Dagster page with
+ * `links`), subgraphs per code location (or per first key part), added dependencies as thick
+ * links and removed ones dotted, a probable rename as a dotted link labelled so. Ids are
+ * generated (`n0`, `n1`, …) and text escaped, so any key is safe; the output is deterministic.
  * Put it in a ```` ```mermaid ```` block.
  *
  * @example
  * const text = renderLineageMermaid(withLineage(diffAssetGraphs(base, branch), { base, branch }));
- * // flowchart LR
- * //   n0["~ intermediate/int_deal_pipeline"]
+ * // flowchart TB
+ * //   accTitle: Lineage of the changed assets
+ * //   subgraph g0["analytics"]
+ * //     n0["~ int_deal_pipeline"]
  * //   …
  */
 export function renderLineageMermaid(changeSet: ChangeSet, options: LineageOptions = {}): string {
@@ -222,28 +299,60 @@ export function renderLineageMermaid(changeSet: ChangeSet, options: LineageOptio
 
 /**
  * Renders an already selected {@link LineageGraph} as Mermaid (what {@link renderLineageMermaid}
- * does after selecting it).
+ * does after selecting it). A graph without links is drawn as one note saying so.
  *
  * @example
  * const graph = lineageGraph(changeSet, { maxNodes: 20 });
- * if (graph.nodes.length > 0) body += mermaidOfGraph(graph);
+ * if (graph.edges.length > 0) body += mermaidOfGraph(graph);
  */
 export function mermaidOfGraph(graph: LineageGraph, options: LineageOptions = {}): string {
   const maxLabel = Math.max(8, Math.floor(options.maxLabelLength ?? DEFAULT_MAX_LABEL));
-  const out = ["flowchart LR", "  accTitle: Lineage of the changed assets"];
+  const direction = options.direction ?? narrowerDirection(graph, maxLabel);
+  const note = graph.edges.length === 0 ? unrelatedLine(graph) : omittedNote(graph);
+  // What was left out is the diagram's title, above it, where a node would widen the picture.
+  const title =
+    note === undefined || graph.edges.length === 0 ? [] : ["---", `title: "${note}"`, "---"];
+  const out = [...title, `flowchart ${direction}`, "  accTitle: Lineage of the changed assets"];
+  const nodeLine = (node: LineageNode, indent: string) => {
+    const label = mermaidLabel(`${MARKS[node.kind]}${keepEnd(node.label, maxLabel)}`);
+    const from =
+      node.movedFrom === undefined ? "" : `<br>${mermaidLabel(keepEnd(node.movedFrom, maxLabel))}`;
+    return `${indent}${node.id}["${label}${from}"]`;
+  };
+  const groups = new Map<string, LineageNode[]>();
   for (const node of graph.nodes) {
-    const from = node.movedFrom === undefined ? "" : ` (${keepEnd(node.movedFrom, maxLabel)})`;
+    if (node.group === undefined) continue;
+    const members = groups.get(node.group);
+    if (members === undefined) groups.set(node.group, [node]);
+    else members.push(node);
+  }
+  const groupIds = [...groups.keys()].sort(compareStrings).map((group, i) => {
+    out.push(`  subgraph g${i}["${mermaidLabel(group)}"]`);
+    for (const node of groups.get(group) as LineageNode[]) out.push(nodeLine(node, "    "));
+    out.push("  end");
+    return `g${i}`;
+  });
+  for (const node of graph.nodes) if (node.group === undefined) out.push(nodeLine(node, "  "));
+  for (const edge of graph.edges) out.push(`  ${edge.from} ${ARROWS[edge.kind]} ${edge.to}`);
+  const drawNote = note !== undefined && graph.edges.length === 0;
+  if (drawNote) out.push(`  note["${mermaidLabel(note)}"]`);
+  for (const node of graph.nodes) {
+    const tooltip = mermaidLabel(
+      node.movedFrom === undefined ? node.key : `${node.key} (${node.movedFrom})`,
+    );
+    // Without a page to link to, the tooltip needs a click callback: `focus` (window.focus) is
+    // harmless where Mermaid binds callbacks (security level `loose`) and ignored elsewhere.
     out.push(
-      `  ${node.id}["${mermaidLabel(`${MARKS[node.kind]}${keepEnd(node.key, maxLabel)}${from}`)}"]`,
+      node.url === undefined
+        ? `  click ${node.id} focus "${tooltip}"`
+        : `  click ${node.id} href "${node.url}" "${tooltip}"`,
     );
   }
-  for (const edge of graph.edges) out.push(`  ${edge.from} ${ARROWS[edge.kind]} ${edge.to}`);
-  const note = omittedNote(graph);
-  if (graph.nodes.length === 0) out.push(`  empty["${mermaidLabel("No changed assets")}"]`);
-  if (note !== undefined) out.push(`  omitted["${mermaidLabel(note)}"]`);
   // The kinds a change set without moves or impact never has are defined only when drawn, so
   // such a picture stays as it was.
   const drawn = new Set<string>(graph.nodes.map((n) => n.kind));
+  if (groupIds.length > 0) drawn.add("group");
+  if (drawNote) drawn.add("note");
   for (const [kind, style] of Object.entries(LINEAGE_STYLES)) {
     if (OCCASIONAL_KINDS.has(kind) && !drawn.has(kind)) continue;
     out.push(`  classDef ${kind} ${style}`);
@@ -252,9 +361,23 @@ export function mermaidOfGraph(graph: LineageGraph, options: LineageOptions = {}
     const ids = graph.nodes.filter((n) => n.kind === kind).map((n) => n.id);
     if (ids.length > 0) out.push(`  class ${ids.join(",")} ${kind}`);
   }
-  if (note !== undefined || graph.nodes.length === 0)
-    out.push(`  class ${graph.nodes.length === 0 ? "empty" : "omitted"} note`);
+  if (groupIds.length > 0) out.push(`  class ${groupIds.join(",")} group`);
+  if (drawNote) out.push("  class note note");
   return `${out.join("\n")}\n`;
+}
+
+/**
+ * The line a report shows instead of the picture when {@link lineageGraph} found no two changed
+ * assets linked (its `edges` are empty); `undefined` when there is a picture.
+ *
+ * @example
+ * unrelatedLine(lineageGraph(changeSet)); // "The 12 changed assets do not depend on one another."
+ */
+export function unrelatedLine(graph: LineageGraph): string | undefined {
+  if (graph.edges.length > 0) return undefined;
+  if (graph.changed === 0) return "No assets changed.";
+  if (graph.changed === 1) return "The changed asset has no changed asset upstream or downstream.";
+  return `The ${formatCount(graph.changed)} changed assets do not depend on one another.`;
 }
 
 /**
@@ -284,9 +407,41 @@ function mermaidLabel(text: string): string {
 
 // --- internal ---
 
-const DEFAULT_MAX_NODES = 50;
+const DEFAULT_MAX_NODES = 20;
 const DEFAULT_MAX_EDGES = 120;
-const DEFAULT_MAX_LABEL = 60;
+const DEFAULT_MAX_LABEL = 40;
+/**
+ * The widest picture, at Mermaid's 16 px text, that GitHub's comment column (780 px, about 748
+ * inside its padding) shows with text of at least 11 px: 748 × 16 / 11.
+ */
+const DEFAULT_MAX_WIDTH = 950;
+/** How much wider subgraphs make a picture: their padding and the links they route around. */
+const GROUPED_FACTOR = 1.45;
+
+/** What a link to another changed asset is worth in a changed asset's score, against one impacted asset. */
+const CHANGED_LINK_SCORE = 3;
+
+/** A changed asset's own severity in its score. */
+const SEVERITY_SCORE: Record<Severity | "none", number> = {
+  breaking: 4,
+  risky: 2,
+  safe: 0,
+  none: 0,
+};
+
+/** What each impacted asset it reaches adds to a changed asset's score. */
+const IMPACT_SCORE: Record<ImpactSeverity, number> = {
+  "breaking-downstream": 3,
+  "risky-downstream": 2,
+  "safe-downstream": 1,
+};
+
+/** Rough width of a label character and of a node's padding and gap, in px at Mermaid's 16 px. */
+const CHAR_PX = 9.3;
+const NODE_PAD_PX = 32;
+const GAP_PX = 50;
+const RANK_GAP_PX = 50;
+const DUMMY_PX = 40;
 
 /**
  * Besides Mermaid's syntax: `%` starts directives (`%%{`), `:` with `#…;` triggers Mermaid's
@@ -296,8 +451,8 @@ const ENCODED = new Set([..."#&`|[](){};%:\\", "ﬂ", "°", "¶", "ß"]);
 
 const NODE_KINDS = ["new", "removed", "moved", "modified", "neighbour", "impacted"] as const;
 
-/** Node kinds whose class is defined only when a node of that kind is drawn. */
-const OCCASIONAL_KINDS: ReadonlySet<string> = new Set(["moved", "impacted"]);
+/** Node and subgraph kinds (and the note) whose class is defined only when one is drawn. */
+const OCCASIONAL_KINDS: ReadonlySet<string> = new Set(["moved", "impacted", "group", "note"]);
 
 /** The impact severities that mark a neighbour as impacted. */
 const MARKED_IMPACT: ReadonlySet<string> = new Set(["breaking-downstream", "risky-downstream"]);
@@ -322,10 +477,319 @@ const ARROWS: Record<LineageEdgeKind, string> = {
 interface Changed {
   kind: Exclude<LineageNodeKind, "neighbour" | "impacted">;
   changes: AssetChange[];
+  severity: Severity | "none";
+}
+
+interface Link {
+  from: string;
+  to: string;
+  kind: LineageEdgeKind;
+}
+
+/** A frontier entry: an asset with `links` links into the drawn assets, when it was pushed. */
+interface Candidate {
+  key: string;
+  links: number;
+  changed: boolean;
+  score: number;
 }
 
 /** Labels are plain text: values as they are, shortened later with the label. */
 const LABEL_STYLE: DetailStyle = { value: (text) => text, maxValueLength: 200 };
+
+/** One entry per changed key: the same key can be changed in several code locations. */
+function changedByKey(changeSet: ChangeSet): Map<string, Changed> {
+  const changed = new Map<string, Changed>();
+  for (const asset of changeSet.assets) {
+    const kind = assetChangeKind(asset);
+    if (kind === "unchanged") continue;
+    const severity = asset.severity ?? "none";
+    const entry = changed.get(asset.key);
+    if (entry === undefined) changed.set(asset.key, { kind, changes: [asset], severity });
+    else {
+      entry.changes.push(asset);
+      // A key new in one location and removed in another (a move) is drawn as modified.
+      if (entry.kind !== kind) entry.kind = "modified";
+      if (SEVERITY_SCORE[severity] > SEVERITY_SCORE[entry.severity]) entry.severity = severity;
+    }
+  }
+  return changed;
+}
+
+function linkId(from: string, to: string): string {
+  return `${from}\u0000${to}`;
+}
+
+/** Every link the changed assets' lineage knows, and probable renames, by {@link linkId}. */
+function linksOf(changed: Map<string, Changed>, changeSet: ChangeSet): Map<string, Link> {
+  const links = new Map<string, Link>();
+  const add = (from: string, to: string, kind?: LineageEdgeKind) => {
+    const id = kind === "renamed" ? `${linkId(from, to)}\u0000renamed` : linkId(from, to);
+    if (!links.has(id)) links.set(id, { from, to, kind: kind ?? edgeKind(from, to, changed) });
+  };
+  for (const [key, entry] of changed) {
+    for (const change of entry.changes) {
+      for (const up of change.lineage?.upstream ?? []) add(up, key);
+      for (const up of change.details.dependencies?.removedKeys ?? []) add(up, key);
+      for (const down of change.lineage?.downstream ?? []) add(key, down);
+    }
+  }
+  for (const move of changeSet.probableMoves ?? [])
+    if (changed.has(move.from.key) && changed.has(move.to.key))
+      add(move.from.key, move.to.key, "renamed");
+  return links;
+}
+
+/** Per changed key, what the impacted assets it reaches (through `via`) add to its score. */
+function impactScores(changeSet: ChangeSet): Map<string, number> {
+  const scores = new Map<string, number>();
+  for (const entry of changeSet.impacted ?? [])
+    for (const key of entry.via)
+      scores.set(key, (scores.get(key) ?? 0) + IMPACT_SCORE[entry.severity]);
+  return scores;
+}
+
+/** Keys the change set lists as impacted breaking- or risky-downstream. */
+function impactedNeighbourKeys(changeSet: ChangeSet): Set<string> {
+  const keys = new Set<string>();
+  for (const entry of changeSet.impacted ?? [])
+    if (MARKED_IMPACT.has(entry.severity)) keys.add(entry.key);
+  return keys;
+}
+
+/** Better first: more links into the drawn assets, changed before unchanged, then by key. */
+function betterCandidate(a: Candidate, b: Candidate): number {
+  return (
+    b.links - a.links ||
+    Number(b.changed) - Number(a.changed) ||
+    b.score - a.score ||
+    compareStrings(a.key, b.key)
+  );
+}
+
+/**
+ * Drops what the cap left dangling: unchanged connectors linked to fewer than two drawn changed
+ * assets, then drawn assets linked to nothing drawn.
+ */
+function pruneLoose(
+  chosen: Set<string>,
+  changed: Map<string, Changed>,
+  around: Map<string, Set<string>>,
+): void {
+  const count = (key: string, onlyChanged: boolean) => {
+    let n = 0;
+    for (const other of around.get(key) ?? [])
+      if (chosen.has(other) && (!onlyChanged || changed.has(other))) n++;
+    return n;
+  };
+  for (const key of [...chosen]) if (!changed.has(key) && count(key, true) < 2) chosen.delete(key);
+  for (const key of [...chosen]) if (count(key, false) === 0) chosen.delete(key);
+}
+
+/** The nodes and links drawn for the chosen keys. */
+function drawnGraph(
+  chosen: Set<string>,
+  changed: Map<string, Changed>,
+  links: Map<string, Link>,
+  around: Map<string, Set<string>>,
+  impactedKeys: Set<string>,
+  dagster: DagsterLinks | undefined,
+): { nodes: LineageNode[]; edges: LineageEdge[] } {
+  const nodes = nodesOf(chosen, changed, impactedKeys, dagster, around);
+  const index = new Map(nodes.map((node, i) => [node.key, i]));
+  const found: { from: number; to: number; kind: LineageEdgeKind }[] = [];
+  for (const [key, from] of index) {
+    for (const other of around.get(key) ?? []) {
+      const to = index.get(other);
+      if (to === undefined) continue;
+      for (const id of [linkId(key, other), `${linkId(key, other)}\u0000renamed`]) {
+        const link = links.get(id);
+        if (link !== undefined) found.push({ from, to, kind: link.kind });
+      }
+    }
+  }
+  found.sort((x, y) => x.from - y.from || x.to - y.to || compareStrings(x.kind, y.kind));
+  const id = (i: number) => (nodes[i] as LineageNode).id;
+  return { nodes, edges: found.map((e) => ({ from: id(e.from), to: id(e.to), kind: e.kind })) };
+}
+
+/** The drawn nodes, sorted by key, with ids, short labels, groups and links. */
+function nodesOf(
+  chosen: Set<string>,
+  changed: Map<string, Changed>,
+  impactedKeys: Set<string>,
+  links: DagsterLinks | undefined,
+  around: Map<string, Set<string>>,
+): LineageNode[] {
+  const keys = [...chosen].sort(compareStrings);
+  const labels = shortLabels(keys);
+  const locations = new Set<string>();
+  for (const key of keys) {
+    const change = changed.get(key)?.changes[0];
+    if (change !== undefined) locations.add(locationLabel(change) ?? "");
+  }
+  const byLocation = locations.size > 1;
+  return keys.map((key, i): LineageNode => {
+    const entry = changed.get(key);
+    const kind: LineageNodeKind = entry?.kind ?? (impactedKeys.has(key) ? "impacted" : "neighbour");
+    const node: LineageNode = { id: `n${i}`, key, kind, label: labels.get(key) as string };
+    const first = entry?.changes[0];
+    const group = byLocation
+      ? first === undefined
+        ? sharedLocation(key, changed, chosen, around)
+        : (locationLabel(first) ?? undefined)
+      : undefined;
+    if (group !== undefined) node.group = group;
+    const url =
+      first === undefined
+        ? links?.branch === undefined
+          ? undefined
+          : assetPageUrl(links.branch, key.split("/"))
+        : assetLink(links, first);
+    if (url !== undefined) node.url = url;
+    const from = entry?.kind === "moved" ? movedFromText(entry) : undefined;
+    if (from !== undefined) node.movedFrom = from;
+    return node;
+  });
+}
+
+/**
+ * The code location of an unchanged drawn asset, guessed from the drawn changed assets it links
+ * to when they all share one (lineage does not say where an unchanged neighbour lives).
+ */
+function sharedLocation(
+  key: string,
+  changed: Map<string, Changed>,
+  chosen: Set<string>,
+  around: Map<string, Set<string>>,
+): string | undefined {
+  let shared: string | undefined;
+  for (const other of around.get(key) ?? []) {
+    const first = chosen.has(other) ? changed.get(other)?.changes[0] : undefined;
+    if (first === undefined) continue;
+    const location = locationLabel(first) ?? undefined;
+    if (location === undefined || (shared !== undefined && shared !== location)) return undefined;
+    shared = location;
+  }
+  return shared;
+}
+
+/** Each key's last part, or its shortest suffix of parts that no other key ends with. */
+function shortLabels(keys: string[]): Map<string, string> {
+  const parts = new Map(keys.map((key) => [key, key.split("/")]));
+  const depth = new Map(keys.map((key) => [key, 1]));
+  const suffix = (key: string) => {
+    const p = parts.get(key) as string[];
+    return p.slice(Math.max(0, p.length - (depth.get(key) as number))).join("/");
+  };
+  for (let changedAny = true; changedAny; ) {
+    changedAny = false;
+    const holders = new Map<string, string[]>();
+    for (const key of keys) {
+      const s = suffix(key);
+      const list = holders.get(s);
+      if (list === undefined) holders.set(s, [key]);
+      else list.push(key);
+    }
+    for (const list of holders.values()) {
+      if (list.length < 2) continue;
+      for (const key of list) {
+        if ((depth.get(key) as number) < (parts.get(key) as string[]).length) {
+          depth.set(key, (depth.get(key) as number) + 1);
+          changedAny = true;
+        }
+      }
+    }
+  }
+  return new Map(keys.map((key) => [key, suffix(key)]));
+}
+
+/**
+ * The width each direction would draw the graph at, in px at Mermaid's 16 px text, estimated
+ * as Mermaid's layout (dagre) ranks it: each node one rank below its deepest upstream, sources
+ * pulled down next to what they feed. `TB` puts a rank's nodes side by side, `LR` the ranks.
+ */
+function estimatedWidths(
+  nodes: readonly LineageNode[],
+  edges: readonly LineageEdge[],
+  maxLabel: number,
+): Record<LineageDirection, number> {
+  const width = new Map(
+    nodes.map((n) => [
+      n.id,
+      Math.min(maxLabel, n.label.length + MARKS[n.kind].length) * CHAR_PX + NODE_PAD_PX,
+    ]),
+  );
+  // The layout may put a node as high as its upstream allows or as low as its downstream does:
+  // the estimate takes the wider of both.
+  const widths = [longestPathRanks(nodes, edges, "down"), longestPathRanks(nodes, edges, "up")].map(
+    (rank) => {
+      const rows = new Map<number, number>();
+      const widest = new Map<number, number>();
+      const add = (r: number, w: number) => rows.set(r, (rows.get(r) ?? 0) + w);
+      for (const node of nodes) {
+        const r = rank.get(node.id) as number;
+        const w = width.get(node.id) as number;
+        add(r, w + GAP_PX);
+        widest.set(r, Math.max(widest.get(r) ?? 0, w));
+      }
+      // A link across several ranks takes room in each rank it passes.
+      for (const edge of edges) {
+        const [a, b] = [rank.get(edge.from) as number, rank.get(edge.to) as number].sort(
+          (x, y) => x - y,
+        );
+        for (let r = (a as number) + 1; r < (b as number); r++) add(r, DUMMY_PX);
+      }
+      let lr = 0;
+      for (const w of widest.values()) lr += w + RANK_GAP_PX;
+      return { TB: Math.max(0, ...rows.values()), LR: lr };
+    },
+  );
+  const grouped = nodes.some((n) => n.group !== undefined) ? GROUPED_FACTOR : 1;
+  return {
+    TB: Math.max(...widths.map((w) => w.TB)) * grouped,
+    LR: Math.max(...widths.map((w) => w.LR)) * grouped,
+  };
+}
+
+/**
+ * Each node's rank: `down` one below its deepest upstream (sources on top), `up` one above its
+ * highest downstream (sinks at the bottom); bounded so that a cycle cannot loop forever.
+ */
+function longestPathRanks(
+  nodes: readonly LineageNode[],
+  edges: readonly LineageEdge[],
+  side: "down" | "up",
+): Map<string, number> {
+  const depth = new Map(nodes.map((n) => [n.id, 0]));
+  for (let round = 0; round < nodes.length; round++) {
+    let moved = false;
+    for (const edge of edges) {
+      const [a, b] = side === "down" ? [edge.from, edge.to] : [edge.to, edge.from];
+      const next = (depth.get(a) as number) + 1;
+      if (next > (depth.get(b) as number) && next < nodes.length) {
+        depth.set(b, next);
+        moved = true;
+      }
+    }
+    if (!moved) break;
+  }
+  if (side === "down") return depth;
+  const deepest = Math.max(0, ...depth.values());
+  return new Map([...depth].map(([id, d]) => [id, deepest - d]));
+}
+
+/** The narrower direction for a graph; `TB` when it fits or ties. */
+function narrowerDirection(graph: LineageGraph, maxLabel: number): LineageDirection {
+  const widths = estimatedWidths(graph.nodes, graph.edges, maxLabel);
+  return widths.TB <= DEFAULT_MAX_WIDTH || widths.TB <= widths.LR ? "TB" : "LR";
+}
+
+/** The width of a graph in its narrower direction. */
+function estimatedWidth(nodes: readonly LineageNode[], edges: readonly LineageEdge[]): number {
+  const widths = estimatedWidths(nodes, edges, DEFAULT_MAX_LABEL);
+  return Math.min(widths.TB, widths.LR);
+}
 
 /** Where a moved node was before: the first of its changes that says. */
 function movedFromText(entry: Changed): string | undefined {
@@ -334,19 +798,6 @@ function movedFromText(entry: Changed): string | undefined {
     if (line !== undefined) return line;
   }
   return undefined;
-}
-
-/** Keys the change set lists as impacted breaking- or risky-downstream. */
-function impactedKeys(changeSet: ChangeSet): Set<string> {
-  const keys = new Set<string>();
-  for (const entry of changeSet.impacted ?? [])
-    if (MARKED_IMPACT.has(entry.severity)) keys.add(entry.key);
-  return keys;
-}
-
-function changeKind(asset: AssetChange): Changed["kind"] | undefined {
-  const kind = assetChangeKind(asset);
-  return kind === "unchanged" ? undefined : kind;
 }
 
 function edgeKind(from: string, to: string, changed: Map<string, Changed>): LineageEdgeKind {
@@ -365,14 +816,60 @@ function edgeKind(from: string, to: string, changed: Map<string, Changed>): Line
   return "kept";
 }
 
+/** The graph of a change set whose changed assets are not linked: nothing drawn. */
+function unrelated(changed: number): LineageGraph {
+  return {
+    nodes: [],
+    edges: [],
+    changed,
+    omittedChanged: changed,
+    omittedNeighbours: 0,
+    omittedEdges: 0,
+  };
+}
+
+/** What was left out, short: `… 23 more changed assets not drawn`. */
 function omittedNote(graph: LineageGraph): string | undefined {
   const parts = [
     graph.omittedChanged > 0 ? plural(graph.omittedChanged, "more changed asset") : undefined,
-    graph.omittedNeighbours > 0 ? plural(graph.omittedNeighbours, "neighbour") : undefined,
     graph.omittedEdges > 0 ? plural(graph.omittedEdges, "link") : undefined,
   ].filter((p) => p !== undefined);
-  if (parts.length === 0) return undefined;
-  const list =
-    parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
-  return `… ${list} not shown`;
+  return parts.length === 0 ? undefined : `… ${parts.join(" and ")} not drawn`;
+}
+
+/** A binary heap, best first by `better`. */
+class Heap<T> {
+  readonly #items: T[] = [];
+  constructor(readonly better: (a: T, b: T) => number) {}
+  push(item: T): void {
+    const items = this.#items;
+    items.push(item);
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (this.better(items[i] as T, items[parent] as T) >= 0) break;
+      [items[i], items[parent]] = [items[parent] as T, items[i] as T];
+      i = parent;
+    }
+  }
+  pop(): T | undefined {
+    const items = this.#items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length > 0 && last !== undefined) {
+      items[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let best = i;
+        if (l < items.length && this.better(items[l] as T, items[best] as T) < 0) best = l;
+        if (r < items.length && this.better(items[r] as T, items[best] as T) < 0) best = r;
+        if (best === i) break;
+        [items[i], items[best]] = [items[best] as T, items[i] as T];
+        i = best;
+      }
+    }
+    return top;
+  }
 }

@@ -4,7 +4,8 @@ import { diffAssetGraphs } from "../../src/diff/diff";
 import { loadAssetGraph } from "../../src/load/index";
 import { withLineage } from "../../src/policies/lineage";
 import { renderMarkdown } from "../../src/report/markdown";
-import { lineageGraph, renderLineageMermaid } from "../../src/report/mermaid";
+import { lineageGraph, renderLineageMermaid, unrelatedLine } from "../../src/report/mermaid";
+import { LINEAGE_SHAPES, shapedChangeSet } from "../helpers/render-markdown";
 import { SETUP_TIMEOUT_MS } from "../helpers/timeouts";
 import {
   AWKWARD_KEYS,
@@ -42,7 +43,19 @@ function awkwardChangeSet() {
 }
 
 function labels(text: string): string[] {
-  return [...text.matchAll(/^ {2}\w+\["(.*)"\]$/gm)].map((m) => m[1] as string);
+  return [...text.matchAll(/^ +n\d+\["(.*)"\]$/gm)].map((m) => m[1] as string);
+}
+
+/** `key` changed and linked to a second changed asset, so that the picture draws it. */
+function linked(key: string, overrides: Partial<AssetChange> = {}) {
+  return changeSetOf([
+    change(key, ["TAGS"], {
+      path: [key],
+      lineage: { upstream: [], downstream: ["zz"] },
+      ...overrides,
+    }),
+    change("zz", ["TAGS"], { lineage: { upstream: [key], downstream: [] } }),
+  ]);
 }
 
 describe("mermaid itself checks the diagrams", () => {
@@ -73,8 +86,12 @@ describe("mermaid itself checks the diagrams", () => {
     for (const key of AWKWARD_KEYS) {
       const changeSet = changeSetOf([
         change(key, ["TAGS"], { lineage: { upstream: [`${key}/up`], downstream: [key + key] } }),
+        change(`${key}/up`, ["NEW"], { lineage: { upstream: [], downstream: [key] } }),
+        change(`${key}+`, ["TAGS"], { lineage: { upstream: [], downstream: [key + key] } }),
       ]);
-      await expect(mermaid.parse(renderLineageMermaid(changeSet)), key).resolves.toBeTruthy();
+      const text = renderLineageMermaid(changeSet, { links: { branch: "https://x.test" } });
+      await expect(mermaid.parse(text), key).resolves.toBeTruthy();
+      await expect(mermaid.parse(renderLineageMermaid(linked(key))), key).resolves.toBeTruthy();
     }
   });
 
@@ -90,7 +107,7 @@ describe("mermaid itself checks the diagrams", () => {
         lineage: { upstream: keys.filter((k) => k < key), downstream: keys.filter((k) => k > key) },
       }),
     );
-    const text = renderLineageMermaid(changeSetOf(assets));
+    const text = renderLineageMermaid(changeSetOf(assets), { maxNodes: 40, maxWidth: 1e9 });
     expect(text.match(/ --> /g)?.length).toBe(120);
     await expect(mermaid.parse(text)).resolves.toBeTruthy();
   });
@@ -103,11 +120,17 @@ describe("mermaid itself checks the diagrams", () => {
     const keys = [...AWKWARD_KEYS].sort();
     const assets = keys.map((key, i) =>
       movedChange(key, keys[(i + 1) % keys.length] as string, [], {
-        lineage: { upstream: [], downstream: [`${key} down`] },
+        lineage: {
+          upstream: [],
+          downstream: [`${key} down`, keys[(i + 1) % keys.length] as string],
+        },
       }),
     );
     const impacted = keys.map((key) => impactedAsset(`${key} down`, [key], "breaking-downstream"));
-    const text = renderLineageMermaid(changeSetOf(assets, { impacted }), { maxNodes: 200 });
+    const text = renderLineageMermaid(changeSetOf(assets, { impacted }), {
+      maxNodes: 200,
+      maxWidth: 1e9,
+    });
     expect(text).toContain("class n");
     expect(text).toMatch(/ impacted$/m);
     await expect(mermaid.parse(text)).resolves.toBeTruthy();
@@ -123,17 +146,17 @@ describe("mermaid itself checks the diagrams", () => {
 });
 
 describe("renderLineageMermaid", () => {
-  test("draws changed assets and their direct neighbours, coloured by kind", () => {
+  test("draws linked changed assets and the unchanged assets between them, coloured by kind", () => {
     const changeSet = changeSetOf([
-      change("a", ["NEW"], { lineage: { upstream: ["up"], downstream: ["c"] } }),
-      change("b", ["REMOVED"], { lineage: { upstream: ["up"], downstream: [] } }),
+      change("raw/a", ["NEW"], { lineage: { upstream: ["raw/up"], downstream: ["marts/c"] } }),
+      change("raw/b", ["REMOVED"], { lineage: { upstream: ["raw/up"], downstream: [] } }),
       change(
-        "c",
+        "marts/c",
         ["DEPENDENCIES"],
-        { lineage: { upstream: ["a"], downstream: ["down"] } },
+        { lineage: { upstream: ["raw/a"], downstream: ["down"] } },
         {
           dependencies: {
-            addedKeys: ["a"],
+            addedKeys: ["raw/a"],
             changedKeys: [],
             removedKeys: ["gone"],
             partitionMappings: [],
@@ -142,40 +165,42 @@ describe("renderLineageMermaid", () => {
       ),
     ]);
     expect(renderLineageMermaid(changeSet)).toMatchInlineSnapshot(`
-      "flowchart LR
+      "flowchart TB
         accTitle: Lineage of the changed assets
-        n0["+ a"]
-        n1["− b"]
-        n2["~ c"]
-        n3["down"]
-        n4["gone"]
-        n5["up"]
-        n0 ==> n2
-        n2 --> n3
-        n4 -.-> n2
-        n5 ==> n0
-        n5 -.-> n1
+        n0["gone"]
+        n1["~ c"]
+        n2["+ a"]
+        n3["− b"]
+        n4["up"]
+        n0 -.-> n1
+        n2 ==> n1
+        n4 ==> n2
+        n4 -.-> n3
+        click n0 focus "gone"
+        click n1 focus "marts/c"
+        click n2 focus "raw/a"
+        click n3 focus "raw/b"
+        click n4 focus "raw/up"
         classDef new fill:#dafbe1,stroke:#1a7f37,stroke-width:2px,color:#1f2328
         classDef removed fill:#ffebe9,stroke:#cf222e,stroke-width:2px,stroke-dasharray:5 3,color:#1f2328
         classDef modified fill:#fff8c5,stroke:#9a6700,stroke-width:2px,color:#1f2328
         classDef neighbour fill:#f6f8fa,stroke:#8c959f,color:#59636e
-        classDef note fill:#ffffff,stroke:#d1d9e0,stroke-dasharray:2 2,color:#59636e
-        class n0 new
-        class n1 removed
-        class n2 modified
-        class n3,n4,n5 neighbour
+        class n2 new
+        class n3 removed
+        class n1 modified
+        class n0,n4 neighbour
       "
     `);
   });
 
-  test("uses generated ids and escapes every label", () => {
-    const text = renderLineageMermaid(awkwardChangeSet(), { maxNodes: 200 });
-    for (const line of text.split("\n").slice(2)) {
-      if (line === "" || line.includes("classDef")) continue;
-      expect(line).toMatch(
-        /^ {2}(n\d+\["[^"<>`|[\]{}%;:\\\n#]*(#\w+;[^"<>`|[\]{}%;:\\\n#]*)*"\]|omitted\[".*"\]|n\d+ (-->|==>|-\.->) n\d+|class [\w,]+ \w+)$/u,
-      );
-    }
+  test("uses generated ids and escapes every label and tooltip", () => {
+    const text = renderLineageMermaid(awkwardChangeSet(), { maxNodes: 200, maxWidth: 1e9 });
+    const label = /"[^"<>`|[\]{}%;:\\\n#]*(#\w+;[^"<>`|[\]{}%;:\\\n#]*)*"/u.source;
+    const line = new RegExp(
+      `^ +(n\\d+\\[${label}\\]|n\\d+ (-->|==>|-\\.->) n\\d+|click n\\d+ focus ${label}|class [\\w,]+ \\w+|classDef \\w+ .*|subgraph g\\d+\\[${label}\\]|end|accTitle: .*)$`,
+      "u",
+    );
+    for (const text_ of text.split("\n").slice(1)) if (text_ !== "") expect(text_).toMatch(line);
     expect(labels(text).some((l) => l.endsWith(" __proto__"))).toBe(true);
   });
 
@@ -187,56 +212,214 @@ describe("renderLineageMermaid", () => {
     ],
     ["line\nbreak\ttab", "line break tab"],
     ["ünïcödé 日本語 🚀", "ünïcödé 日本語 🚀"],
-  ])("writes the key %j as the label %j", (key, label) => {
-    const text = renderLineageMermaid(changeSetOf([change(key, ["TAGS"], { path: [key] })]));
-    expect(labels(text)).toEqual([`~ ${label}`]);
+  ])("writes the key %j as the label %j, and as its tooltip", (key, label) => {
+    const text = renderLineageMermaid(linked(key));
+    expect(labels(text)).toContain(`~ ${label}`);
+    expect(text).toContain(`focus "${label}"`);
   });
 
-  test("shortens long labels, keeping the end of the key", () => {
-    const text = renderLineageMermaid(
-      changeSetOf([change(`long/${"x".repeat(500)}/tail`, ["TAGS"])]),
-      { maxLabelLength: 30 },
+  test("labels a node by its key's last part, or the shortest suffix no other drawn node has", () => {
+    const changeSet = changeSetOf([
+      change("raw/stripe/customers", ["TAGS"], {
+        lineage: { upstream: [], downstream: ["staging/customers"] },
+      }),
+      change("staging/customers", ["TAGS"], {
+        lineage: { upstream: ["raw/stripe/customers"], downstream: ["marts/fct_revenue"] },
+      }),
+      change("marts/fct_revenue", ["TAGS"], {
+        lineage: { upstream: ["staging/customers"], downstream: [] },
+      }),
+    ]);
+    expect(lineageGraph(changeSet).nodes.map((n) => n.label)).toEqual([
+      "fct_revenue",
+      "stripe/customers",
+      "staging/customers",
+    ]);
+  });
+
+  test("shortens long labels, keeping their end; the tooltip keeps the whole key", () => {
+    const key = `long/${"x".repeat(500)}tail`;
+    const text = renderLineageMermaid(linked(key), { maxLabelLength: 30 });
+    expect(labels(text)).toContain(`~ …${"x".repeat(25)}tail`);
+    expect(text).toContain(`focus "${key}"`);
+  });
+
+  test("links each node to its Dagster page with the full key as tooltip, production for a removed one", () => {
+    const changeSet = changeSetOf([
+      change("raw/a", ["REMOVED"], { lineage: { upstream: [], downstream: ["b", "hub"] } }),
+      change("c", ["TAGS"], { lineage: { upstream: ["hub"], downstream: [] } }),
+    ]);
+    const links = {
+      base: "https://acme.dagster.cloud/prod",
+      branch: "https://acme.dagster.cloud/pr-1",
+    };
+    const clicks = renderLineageMermaid(changeSet, { links })
+      .split("\n")
+      .filter((l) => l.startsWith("  click"));
+    // `b` is drawn as the other end of a removed dependency, `hub` as what links the two.
+    expect(clicks).toEqual([
+      '  click n0 href "https://acme.dagster.cloud/pr-1/assets/b" "b"',
+      '  click n1 href "https://acme.dagster.cloud/pr-1/assets/c" "c"',
+      '  click n2 href "https://acme.dagster.cloud/pr-1/assets/hub" "hub"',
+      '  click n3 href "https://acme.dagster.cloud/prod/assets/raw/a" "raw/a"',
+    ]);
+  });
+
+  test("chooses by connectivity, not key order: the most linked and impactful changes and their links", () => {
+    // Forty unrelated changes sort first; the linked ones come later in key order.
+    const lone = Array.from({ length: 40 }, (_, i) =>
+      change(`a/lone_${String(i).padStart(2, "0")}`, ["TAGS"], {
+        lineage: { upstream: [`a/up_${i}`], downstream: [] },
+      }),
     );
-    const [label] = labels(text);
-    expect(label).toBe(`~ …${"x".repeat(24)}/tail`);
+    const star = [
+      "z/hub",
+      ...Array.from({ length: 30 }, (_, i) => `z/leaf_${String(i).padStart(2, "0")}`),
+    ];
+    const leaves = star.slice(1);
+    const assets = [
+      ...lone,
+      change("z/hub", ["TAGS"], { lineage: { upstream: [], downstream: leaves } }),
+      ...leaves.map((key) =>
+        change(key, ["TAGS"], { lineage: { upstream: ["z/hub"], downstream: [] } }),
+      ),
+    ];
+    const impacted = [
+      impactedAsset("z/far", ["z/leaf_29"], "breaking-downstream", { distance: 3 }),
+    ];
+    const graph = lineageGraph(changeSetOf(assets, { impacted }), { maxWidth: 1e9 });
+    expect(graph.nodes).toHaveLength(20);
+    expect(graph.nodes.every((n) => n.key.startsWith("z/"))).toBe(true);
+    expect(graph.nodes.map((n) => n.key)).toContain("z/hub");
+    // The leaf with impact comes before its siblings, which follow by key.
+    expect(graph.nodes.map((n) => n.key)).toContain("z/leaf_29");
+    expect(graph.nodes.map((n) => n.key)).toContain("z/leaf_00");
+    expect(graph.nodes.map((n) => n.key)).not.toContain("z/leaf_28");
+    expect(graph.edges).toHaveLength(19);
+    expect(graph.omittedChanged).toBe(71 - 20);
   });
 
-  test("caps the picture: changed assets first, then the best-connected neighbours, and says what was left out", () => {
-    const changeSet = generatedChangeSet(1_000);
-    const graph = lineageGraph(changeSet, { maxNodes: 50 });
-    expect(graph.nodes).toHaveLength(50);
-    expect(graph.nodes.every((n) => n.kind !== "neighbour")).toBe(true);
-    // Removed first, then new, then modified.
-    expect(graph.nodes.filter((n) => n.kind === "removed")).toHaveLength(50);
-    expect(graph.omittedChanged).toBe(950);
-    const text = renderLineageMermaid(changeSet, { maxNodes: 50 });
-    expect(text).toContain('omitted["… 950 more changed assets');
-    expect(text).toContain("class omitted note");
-
-    const small = changeSetOf([
+  test("draws an unchanged asset that links two changed ones, and drops one that links none", () => {
+    const changeSet = changeSetOf([
       change("a", ["TAGS"], { lineage: { upstream: ["shared", "only-a"], downstream: [] } }),
       change("b", ["TAGS"], { lineage: { upstream: ["shared", "only-b"], downstream: [] } }),
     ]);
-    const capped = lineageGraph(small, { maxNodes: 3 });
-    expect(capped.nodes.map((n) => n.key)).toEqual(["a", "b", "shared"]);
-    expect(capped.omittedNeighbours).toBe(2);
-    expect(capped.omittedEdges).toBe(2);
+    const graph = lineageGraph(changeSet);
+    expect(graph.nodes.map((n) => [n.key, n.kind])).toEqual([
+      ["a", "modified"],
+      ["b", "modified"],
+      ["shared", "neighbour"],
+    ]);
+    expect(graph.omittedNeighbours).toBe(2);
+    expect(lineageGraph(changeSet, { neighbours: false }).edges).toEqual([]);
   });
 
-  test("leaves neighbours out on request", () => {
-    const graph = lineageGraph(example, { neighbours: false });
-    expect(graph.nodes.every((n) => n.kind !== "neighbour")).toBe(true);
-    // int_payments, regional_targets, campaign_attribution, feed_status, stg_contacts,
-    // stg_customers, stg_deals, stg_partner_files and stg_refunds (dim_dates is removed now).
-    expect(graph.omittedNeighbours).toBe(9);
+  test("draws nothing when no two changed assets are linked, and says so in one line", () => {
+    const changeSet = changeSetOf([
+      change("a", ["TAGS"], { lineage: { upstream: ["x"], downstream: [] } }),
+      change("b", ["NEW"], { lineage: { upstream: [], downstream: ["y"] } }),
+      change("c", ["TAGS"]),
+    ]);
+    const graph = lineageGraph(changeSet);
+    expect(graph).toEqual({
+      nodes: [],
+      edges: [],
+      changed: 3,
+      omittedChanged: 3,
+      omittedNeighbours: 0,
+      omittedEdges: 0,
+    });
+    expect(unrelatedLine(graph)).toBe("The 3 changed assets do not depend on one another.");
+    expect(unrelatedLine(lineageGraph(changeSetOf([change("a", ["TAGS"])])))).toBe(
+      "The changed asset has no changed asset upstream or downstream.",
+    );
+    expect(unrelatedLine(lineageGraph(changeSetOf([])))).toBe("No assets changed.");
+    expect(unrelatedLine(lineageGraph(linked("a")))).toBeUndefined();
+    expect(renderLineageMermaid(changeSet)).toContain(
+      'note["The 3 changed assets do not depend on one another."]',
+    );
+  });
+
+  test("caps the picture to a connected neighbourhood, and says in its title what was left out", () => {
+    const changeSet = generatedChangeSet(1_000);
+    const graph = lineageGraph(changeSet);
+    expect(graph.nodes).toHaveLength(20);
+    expect(graph.edges).toHaveLength(19);
+    expect(graph.omittedChanged).toBe(980);
+    const text = renderLineageMermaid(changeSet);
+    expect(
+      text.startsWith('---\ntitle: "… 980 more changed assets not drawn"\n---\nflowchart TB\n'),
+    ).toBe(true);
+    expect(lineageGraph(changeSet, { maxNodes: 5 }).nodes).toHaveLength(5);
+  });
+
+  test("leaves out the last chosen assets until the picture fits its width", () => {
+    // Four layers of four assets with long names, each feeding the whole next layer: too wide
+    // whichever way it flows.
+    const key = (layer: number, i: number) => `layer_${layer}_${"x".repeat(30)}_${i}`;
+    const layer = (l: number) => [0, 1, 2, 3].map((i) => key(l, i));
+    const assets = [0, 1, 2, 3].flatMap((l) =>
+      layer(l).map((k) =>
+        change(k, ["TAGS"], {
+          lineage: { upstream: l > 0 ? layer(l - 1) : [], downstream: l < 3 ? layer(l + 1) : [] },
+        }),
+      ),
+    );
+    expect(lineageGraph(changeSetOf(assets), { maxWidth: 1e9 }).nodes).toHaveLength(16);
+    const fitted = lineageGraph(changeSetOf(assets));
+    expect(fitted.nodes.length).toBeLessThan(16);
+    expect(fitted.nodes.length).toBeGreaterThan(2);
+    expect(fitted.omittedChanged).toBe(16 - fitted.nodes.length);
+    expect(renderLineageMermaid(changeSetOf(assets), { direction: "LR" })).toContain(
+      "flowchart LR\n",
+    );
+  });
+
+  test("groups by code location when the drawn assets come from several, an unchanged one with the location of all it links", () => {
+    const changeSet = changeSetOf([
+      change("raw/orders", ["TAGS"], {
+        codeLocation: "ingestion",
+        lineage: { upstream: [], downstream: ["staging/stg_orders"] },
+      }),
+      change("marts/fct_orders", ["TAGS"], {
+        codeLocation: "analytics",
+        lineage: { upstream: ["staging/stg_orders"], downstream: [] },
+      }),
+      change("marts/fct_items", ["TAGS"], {
+        codeLocation: "analytics",
+        lineage: { upstream: ["staging/stg_orders"], downstream: [] },
+      }),
+    ]);
+    const graph = lineageGraph(changeSet);
+    expect(graph.nodes.map((n) => [n.label, n.group])).toEqual([
+      ["fct_items", "analytics"],
+      ["fct_orders", "analytics"],
+      ["orders", "ingestion"],
+      ["stg_orders", undefined],
+    ]);
+    const text = renderLineageMermaid(changeSet);
+    expect(text).toContain(
+      '  subgraph g0["analytics"]\n    n0["~ fct_items"]\n    n1["~ fct_orders"]\n  end\n',
+    );
+    expect(text).toContain("  class g0,g1 group\n");
+    // One location: no subgraph.
+    const one = changeSetOf(changeSet.assets.map((a) => ({ ...a, codeLocation: "loc" })));
+    expect(renderLineageMermaid(one)).not.toContain("subgraph");
   });
 
   test("draws a key changed in two code locations once", () => {
     const changeSet = changeSetOf([
-      change("moved", ["NEW"], { codeLocation: "one" }),
+      change("moved", ["NEW"], {
+        codeLocation: "one",
+        lineage: { upstream: [], downstream: ["b"] },
+      }),
       change("moved", ["REMOVED"], { codeLocation: "two" }),
+      change("b", ["TAGS"], { lineage: { upstream: ["moved"], downstream: [] } }),
     ]);
-    expect(lineageGraph(changeSet).nodes).toEqual([{ id: "n0", key: "moved", kind: "modified" }]);
+    expect(lineageGraph(changeSet).nodes.map((n) => [n.key, n.kind])).toEqual([
+      ["b", "modified"],
+      ["moved", "modified"],
+    ]);
   });
 
   test("is deterministic: the order of lineage lists does not matter", () => {
@@ -259,8 +442,8 @@ describe("renderLineageMermaid", () => {
 
   test("is linear enough for 100,000 changed assets", () => {
     const graph = lineageGraph(generatedChangeSet(100_000));
-    expect(graph.nodes).toHaveLength(50);
-    expect(graph.omittedChanged).toBe(99_950);
+    expect(graph.nodes).toHaveLength(20);
+    expect(graph.omittedChanged).toBe(99_980);
   });
 });
 
@@ -270,43 +453,35 @@ describe("renderLineageMermaid of the findings", () => {
       movedChange("raw/shop/orders", "raw/orders", [], {
         lineage: { upstream: [], downstream: ["staging/stg_orders"] },
       }),
+      change("staging/stg_orders", ["TAGS"], {
+        lineage: { upstream: ["raw/shop/orders"], downstream: [] },
+      }),
     ]);
     const text = renderLineageMermaid(changeSet);
-    expect(labels(text)).toEqual([
-      "→ raw/shop/orders #40;moved from raw/orders #91;loc#93;#41;",
-      "staging/stg_orders",
-    ]);
+    expect(labels(text)).toEqual(["→ orders<br>moved from raw/orders #91;loc#93;", "~ stg_orders"]);
+    expect(text).toContain(
+      '  click n0 focus "raw/shop/orders #40;moved from raw/orders #91;loc#93;#41;"',
+    );
     expect(text).toContain("  classDef moved fill:#ddf4ff,stroke:#0969da");
     expect(text).toContain("  class n0 moved\n");
     expect(lineageGraph(changeSet).nodes[0]).toEqual({
       id: "n0",
       key: "raw/shop/orders",
       kind: "moved",
+      label: "orders",
       movedFrom: "moved from raw/orders [loc]",
     });
     // Without a moved or impacted node, neither class is defined: older pictures stay as they were.
-    const plain = renderLineageMermaid(changeSetOf([change("a", ["TAGS"])]));
+    const plain = renderLineageMermaid(linked("a"));
     expect(plain).not.toContain("classDef moved");
     expect(plain).not.toContain("classDef impacted");
   });
 
-  test("draws moved assets after new ones and before modified ones when capping", () => {
-    const changeSet = changeSetOf([
-      change("a_modified", ["TAGS"]),
-      movedChange("b_moved", "old/b"),
-      change("c_new", ["NEW"]),
-    ]);
-    expect(lineageGraph(changeSet, { maxNodes: 2 }).nodes.map((n) => n.kind)).toEqual([
-      "moved",
-      "new",
-    ]);
-  });
-
-  test("marks a neighbour impacted breaking- or risky-downstream, and draws those first", () => {
+  test("marks an unchanged neighbour impacted breaking- or risky-downstream, and draws it", () => {
     const changeSet = changeSetOf(
       [
-        change("a", ["TAGS"], { lineage: { upstream: [], downstream: ["x", "y", "z"] } }),
-        change("b", ["TAGS"], { lineage: { upstream: [], downstream: ["x"] } }),
+        change("a", ["TAGS"], { lineage: { upstream: [], downstream: ["b", "x", "y", "z"] } }),
+        change("b", ["TAGS"], { lineage: { upstream: ["a"], downstream: ["x"] } }),
       ],
       {
         impacted: [
@@ -322,18 +497,11 @@ describe("renderLineageMermaid of the findings", () => {
       ["b", "modified"],
       ["x", "neighbour"],
       ["y", "impacted"],
-      ["z", "neighbour"],
     ]);
     const text = renderLineageMermaid(changeSet);
     expect(labels(text)).toContain("! y");
     expect(text).toContain("  classDef impacted ");
     expect(text).toContain("  class n3 impacted\n");
-    // Within the cap, the impacted neighbour comes before the better-linked one.
-    expect(lineageGraph(changeSet, { maxNodes: 3 }).nodes.map((n) => n.key)).toEqual([
-      "a",
-      "b",
-      "y",
-    ]);
   });
 
   test("links a probable rename's removed half to its new half, when both are drawn", () => {
@@ -347,14 +515,27 @@ describe("renderLineageMermaid of the findings", () => {
       probableMoves: [move],
     });
     expect(renderLineageMermaid(changeSet)).toContain("  n0 -.->|probably renamed| n1\n");
-    const capped = lineageGraph(changeSet, { maxNodes: 1 });
-    expect(capped.edges).toEqual([]);
-    expect(capped.omittedEdges).toBe(1);
   });
 
   test("golden: the picture of a change set with every finding", async () => {
     await expect(renderLineageMermaid(findingsChangeSet())).toMatchFileSnapshot(
       "../golden/findings.mmd",
     );
+  });
+
+  test("golden: the pictures of large lineages (2,000 changed assets in a chain, a tree, a fan-in)", async () => {
+    for (const shape of LINEAGE_SHAPES)
+      await expect(renderLineageMermaid(shapedChangeSet(shape, 2_000))).toMatchFileSnapshot(
+        `../golden/lineage-${shape}.mmd`,
+      );
+  });
+
+  test("draws 20,000 changed assets as one capped, linked picture of each shape", () => {
+    for (const shape of LINEAGE_SHAPES) {
+      const graph = lineageGraph(shapedChangeSet(shape, 20_000));
+      expect(graph.nodes.length, shape).toBeGreaterThan(2);
+      expect(graph.nodes.length, shape).toBeLessThanOrEqual(20);
+      expect(graph.edges.length, shape).toBeGreaterThanOrEqual(graph.nodes.length - 1);
+    }
   });
 });
