@@ -176,8 +176,6 @@ const PAGE_SIZE = 200;
 const MAX_NAMED_BREAKING = 8;
 /** Most impacted assets named under one change. */
 const MAX_IMPACTED_PER_CHANGE = 20;
-/** Most neighbours named in an asset's lineage lines. */
-const MAX_NEIGHBOURS_NAMED = 20;
 /** Most entries of each closing section (moves, graph issues, …). */
 const MAX_SECTION_LINES = 200;
 
@@ -446,22 +444,6 @@ function sectionsOf(
     plain([...(move === undefined ? [] : [move]), ...movedDependencyLines(asset, style)]),
   );
   add("Impact downstream", plain(impactLines(impacted, style, MAX_IMPACTED_PER_CHANGE)));
-  if (asset.lineage !== undefined) {
-    const named = (keys: readonly string[]) =>
-      keys.length === 0
-        ? "(none)"
-        : nameSome(
-            keys.map((k) => style.value(truncate(k, style.maxValueLength))),
-            MAX_NEIGHBOURS_NAMED,
-          );
-    add(
-      "Lineage",
-      plain([
-        `upstream: ${named(asset.lineage.upstream)}`,
-        `downstream: ${named(asset.lineage.downstream)}`,
-      ]),
-    );
-  }
   return sections;
 }
 

@@ -112,7 +112,6 @@ describe("renderHtml: the page", () => {
       "Verdicts",
       "Changes (old → new)",
       "Columns",
-      "Lineage",
     ]);
     expect(revenue?.sections[1]?.lines[1]).toEqual({
       text: "dependency added: \u0001shared/currency_rates\u0002",

@@ -93,18 +93,24 @@ export function reportClient(config: ClientConfig): void {
       for (const line of section.lines) ul.append(lineElement(line));
       into.append(ul);
     }
-    const node = asset.node < 0 ? undefined : nodes[asset.node];
-    if (node !== undefined) {
-      const up = upstreamOf[asset.node] ?? [];
-      const down = downstreamOf[asset.node] ?? [];
-      into.append(
-        element(
-          "p",
-          "neighbours",
-          `${up.length} upstream, ${down.length} downstream in the lineage view`,
-        ),
-      );
-    }
+    if (asset.node >= 0) appendLineage(asset.node, into);
+  };
+  /** An asset's direct neighbours in the view, by name (the first twenty of each side). */
+  const appendLineage = (i: number, into: HTMLElement) => {
+    const named = (list: number[]) => {
+      if (list.length === 0) return "(none)";
+      const names = list
+        .slice(0, 20)
+        .map((n) => `${config.valueOpen}${(nodes[n] as PayloadNode).key}${config.valueClose}`);
+      return `${names.join(", ")}${list.length > 20 ? ` and ${(list.length - 20).toLocaleString("en")} more` : ""}`;
+    };
+    into.append(element("h4", "", "Lineage"));
+    const ul = element("ul", "lines");
+    ul.append(
+      lineElement({ text: `upstream: ${named(upstreamOf[i] ?? [])}`, tone: "plain" }),
+      lineElement({ text: `downstream: ${named(downstreamOf[i] ?? [])}`, tone: "plain" }),
+    );
+    into.append(ul);
   };
   const rowOf = (index: number) => {
     const asset = assets[index] as PayloadAsset;
@@ -208,6 +214,13 @@ export function reportClient(config: ClientConfig): void {
     downstreamOf[edge.from]?.push(edge.to);
     upstreamOf[edge.to]?.push(edge.from);
   }
+  const paintKinds = Object.keys(data.paints) as (keyof Payload["paints"])[];
+  // Per node: its severity's colour, for the stripe on its left edge.
+  const stripeOf = nodes.map((node) => {
+    const severity = node.assets.length > 0 ? assets[node.assets[0] as number]?.severity : null;
+    return severity ? data.severityColours[severity] : undefined;
+  });
+  const stripeColours = [...new Set(stripeOf.filter((c) => c !== undefined))];
   // Per node: 1 when it matches the filters (a neighbour: when a changed asset beside it does).
   const lit = new Uint8Array(nodes.length);
   const markNodes = () => {
@@ -220,6 +233,9 @@ export function reportClient(config: ClientConfig): void {
       const near = [...(upstreamOf[i] ?? []), ...(downstreamOf[i] ?? [])];
       if (near.some((n) => lit[n] === 1 && (nodes[n] as PayloadNode).assets.length > 0)) lit[i] = 1;
     });
+    let shownNodes = 0;
+    for (const l of lit) shownNodes += l;
+    canvas.dataset.lit = String(shownNodes);
   };
   let focused = -1;
   const related = new Uint8Array(nodes.length);
@@ -246,6 +262,7 @@ export function reportClient(config: ClientConfig): void {
   };
   const draw = () => {
     drawQueued = false;
+    const started = performance.now();
     if (context === null) return;
     const { width, height, ratio } = size();
     const dark = window.matchMedia("(prefers-color-scheme: dark)").matches;
@@ -307,51 +324,86 @@ export function reportClient(config: ClientConfig): void {
     }
     context.setLineDash([]);
     let nodesDrawn = 0;
-    // Labels once a box is wide enough for a few characters, never in a font under 9px.
-    const labels = WIDTH * k >= 56;
-    const fontSize = Math.max(9, 12 * k);
-    const chars = Math.max(4, Math.floor((WIDTH * k - 12 * k - 4) / (fontSize * 0.56)));
-    context.font = `${fontSize.toFixed(1)}px system-ui, -apple-system, 'Segoe UI', sans-serif`;
-    context.textBaseline = "middle";
+    const visible: number[] = [];
+    for (let i = 0; i < nodes.length; i++) if (inView(i)) visible.push(i);
+    const w = WIDTH * k;
+    const h = HEIGHT * k;
+    const outlined = w > 3;
+    // One path per kind of node (and per severity stripe) and pass: a handful of fills and
+    // strokes a frame, however many nodes are in view.
     for (const pass of [true, false]) {
-      for (let i = 0; i < nodes.length; i++) {
-        if (faded(i) !== pass || !inView(i)) continue;
+      context.globalAlpha = pass ? 0.25 : 1;
+      for (const kind of paintKinds) {
+        const paint = data.paints[kind];
+        context.beginPath();
+        let any = false;
+        for (const i of visible) {
+          if (faded(i) !== pass || (nodes[i] as PayloadNode).kind !== kind) continue;
+          context.rect((xs[i] as number) * k + x, (ys[i] as number) * k + y, w, h);
+          any = true;
+          nodesDrawn++;
+        }
+        if (!any) continue;
+        context.fillStyle = paint.fill;
+        context.fill();
+        if (!outlined) continue;
+        context.strokeStyle = paint.stroke;
+        context.lineWidth = 1.5;
+        context.setLineDash(paint.dashed ? [5, 3] : []);
+        context.stroke();
+        context.setLineDash([]);
+      }
+      if (!outlined) continue;
+      for (const colour of stripeColours) {
+        context.beginPath();
+        let any = false;
+        for (const i of visible) {
+          if (faded(i) !== pass || stripeOf[i] !== colour) continue;
+          context.rect((xs[i] as number) * k + x, (ys[i] as number) * k + y, Math.max(2, 5 * k), h);
+          any = true;
+        }
+        if (!any) continue;
+        context.fillStyle = colour;
+        context.fill();
+      }
+    }
+    context.globalAlpha = 1;
+    if (focused >= 0 && inView(focused)) {
+      const paint = data.paints[(nodes[focused] as PayloadNode).kind];
+      context.strokeStyle = paint.stroke;
+      context.lineWidth = 3;
+      context.strokeRect(
+        (xs[focused] as number) * k + x - 2,
+        (ys[focused] as number) * k + y - 2,
+        w + 4,
+        h + 4,
+      );
+    }
+    // Labels once a box is wide enough for a few characters, never in a font under 9px.
+    if (w >= 56) {
+      const fontSize = Math.max(9, 12 * k);
+      const chars = Math.max(4, Math.floor((w - 12 * k - 4) / (fontSize * 0.56)));
+      context.font = `${fontSize.toFixed(1)}px system-ui, -apple-system, 'Segoe UI', sans-serif`;
+      context.textBaseline = "middle";
+      for (const i of visible) {
         const node = nodes[i] as PayloadNode;
         const paint = data.paints[node.kind];
-        if (paint === undefined) continue;
-        const px = (xs[i] as number) * k + x;
-        const py = (ys[i] as number) * k + y;
-        const w = WIDTH * k;
-        const h = HEIGHT * k;
-        context.globalAlpha = pass ? 0.25 : 1;
-        context.fillStyle = paint.fill;
-        context.fillRect(px, py, w, h);
-        if (w > 3) {
-          context.strokeStyle = paint.stroke;
-          context.lineWidth = i === focused ? 3 : 1.5;
-          context.setLineDash(paint.dashed ? [5, 3] : []);
-          context.strokeRect(px, py, w, h);
-          context.setLineDash([]);
-          const severity =
-            node.assets.length > 0 ? assets[node.assets[0] as number]?.severity : null;
-          const stripe = severity ? data.severityColours[severity] : undefined;
-          if (stripe !== undefined) {
-            context.fillStyle = stripe;
-            context.fillRect(px, py, Math.max(2, 5 * k), h);
-          }
-        }
-        if (labels) {
-          const text = `${paint.mark}${node.key}`;
-          const label = text.length > chars ? `…${text.slice(text.length - chars + 1)}` : text;
-          context.fillStyle = paint.text;
-          context.fillText(label, px + 9 * k, py + h / 2, w - 12 * k);
-        }
-        nodesDrawn++;
+        const text = `${paint.mark}${node.key}`;
+        const label = text.length > chars ? `…${text.slice(text.length - chars + 1)}` : text;
+        context.globalAlpha = faded(i) ? 0.35 : 1;
+        context.fillStyle = paint.text;
+        context.fillText(
+          label,
+          (xs[i] as number) * k + x + 9 * k,
+          (ys[i] as number) * k + y + h / 2,
+          w - 12 * k,
+        );
       }
     }
     context.globalAlpha = 1;
     canvas.dataset.drawnNodes = String(nodesDrawn);
     canvas.dataset.drawnEdges = String(edgesDrawn);
+    canvas.dataset.drawMs = (performance.now() - started).toFixed(1);
     publish();
     if (!drawnOnce) {
       drawnOnce = true;
@@ -427,11 +479,7 @@ export function reportClient(config: ClientConfig): void {
     focusPanel.append(element("h3", "", node.key));
     focusPanel.append(element("p", "kind", paint?.label ?? node.kind));
     if (node.note !== undefined) focusPanel.append(element("p", "", node.note));
-    const up = upstreamOf[i] ?? [];
-    const down = downstreamOf[i] ?? [];
-    focusPanel.append(
-      element("p", "neighbours", `${up.length} upstream, ${down.length} downstream`),
-    );
+    appendLineage(i, focusPanel);
     for (const a of node.assets) {
       const asset = assets[a] as PayloadAsset;
       const body = element("div", "focus-asset");

@@ -55,13 +55,23 @@ export function neighbourhoodGraph(changeSet: ChangeSet): NeighbourhoodGraph {
 
   const kinds = new Map<string, NodeKind>();
   for (const [key, entry] of changed) kinds.set(key, entry.kind);
-  const links = new Map<string, [from: string, to: string, kind: EdgeKind]>();
+  const links: [from: string, to: string, kind: EdgeKind][] = [];
+  // Per upstream key, the downstream keys already linked (renames apart from dependencies).
+  const seenDependencies = new Map<string, Set<string>>();
+  const seenRenames = new Map<string, Set<string>>();
   const link = (from: string, to: string, kind: EdgeKind) => {
     if (from === to) return;
     for (const key of [from, to])
       if (!kinds.has(key)) kinds.set(key, impacted.has(key) ? "impacted" : "neighbour");
-    const id = JSON.stringify([from, to, kind === "renamed"]);
-    if (!links.has(id)) links.set(id, [from, to, kind]);
+    const seen = kind === "renamed" ? seenRenames : seenDependencies;
+    let targets = seen.get(from);
+    if (targets === undefined) {
+      targets = new Set();
+      seen.set(from, targets);
+    }
+    if (targets.has(to)) return;
+    targets.add(to);
+    links.push([from, to, kind]);
   };
   for (const [key, entry] of changed) {
     for (const change of entry.changes) {
@@ -95,7 +105,7 @@ export function neighbourhoodGraph(changeSet: ChangeSet): NeighbourhoodGraph {
   const keys = [...kinds.keys()].sort(compareStrings);
   const index = new Map(keys.map((key, i) => [key, i]));
   const nodes = keys.map((key) => ({ key, kind: kinds.get(key) as NodeKind }));
-  const edges = [...links.values()]
+  const edges = links
     .map(([from, to, kind]) => ({
       from: index.get(from) as number,
       to: index.get(to) as number,
