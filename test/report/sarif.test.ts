@@ -697,3 +697,51 @@ describe("hostile keys and values", () => {
     expect(result?.message.text).toBe("a\\u0001/b]]>&\"'<🚀 (loc): TAGS");
   });
 });
+
+describe("docs/ci-formats.md's tables are the renderer's", () => {
+  const doc = readFileSync("docs/ci-formats.md", "utf8");
+  /** The body rows of the table whose header starts with `header`, as cells without backticks. */
+  const rows = (header: string) =>
+    doc
+      .slice(doc.indexOf(`| ${header} `))
+      .split("\n")
+      .filter((l, i, all) => l.startsWith("|") && all.slice(0, i).every((p) => p.startsWith("|")))
+      .slice(2)
+      .map((l) =>
+        l
+          .split("|")
+          .slice(1, -1)
+          .map((c) => c.trim().replace(/`/g, "")),
+      );
+
+  test("the rules: every change type's id and name", () => {
+    const set = changeSetOf(CHANGE_TYPES.map((t) => change(`a/${t}`, [t])));
+    const rules = logOf(renderSarif(set)).runs[0]?.tool.driver.rules ?? [];
+    expect(rows("ruleId")).toEqual(rules.map((r) => [r.id, r.name]));
+  });
+
+  test("the levels", () => {
+    const level = (severity: Severity, approved: boolean) =>
+      resultsOf(
+        renderSarif(
+          reviewedSetOf([
+            rated("a", [
+              verdict("CODE_VERSION", severity, "CODE_VERSION_CHANGED", {
+                ...(approved ? { approved: { by: null, reason: null } } : {}),
+              }),
+            ]),
+          ]),
+        ),
+      )[0];
+    const documented = Object.fromEntries(rows("change").map((r) => [r[0], [r[1], r[2]]]));
+    for (const severity of ["breaking", "risky", "safe"] as const) {
+      expect(documented[severity]).toEqual([level(severity, false)?.level, "no"]);
+      expect(level(severity, true)?.level).toBe(level(severity, false)?.level);
+      expect(level(severity, true)?.suppressions).toHaveLength(1);
+    }
+    expect(documented["approved (any severity)"]).toEqual(["unchanged", "yes"]);
+    const unrated = resultsOf(renderSarif(changeSetOf([change("a", ["TAGS"])])))[0];
+    expect(documented["no severity (the policy did not run)"]).toEqual([unrated?.level, "no"]);
+    expect(Object.keys(documented)).toHaveLength(5);
+  });
+});
