@@ -13,7 +13,7 @@ import { assetLink, assetPageUrl, type DagsterLinks } from "./links";
 import { keepEnd } from "./values";
 
 /** The directions the lineage picture can flow in: top to bottom, or left to right. */
-export const LINEAGE_DIRECTIONS = ["TB", "LR"] as const;
+const LINEAGE_DIRECTIONS = ["TB", "LR"] as const;
 
 /** See {@link LINEAGE_DIRECTIONS}. */
 export type LineageDirection = (typeof LINEAGE_DIRECTIONS)[number];
@@ -557,13 +557,15 @@ function impactedNeighbourKeys(changeSet: ChangeSet): Set<string> {
   return keys;
 }
 
-/** Better first: more links into the drawn assets, changed before unchanged, then by key. */
+/**
+ * Better first: changed before unchanged, then by score plus what its links into the drawn
+ * assets are worth (so that a breaking change one link away comes before a safe one two links
+ * away), then by key.
+ */
 function betterCandidate(a: Candidate, b: Candidate): number {
+  const worth = (c: Candidate) => c.score + CHANGED_LINK_SCORE * c.links;
   return (
-    b.links - a.links ||
-    Number(b.changed) - Number(a.changed) ||
-    b.score - a.score ||
-    compareStrings(a.key, b.key)
+    Number(b.changed) - Number(a.changed) || worth(b) - worth(a) || compareStrings(a.key, b.key)
   );
 }
 

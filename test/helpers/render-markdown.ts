@@ -12,7 +12,7 @@ export const COLUMN_WIDTH = 780;
 export const MIN_FONT_PX = 11;
 
 /** Mermaid's browser bundle, loaded from disk: the browser tests run without network. */
-export const MERMAID_SCRIPT = "node_modules/mermaid/dist/mermaid.min.js";
+const MERMAID_SCRIPT = "node_modules/mermaid/dist/mermaid.min.js";
 
 /** What rendering one comment showed. */
 export interface RenderedComment {
@@ -23,7 +23,7 @@ export interface RenderedComment {
 }
 
 /** One rendered Mermaid diagram, measured on screen. */
-export interface DiagramSize {
+interface DiagramSize {
   /** The SVG's width on screen, in CSS pixels. */
   width: number;
   /** The width Mermaid laid the diagram out at (its `viewBox`). */
@@ -40,7 +40,7 @@ export interface DiagramSize {
 }
 
 /** One `<details>` element: whether it started closed and opened on a click of its summary. */
-export interface DetailsState {
+interface DetailsState {
   summary: string;
   closedAtFirst: boolean;
   hiddenAtFirst: boolean;
@@ -52,7 +52,7 @@ export interface DetailsState {
  * GitHub Flavored Markdown as HTML, the way GitHub renders a comment: micromark with the GFM
  * extension, raw HTML (`<details>`, `<sub>`) allowed.
  */
-export function markdownToHtml(markdown: string): string {
+function markdownToHtml(markdown: string): string {
   return micromark(markdown, {
     allowDangerousHtml: true,
     extensions: [gfm()],
@@ -64,7 +64,7 @@ export function markdownToHtml(markdown: string): string {
  * A page styled roughly like GitHub's comment column (780 px, body 14 px, code 85 %, tables,
  * `<details>`), holding the rendered Markdown.
  */
-export function commentPage(markdown: string): string {
+function commentPage(markdown: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><style>${COMMENT_CSS}</style></head><body><article class="markdown-body">${markdownToHtml(markdown)}</article></body></html>`;
 }
 
