@@ -494,17 +494,16 @@ export function reportClient(config: ClientConfig): void {
       focusPanel.append(body);
     }
   };
-  const focusNode = (i: number, centre: boolean) => {
+  /** Focuses node `i` (none for -1) and centres it; `fromList` also scrolls the view in. */
+  const focusNode = (i: number, fromList: boolean) => {
     focused = i;
     related.fill(0);
     if (i >= 0) {
       related[i] = 1;
       walk(i, upstreamOf);
       walk(i, downstreamOf);
-      if (centre) {
-        centreOn(i);
-        canvas.scrollIntoView({ block: "nearest" });
-      }
+      centreOn(i);
+      if (fromList) canvas.scrollIntoView({ block: "nearest" });
     }
     showFocus(i);
     publish();

@@ -77,13 +77,14 @@ ul.lines li { overflow-wrap: anywhere; }
 .tone-risky { color: var(--risky); }
 .tone-approved { color: var(--approved); }
 .neighbours, .hint, .kind { color: var(--muted); margin: 4px 0; }
-.lineage { position: sticky; top: 76px; align-self: start; }
+.lineage { position: sticky; top: 76px; align-self: start; height: calc(100vh - 90px); min-height: 560px; display: flex; flex-direction: column; }
 .toolbar { display: flex; gap: 6px; margin-bottom: 6px; flex-wrap: wrap; }
-#lineage-canvas { display: block; width: 100%; height: min(64vh, 640px); min-height: 320px; border: 1px solid var(--line); border-radius: 6px; touch-action: none; cursor: grab; }
+#lineage-canvas { display: block; width: 100%; flex: 1 1 auto; min-height: 240px; border: 1px solid var(--line); border-radius: 6px; touch-action: none; cursor: grab; }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 12px; font-size: 12px; color: var(--muted); margin: 6px 0; padding: 0; list-style: none; }
 .legend .swatch { display: inline-block; width: 12px; height: 12px; border: 2px solid; vertical-align: -2px; margin-right: 4px; }
 .legend .swatch.dashed { border-style: dashed; }
-#lineage-focus { border-top: 1px solid var(--line); margin-top: 8px; max-height: 30vh; overflow: auto; }
+#lineage-focus { border-top: 1px solid var(--line); flex: 0 0 30%; overflow: auto; }
+@media (max-width: 900px) { .lineage { position: static; height: auto; } #lineage-canvas { height: 420px; flex: none; } #lineage-focus { max-height: 40vh; } }
 .lineage .note { font-size: 12px; color: var(--muted); margin: 0 0 6px; }
 .findings ul { padding-left: 18px; }
 .findings li { overflow-wrap: anywhere; }
