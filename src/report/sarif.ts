@@ -6,6 +6,7 @@ import {
   branchLocationsNotLoaded,
   type ChangeSet,
   type ChangeVerdict,
+  type ImpactedAsset,
 } from "../diff/change-set";
 import { CHANGE_TYPES, type ChangeType } from "../diff/change-types";
 import { SECTIONS } from "../diff/sections";
@@ -85,7 +86,7 @@ export const SARIF_FINGERPRINT_KEY = "assetDiff/v1";
  * `warning`, safe: `note`); before the severity policy ran every result is a `warning`. An
  * approved change keeps its level and is suppressed (`suppressions`, kind `external`, with who
  * approved it and why), so it is reported, not lost. The message is the verdict and the change's
- * value-level details (what the column, partition-key, move and impact steps found too); the
+ * value-level details (and the column changes, moves and downstream impact the policies found); the
  * `partialFingerprints` hold the change's id, the one approvals use, so an alert keeps its
  * identity across pushes. Each result is placed at its asset's definition when the asset has a code
  * reference (a local file, a GitHub or GitLab blob URL), else in `fallbackPath`, line 1; its
@@ -100,72 +101,31 @@ export function renderSarif(changeSet: ChangeSet, options: SarifOptions = {}): s
   const definitionOf = definitionsOf(options.graphs);
   const fallback = repositoryPath(options.fallbackPath) ?? SARIF_FALLBACK_PATH;
   const impact = impactByChange(changeSet);
-  const results: SarifResult[] = [];
-  const used = new Set<ChangeType>();
-  const pending: { type: ChangeType; result: Omit<SarifResult, "ruleIndex"> }[] = [];
-  for (const change of bySeverity(
+  const listed = bySeverity(
     changeSet.assets.filter((a) => assetChangeKind(a) !== "unchanged" && !isDriftOnly(a)),
-  )) {
+  );
+  const used = new Set(listed.flatMap(branchChangeTypes));
+  const ruleTypes = CHANGE_TYPES.filter((t) => used.has(t));
+  const ruleIndex = new Map(ruleTypes.map((t, i) => [t, i]));
+  const results: SarifResult[] = [];
+  for (const change of listed) {
     const asset = definitionOf(change);
     const position = asset
       ? sourcePosition(asset, { workspace: options.workspace, hosts: ["github", "gitlab"] })
       : undefined;
-    const location = resultLocation(change, position, fallback);
+    const context: ResultContext = {
+      location: resultLocation(change, position, fallback),
+      impacted: impact.get(change.key) ?? [],
+      link: assetLink(options.links, change),
+      conflicts: new Set(
+        (change.origins ?? []).filter((o) => o.origin === "conflict").map((o) => o.changeType),
+      ),
+    };
     const verdicts = new Map((change.reasons ?? []).map((v) => [v.changeType, v]));
-    const origins = new Map((change.origins ?? []).map((o) => [o.changeType, o.origin]));
-    const impacted = impact.get(change.key) ?? [];
-    const link = assetLink(options.links, change);
-    const types = allChangeTypes(change).filter((t) => origins.get(t) !== "drift");
-    for (const type of resultOrder(types, verdicts)) {
+    for (const type of resultOrder(branchChangeTypes(change), verdicts)) {
       const verdict = verdicts.get(type);
-      used.add(type);
-      const lines = messageLines(change, type, verdict, origins.get(type) === "conflict");
-      for (const line of impactLines(impacted, MESSAGE_STYLE, MAX_IMPACTED))
-        lines.push(truncate(line, MAX_LINE_LENGTH));
-      const properties: Record<string, unknown> = {
-        assetKey: change.key,
-        codeLocation: change.codeLocation,
-        repository: change.repository,
-        changeType: type,
-        ...(verdict ? { severity: verdict.severity, reason: verdict.reason } : {}),
-        ...(impacted.length > 0
-          ? { impacted: impacted.slice(0, MAX_IMPACTED_KEYS).map((i) => i.key) }
-          : {}),
-        ...(link === undefined ? {} : { dagsterUrl: link }),
-      };
-      pending.push({
-        type,
-        result: {
-          ruleId: ruleId(type),
-          level: verdict ? LEVELS[verdict.severity] : UNRATED_LEVEL,
-          message: { text: lines.join("\n") },
-          locations: [location],
-          partialFingerprints: { [SARIF_FINGERPRINT_KEY]: verdict?.id ?? changeId(change, type) },
-          ...(verdict?.approved
-            ? {
-                suppressions: [
-                  {
-                    kind: "external",
-                    status: "accepted",
-                    justification: truncate(
-                      escapeControls(describeVerdict(verdict)),
-                      MAX_LINE_LENGTH,
-                    ),
-                  },
-                ],
-              }
-            : {}),
-          properties,
-        },
-      });
+      results.push(result(change, type, verdict, ruleIndex.get(type) as number, context));
     }
-  }
-  const ruleTypes = CHANGE_TYPES.filter((t) => used.has(t));
-  const indexOf = new Map(ruleTypes.map((t, i) => [t, i]));
-  for (const { type, result } of pending) {
-    // ruleIndex goes right after ruleId, where readers look for it.
-    const { ruleId: id, ...rest } = result;
-    results.push({ ruleId: id, ruleIndex: indexOf.get(type) as number, ...rest });
   }
   const notLoaded = branchLocationsNotLoaded(changeSet);
   const log = {
@@ -192,8 +152,11 @@ export function renderSarif(changeSet: ChangeSet, options: SarifOptions = {}): s
                     descriptor: { id: LOCATION_NOT_LOADED_ID },
                     level: "error",
                     message: {
-                      text: escapeControls(
-                        `code location ${l.codeLocation ?? "(unknown)"} did not load in the branch: its assets were not compared${l.message ? ` (${l.message})` : ""}`,
+                      text: truncate(
+                        escapeControls(
+                          `code location ${l.codeLocation ?? "(unknown)"} did not load in the branch: its assets were not compared${l.message ? ` (${l.message})` : ""}`,
+                        ),
+                        MAX_LINE_LENGTH,
                       ),
                     },
                   })),
@@ -399,6 +362,65 @@ function resultOrder(types: ChangeType[], verdicts: Map<ChangeType, ChangeVerdic
   };
   // Array#sort is stable: equal ranks keep the change set's order.
   return [...types].sort((a, b) => rank(a) - rank(b));
+}
+
+/** The change types of a listed asset that the branch made: all but those of base drift. */
+function branchChangeTypes(change: AssetChange): ChangeType[] {
+  const drift = new Set(
+    (change.origins ?? []).filter((o) => o.origin === "drift").map((o) => o.changeType),
+  );
+  return allChangeTypes(change).filter((t) => !drift.has(t));
+}
+
+/** What every result of one asset shares. */
+interface ResultContext {
+  location: SarifLocation;
+  impacted: ImpactedAsset[];
+  link: string | undefined;
+  /** Its change types that production changed too, differently (three-way). */
+  conflicts: ReadonlySet<ChangeType>;
+}
+
+function result(
+  change: AssetChange,
+  type: ChangeType,
+  verdict: ChangeVerdict | undefined,
+  ruleIndex: number,
+  { location, impacted, link, conflicts }: ResultContext,
+): SarifResult {
+  const lines = messageLines(change, type, verdict, conflicts.has(type));
+  for (const line of impactLines(impacted, MESSAGE_STYLE, MAX_IMPACTED))
+    lines.push(truncate(line, MAX_LINE_LENGTH));
+  return {
+    ruleId: ruleId(type),
+    ruleIndex,
+    level: verdict ? LEVELS[verdict.severity] : UNRATED_LEVEL,
+    message: { text: lines.join("\n") },
+    locations: [location],
+    partialFingerprints: { [SARIF_FINGERPRINT_KEY]: verdict?.id ?? changeId(change, type) },
+    ...(verdict?.approved
+      ? {
+          suppressions: [
+            {
+              kind: "external",
+              status: "accepted",
+              justification: truncate(escapeControls(describeVerdict(verdict)), MAX_LINE_LENGTH),
+            },
+          ],
+        }
+      : {}),
+    properties: {
+      assetKey: change.key,
+      codeLocation: change.codeLocation,
+      repository: change.repository,
+      changeType: type,
+      ...(verdict ? { severity: verdict.severity, reason: verdict.reason } : {}),
+      ...(impacted.length > 0
+        ? { impacted: impacted.slice(0, MAX_IMPACTED_KEYS).map((i) => i.key) }
+        : {}),
+      ...(link === undefined ? {} : { dagsterUrl: link }),
+    },
+  };
 }
 
 /** The message of one change: a head line, then its details and findings, each a line. */
