@@ -1,10 +1,14 @@
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import type { ChangeSet } from "../../src/diff/change-set";
+import { CHANGE_TYPES } from "../../src/diff/change-types";
 import { diffAssetGraphs } from "../../src/diff/diff";
+import { SEVERITIES } from "../../src/diff/verdicts";
 import { loadAssetGraph } from "../../src/load/index";
-import { assetsFailing, type FailOnRule } from "../../src/policies/fail-on";
+import { assetsFailing, FAIL_ON_CONDITIONS, type FailOnRule } from "../../src/policies/fail-on";
 import { reviewChanges } from "../../src/policies/review";
 import { renderJunit } from "../../src/report/junit";
+import { arbGraph } from "../helpers/arbitraries";
 import { EXAMPLE_AS_OF } from "../helpers/example";
 import {
   AWKWARD_KEYS,
@@ -266,6 +270,30 @@ describe("failures are exactly where --fail-on fails", () => {
       expect(counts.some((c) => c > 0 && c < set.assets.length)).toBe(true);
     }
     expect(assetsFailing(reviewed, ["impacted-breaking"]).length).toBeGreaterThan(0);
+  });
+});
+
+describe("random graphs and policies", () => {
+  const arbRules = fc.uniqueArray(
+    fc.constantFrom<FailOnRule>(...CHANGE_TYPES, ...SEVERITIES, ...FAIL_ON_CONDITIONS),
+    { maxLength: 4 },
+  );
+
+  test("parseable, counts right, failures where assetsFailing says", () => {
+    fc.assert(
+      fc.property(arbGraph, arbGraph, arbRules, fc.boolean(), (a, b, failOn, rate) => {
+        const raw = diffAssetGraphs(a, b, { includeUnchanged: true });
+        const set = rate ? reviewChanges(raw, { base: a, branch: b }) : raw;
+        const doc = parse(renderJunit(set, { failOn }));
+        expectCountsAgree(doc);
+        const failed = [...doc.getElementsByTagName("testcase")].filter(
+          (c) => c.getElementsByTagName("failure").length > 0,
+        ).length;
+        expect(failed).toBe(assetsFailing(set, failOn).length);
+        expect(doc.getElementsByTagName("testcase")).toHaveLength(set.assets.length);
+      }),
+      { seed: 20261201, numRuns: 150 },
+    );
   });
 });
 
