@@ -289,7 +289,10 @@ export function reportClient(config: ClientConfig): void {
       removed: dark ? "#f85149" : "#cf222e",
       renamed: dark ? "#58a6ff" : "#0969da",
     };
-    for (const pass of [true, false]) {
+    // Zoomed out until boxes are a few pixels tall, the links are drawn at their cheapest:
+    // straight, solid, thin, and those the filters or the focus dim not at all.
+    const overview = HEIGHT * k < 3;
+    for (const pass of overview ? [false] : [true, false]) {
       for (const kind of Object.keys(edgeColours)) {
         context.beginPath();
         let any = false;
@@ -315,10 +318,10 @@ export function reportClient(config: ClientConfig): void {
           edgesDrawn++;
         }
         if (!any) continue;
-        context.globalAlpha = pass ? 0.15 : 0.9;
+        context.globalAlpha = pass ? 0.15 : overview ? 0.5 : 0.9;
         context.strokeStyle = edgeColours[kind] as string;
-        context.lineWidth = kind === "added" ? 2.5 : 1.2;
-        context.setLineDash(kind === "removed" || kind === "renamed" ? [4, 3] : []);
+        context.lineWidth = overview ? 0.6 : kind === "added" ? 2.5 : 1.2;
+        context.setLineDash(!overview && (kind === "removed" || kind === "renamed") ? [4, 3] : []);
         context.stroke();
       }
     }
@@ -349,7 +352,7 @@ export function reportClient(config: ClientConfig): void {
         if (!outlined) continue;
         context.strokeStyle = paint.stroke;
         context.lineWidth = 1.5;
-        context.setLineDash(paint.dashed ? [5, 3] : []);
+        context.setLineDash(paint.dashed && !overview ? [5, 3] : []);
         context.stroke();
         context.setLineDash([]);
       }

@@ -10,13 +10,13 @@ import type { EdgeKind, NodeKind } from "./payload";
  */
 
 /** One asset of the view. */
-export interface GraphNode {
+interface GraphNode {
   key: string;
   kind: NodeKind;
 }
 
 /** One link of the view, upstream to downstream (indices into the nodes). */
-export interface GraphLink {
+interface GraphLink {
   from: number;
   to: number;
   kind: EdgeKind;

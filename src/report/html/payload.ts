@@ -14,7 +14,7 @@ export const PAYLOAD_ID = "asset-diff-data";
  * How a line of an asset's details is coloured: by the severity it states, green for an approved
  * change, or not at all.
  */
-export const LINE_TONES = ["breaking", "risky", "safe", "approved", "plain"] as const;
+const LINE_TONES = ["breaking", "risky", "safe", "approved", "plain"] as const;
 
 /** See {@link LINE_TONES}. */
 export type LineTone = (typeof LINE_TONES)[number];
@@ -42,7 +42,7 @@ export type NodeKind = (typeof NODE_KINDS)[number];
  * How a link in the lineage view changed: a dependency `added`, `removed` or `kept`, or
  * `renamed` (a probable rename, not a dependency). The single source for {@link EdgeKind}.
  */
-export const EDGE_KINDS = ["kept", "added", "removed", "renamed"] as const;
+const EDGE_KINDS = ["kept", "added", "removed", "renamed"] as const;
 
 /** See {@link EDGE_KINDS}. */
 export type EdgeKind = (typeof EDGE_KINDS)[number];
@@ -90,7 +90,7 @@ export interface PayloadNode {
 }
 
 /** One link of the lineage view, upstream to downstream (indices into `nodes`). */
-export interface PayloadEdge {
+interface PayloadEdge {
   from: number;
   to: number;
   kind: EdgeKind;
