@@ -262,7 +262,10 @@ describe.skipIf(CHROMIUM_PATH === undefined)(
       const row = page.locator("#asset-list > li").first();
       expect(await row.locator(".key").textContent()).toBe(keys[0]);
       await row.locator("summary").click();
-      expect(await row.locator(".details-body").textContent()).toContain('"<b></script><img');
+      // The details are built on the toggle event, after the click.
+      await expect
+        .poll(() => row.locator(".details-body").textContent())
+        .toContain('"<b></script><img');
       expect(await page.textContent("#asset-list")).toContain("rtl \\u202egnp.exe");
       expect(await page.title()).toBe("<img src=x>");
       expect(problems).toEqual([]);
