@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import Ajv from "ajv-draft-04";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
@@ -43,8 +44,20 @@ const reviewed = reviewChanges(
   { asOf: EXAMPLE_AS_OF },
 );
 
-/** The official OASIS schema, beside the repository (../shared/reference/sarif/), when present. */
-const SCHEMA_PATH = "../shared/reference/sarif/sarif-schema-2.1.0.json";
+/**
+ * The official OASIS schema, beside the repository (`../shared/reference/sarif/` from its root),
+ * when present: a fresh clone runs the structural checks of {@link logOf} only.
+ */
+const SCHEMA_PATH = join(
+  import.meta.dirname,
+  "..",
+  "..",
+  "..",
+  "shared",
+  "reference",
+  "sarif",
+  "sarif-schema-2.1.0.json",
+);
 
 /** The parts of a SARIF log the tests read. */
 interface Log {
@@ -260,6 +273,18 @@ describe.skipIf(!existsSync(SCHEMA_PATH))("the official SARIF 2.1.0 schema", () 
 
   test.each(GOLDENS)("golden: %s", (_name, _file, render) => {
     expect(valid(render())).toBe(true);
+  });
+
+  test("the validator is in earnest: a wrong level or a missing message is rejected", () => {
+    const log = JSON.parse(renderSarif(reviewed)) as Log;
+    const [first] = log.runs[0]?.results ?? [];
+    expect(first).toBeDefined();
+    (first as { level: string }).level = "critical";
+    expect(validate(log)).toBe(false);
+    (first as { level: string }).level = "error";
+    expect(validate(log)).toBe(true);
+    delete (first as Partial<Result>).message;
+    expect(validate(log)).toBe(false);
   });
 
   test("an empty change set, and a hand-built reviewed one", () => {
