@@ -215,7 +215,7 @@ function assetLines(
 }
 
 function caseLines({ classname, name, outcome }: TestCase): string[] {
-  const open = `    <testcase classname="${attr(escapeControls(classname))}" name="${attr(escapeControls(name))}"`;
+  const open = `    <testcase classname="${attr(escapeControls(classname))}" name="${attr(escapeControls(name))}" time="0"`;
   const body = text(outcome.body.map((line) => truncate(line, MAX_LINE_LENGTH)).join("\n"));
   switch (outcome.kind) {
     case "passed":
@@ -242,7 +242,8 @@ function caseLines({ classname, name, outcome }: TestCase): string[] {
 function countAttributes(cases: readonly TestCase[]): string {
   const counts: Record<OutcomeKind, number> = { passed: 0, failure: 0, error: 0, skipped: 0 };
   for (const c of cases) counts[c.outcome.kind]++;
-  return ` tests="${cases.length}" failures="${counts.failure}" errors="${counts.error}" skipped="${counts.skipped}"`;
+  // No test ran for a duration: time is 0, written because stricter readers (the Ant schema) require it.
+  return ` tests="${cases.length}" failures="${counts.failure}" errors="${counts.error}" skipped="${counts.skipped}" time="0"`;
 }
 
 /** The report context as suite properties, in a fixed order. */

@@ -152,7 +152,7 @@ describe("test cases", () => {
     const doc = parse(xml);
     expect(doc.documentElement.getAttribute("tests")).toBe("0");
     expect(xml).toBe(
-      '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="asset-diff" tests="0" failures="0" errors="0" skipped="0">\n</testsuites>\n',
+      '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="asset-diff" tests="0" failures="0" errors="0" skipped="0" time="0">\n</testsuites>\n',
     );
   });
 
