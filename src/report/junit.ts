@@ -58,7 +58,7 @@ export function renderJunit(changeSet: ChangeSet, options: JunitOptions = {}): s
   const impact = impactByChange(changeSet);
   const suites = new Map<string, { label: string | null; cases: TestCase[] }>();
   const suiteOf = (label: string | null) => {
-    const id = label ?? "";
+    const id = JSON.stringify(label);
     let suite = suites.get(id);
     if (suite === undefined) {
       suite = { label, cases: [] };
@@ -74,31 +74,10 @@ export function renderJunit(changeSet: ChangeSet, options: JunitOptions = {}): s
   for (const asset of changeSet.assets) {
     const label = locationLabel(asset);
     const body = assetLines(asset, impact.get(asset.key) ?? [], options.links);
-    let outcome: Outcome;
-    if (failing.has(asset)) {
-      const matched = byRule.filter(([, assets]) => assets.has(asset)).map(([rule]) => rule);
-      const verdict = shownVerdicts(asset).find((v) => v.approved === undefined);
-      outcome = {
-        kind: "failure",
-        type: matched.join(","),
-        message: `fails --fail-on ${matched.join(",")}${verdict ? `; worst unapproved change: ${verdict.changeType}: ${describeVerdict(verdict)}` : ""}`,
-        body,
-      };
-    } else if (isDriftOnly(asset)) {
-      outcome = {
-        kind: "skipped",
-        message: "base drift: only production changed it since the merge base",
-        body,
-      };
-    } else if (
-      asset.reasons !== undefined &&
-      asset.reasons.length > 0 &&
-      asset.reasons.every((v) => v.approved !== undefined)
-    ) {
-      outcome = { kind: "skipped", message: "every change is approved", body };
-    } else {
-      outcome = { kind: "passed", body };
-    }
+    const alone = byRule.filter(([, assets]) => assets.has(asset)).map(([rule]) => rule);
+    // Each rule fails its own assets, so one of them names a failing asset; all, should none.
+    const matched = failing.has(asset) ? (alone.length > 0 ? alone : [...rules]) : undefined;
+    const outcome = assetOutcome(asset, matched, body);
     suiteOf(label).cases.push({ classname: label ?? NO_LOCATION, name: asset.key, outcome });
   }
   const ordered = [...suites.values()].sort((a, b) => compareNullableStrings(a.label, b.label));
@@ -164,6 +143,36 @@ interface TestCase {
   classname: string;
   name: string;
   outcome: Outcome;
+}
+
+/** How an asset's test case ends: `matched` names the rules it fails, when it fails. */
+function assetOutcome(
+  asset: AssetChange,
+  matched: FailOnRule[] | undefined,
+  body: string[],
+): Outcome {
+  if (matched !== undefined) {
+    const verdict = shownVerdicts(asset).find((v) => v.approved === undefined);
+    const worst = verdict
+      ? `; worst unapproved change: ${verdict.changeType}: ${describeVerdict(verdict)}`
+      : "";
+    return {
+      kind: "failure",
+      type: matched.join(","),
+      message: `fails --fail-on ${matched.join(",")}${worst}`,
+      body,
+    };
+  }
+  if (isDriftOnly(asset))
+    return {
+      kind: "skipped",
+      message: "base drift: only production changed it since the merge base",
+      body,
+    };
+  const reasons = asset.reasons ?? [];
+  if (reasons.length > 0 && reasons.every((v) => v.approved !== undefined))
+    return { kind: "skipped", message: "every change is approved", body };
+  return { kind: "passed", body };
 }
 
 function locationCase(location: LocationComparison, allowed: boolean): TestCase {
