@@ -117,7 +117,7 @@ export function renderHtml(changeSet: ChangeSet, options: HtmlReportOptions = {}
     valueClose: VALUE_CLOSE,
     pageSize: PAGE_SIZE,
   };
-  // `__name` stands in for the helper a bundler's keep-names mode calls inside functions.
+  // `__name` stands in for the helper a keep-names transform (tsx, vitest) calls inside functions.
   const script = `"use strict";(() => {const __name = (f) => f;(${reportClient.toString()})(${JSON.stringify(config).replace(/</g, "\\u003c")});})();`;
   const csp = [
     "default-src 'none'",
@@ -308,8 +308,7 @@ function link(text: string, url: string | undefined): string {
 function paintCss(): string {
   return Object.entries(NODE_PAINTS)
     .map(
-      ([kind, p]) =>
-        `.swatch.kind-${kind} { background: ${p.fill}; border-color: ${p.stroke}; }${p.dashed ? "" : ""}\n`,
+      ([kind, p]) => `.swatch.kind-${kind} { background: ${p.fill}; border-color: ${p.stroke}; }\n`,
     )
     .join("");
 }

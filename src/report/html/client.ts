@@ -13,7 +13,9 @@ import type {
  * The HTML report's page script: filters, the asset list and the lineage view. It runs in the
  * browser, not in Node: the renderer inlines its source (`reportClient.toString()`), so it must
  * not use anything from this module's scope, only its argument and the DOM. Every text it shows
- * goes in through `textContent`, never as markup.
+ * goes in through `textContent`, never as markup. A bundler may transform it (tsup and the action
+ * bundle do not rename inside it; tsx and vitest's keep-names mode wrap its inner functions in a
+ * `__name` helper, which the renderer stands in for), but not minify it with names kept.
  *
  * @internal
  */
