@@ -364,6 +364,7 @@ function buildPayload(
 
   const groups = groupsOf(options.graphs);
   const impact = impactByChange(changeSet);
+  const links = resolvedLinks(options.links);
   const assets = bySeverity(changeSet.assets).map((asset, index): PayloadAsset => {
     const node = nodeOfKey.get(asset.key) ?? -1;
     if (node >= 0) nodes[node]?.assets.push(index);
@@ -374,7 +375,7 @@ function buildPayload(
       kind: assetChangeKind(asset),
       severity: asset.severity ?? null,
       changeTypes: [...asset.changeTypes, ...(asset.extraChangeTypes ?? [])],
-      link: safeUrl(assetLink(resolvedLinks(options.links), asset)) ?? null,
+      link: safeUrl(assetLink(links, asset)) ?? null,
       sections: sectionsOf(asset, impact.get(asset.key) ?? [], style),
       node,
     };
@@ -518,6 +519,7 @@ function header(changeSet: ChangeSet, title: string, options: HtmlReportOptions)
 
 function filters(changeSet: ChangeSet, payload: Payload): string {
   const assets = payload.assets;
+  const reviewed = hasSeverity(changeSet);
   const severities = new Map<string, number>();
   for (const s of [...SEVERITIES, "none"]) severities.set(s, 0);
   for (const a of assets) {
@@ -525,7 +527,8 @@ function filters(changeSet: ChangeSet, payload: Payload): string {
     severities.set(s, (severities.get(s) ?? 0) + 1);
   }
   const boxes = [...severities]
-    .filter(([s, n]) => n > 0 || s !== "none")
+    // A change set no policy reviewed has no severities to offer, only "unrated".
+    .filter(([s, n]) => n > 0 || (s !== "none" && reviewed))
     .map(
       ([s, n]) =>
         `<label><input type="checkbox" name="severity" value="${s}" checked> ${s === "none" ? "unrated" : s} (${formatCount(n)})</label>`,

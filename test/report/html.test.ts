@@ -224,6 +224,7 @@ describe("renderHtml: other change sets", () => {
     expect(data.nodes.length).toBeGreaterThanOrEqual(data.assets.length);
     // No severity yet: one "unrated" box; without the graphs only a changed group is known.
     expect(page).toContain('value="none" checked> unrated (26)');
+    expect(page).not.toContain('value="breaking"');
     const mrr = changeSet.assets.find((a) => a.key === "marts/finance/fct_mrr");
     expect(data.groups).toEqual([mrr?.details.group?.new, null]);
   });
