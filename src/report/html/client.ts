@@ -331,8 +331,9 @@ export function reportClient(config: ClientConfig): void {
     let nodesDrawn = 0;
     const visible: number[] = [];
     for (let i = 0; i < nodes.length; i++) if (inView(i)) visible.push(i);
-    const w = WIDTH * k;
-    const h = HEIGHT * k;
+    // At least a pixel tall and two wide, so that zoomed far out every node still shows.
+    const w = Math.max(2, WIDTH * k);
+    const h = Math.max(1, HEIGHT * k);
     const outlined = w > 3;
     // One path per kind of node (and per severity stripe) and pass: a handful of fills and
     // strokes a frame, however many nodes are in view.
