@@ -140,7 +140,9 @@ const LINEAGE_STYLES: Readonly<Record<LineageNodeKind | "note" | "group", string
  * graph.nodes[0]; // { id: "n0", key: "marts/core/dim_customers", kind: "modified", label: "dim_customers", group: "analytics" }
  */
 export function lineageGraph(changeSet: ChangeSet, options: LineageOptions = {}): LineageGraph {
-  const maxNodes = Math.max(1, Math.floor(options.maxNodes ?? DEFAULT_MAX_NODES));
+  // A cap that is not a number is no cap given: the default.
+  const cap = options.maxNodes ?? DEFAULT_MAX_NODES;
+  const maxNodes = Math.max(1, Math.floor(Number.isNaN(cap) ? DEFAULT_MAX_NODES : cap));
   const maxEdges = Math.max(0, Math.floor(options.maxEdges ?? DEFAULT_MAX_EDGES));
   const withNeighbours = options.neighbours !== false;
 
@@ -249,14 +251,33 @@ export function lineageGraph(changeSet: ChangeSet, options: LineageOptions = {})
     .slice(0, Math.max(0, maxNodes - chosen.size));
   for (const [key] of extras) chosen.add(key);
 
-  // Too wide a picture shrinks below legible text: drop the last chosen assets until it fits.
+  // Too wide a picture shrinks below legible text: keep the longest prefix of the chosen
+  // assets (in the order they were chosen) that fits, found by bisection.
   const maxWidth = options.maxWidth ?? DEFAULT_MAX_WIDTH;
-  let drawn = drawnGraph(chosen, changed, links, around, impactedKeys, options.links);
-  while (drawn.nodes.length > 2 && estimatedWidth(drawn.nodes, drawn.edges) > maxWidth) {
-    chosen.delete([...chosen].at(-1) as string);
-    pruneLoose(chosen, changed, around);
-    drawn = drawnGraph(chosen, changed, links, around, impactedKeys, options.links);
+  const order = [...chosen];
+  const attempt = (count: number) => {
+    const kept = new Set(order.slice(0, count));
+    if (count < order.length) pruneLoose(kept, changed, around);
+    const graph = drawnGraph(kept, changed, links, around, impactedKeys, options.links);
+    return { kept, graph, fits: estimatedWidth(graph.nodes, graph.edges) <= maxWidth };
+  };
+  let best = attempt(order.length);
+  if (!best.fits && order.length > 2) {
+    let low = 2;
+    let high = order.length - 1;
+    best = attempt(low);
+    while (low < high) {
+      const middle = Math.ceil((low + high) / 2);
+      const tried = attempt(middle);
+      if (tried.fits) {
+        best = tried;
+        low = middle;
+      } else high = middle - 1;
+    }
   }
+  chosen.clear();
+  for (const key of best.kept) chosen.add(key);
+  const drawn = best.graph;
   const { nodes, edges } = drawn;
   const seenNeighbours = new Set<string>();
   for (const key of chosen)
@@ -744,7 +765,9 @@ function estimatedWidths(
       }
       let lr = 0;
       for (const w of widest.values()) lr += w + RANK_GAP_PX;
-      return { TB: Math.max(0, ...rows.values()), LR: lr };
+      let tb = 0;
+      for (const w of rows.values()) tb = Math.max(tb, w);
+      return { TB: tb, LR: lr };
     },
   );
   const grouped = nodes.some((n) => n.group !== undefined) ? GROUPED_FACTOR : 1;
@@ -763,21 +786,31 @@ function longestPathRanks(
   edges: readonly LineageEdge[],
   side: "down" | "up",
 ): Map<string, number> {
+  // Kahn's order: linear; the members of a cycle, never freed, keep the rank they reached.
   const depth = new Map(nodes.map((n) => [n.id, 0]));
-  for (let round = 0; round < nodes.length; round++) {
-    let moved = false;
-    for (const edge of edges) {
-      const [a, b] = side === "down" ? [edge.from, edge.to] : [edge.to, edge.from];
-      const next = (depth.get(a) as number) + 1;
-      if (next > (depth.get(b) as number) && next < nodes.length) {
-        depth.set(b, next);
-        moved = true;
-      }
+  const waiting = new Map(nodes.map((n) => [n.id, 0]));
+  const next = new Map<string, string[]>();
+  for (const edge of edges) {
+    const [a, b] = side === "down" ? [edge.from, edge.to] : [edge.to, edge.from];
+    if (a === b) continue;
+    waiting.set(b, (waiting.get(b) as number) + 1);
+    const list = next.get(a);
+    if (list === undefined) next.set(a, [b]);
+    else list.push(b);
+  }
+  const ready = nodes.filter((n) => waiting.get(n.id) === 0).map((n) => n.id);
+  for (let i = 0; i < ready.length; i++) {
+    const a = ready[i] as string;
+    for (const b of next.get(a) ?? []) {
+      depth.set(b, Math.max(depth.get(b) as number, (depth.get(a) as number) + 1));
+      const left = (waiting.get(b) as number) - 1;
+      waiting.set(b, left);
+      if (left === 0) ready.push(b);
     }
-    if (!moved) break;
   }
   if (side === "down") return depth;
-  const deepest = Math.max(0, ...depth.values());
+  let deepest = 0;
+  for (const d of depth.values()) deepest = Math.max(deepest, d);
   return new Map([...depth].map(([id, d]) => [id, deepest - d]));
 }
 
