@@ -86,6 +86,32 @@ describe.skipIf(CHROMIUM_PATH === undefined)(
       await page.close();
     });
 
+    test("its Content-Security-Policy stops the page from fetching anything", async () => {
+      const { page, problems } = await open(example, "csp");
+      const outcome = await page.evaluate(() =>
+        fetch("https://example.com/beacon").then(
+          () => "fetched",
+          () => "blocked",
+        ),
+      );
+      expect(outcome).toBe("blocked");
+      // Refused by the policy before any request was made.
+      expect(problems.filter((p) => p.startsWith("request:"))).toEqual([]);
+      expect(problems.join("\n")).toContain("Content Security Policy");
+      await page.close();
+    });
+
+    test("dark mode: opens with no console error", async () => {
+      const { page, problems } = await open(example, "dark");
+      await page.emulateMedia({ colorScheme: "dark" });
+      await page.locator('li[data-key="staging/stg_charges"] summary').click();
+      const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      expect(background).toBe("rgb(13, 17, 23)");
+      await page.screenshot({ path: screenshotPath("html-report-dark") });
+      expect(problems).toEqual([]);
+      await page.close();
+    });
+
     test.each([
       [
         "severity: breaking only",
