@@ -36,8 +36,8 @@ export function reportClient(config: ClientConfig): void {
     byId(ids.severity).querySelectorAll<HTMLInputElement>("input[type=checkbox]"),
   );
   const changeType = byId<HTMLSelectElement>(ids.changeType);
-  const location = byId<HTMLSelectElement>(ids.location);
-  const group = byId<HTMLSelectElement>(ids.group);
+  const locationFilter = byId<HTMLSelectElement>(ids.location);
+  const groupFilter = byId<HTMLSelectElement>(ids.group);
   const search = byId<HTMLInputElement>(ids.search);
   const count = byId(ids.count);
   const list = byId<HTMLOListElement>(ids.list);
@@ -154,8 +154,9 @@ export function reportClient(config: ClientConfig): void {
     const started = performance.now();
     const severities = new Set(severityBoxes.filter((b) => b.checked).map((b) => b.value));
     const type = changeType.value;
-    const where = location.value === "" ? undefined : data.locations[Number(location.value)];
-    const inGroup = group.value === "" ? undefined : data.groups[Number(group.value)];
+    const where =
+      locationFilter.value === "" ? undefined : data.locations[Number(locationFilter.value)];
+    const inGroup = groupFilter.value === "" ? undefined : data.groups[Number(groupFilter.value)];
     const needle = search.value.trim().toLowerCase();
     shown = [];
     for (let i = 0; i < assets.length; i++) {
@@ -180,7 +181,7 @@ export function reportClient(config: ClientConfig): void {
     requestDraw();
     document.documentElement.dataset.filterMs = (performance.now() - started).toFixed(1);
   };
-  for (const input of [...severityBoxes, changeType, location, group]) {
+  for (const input of [...severityBoxes, changeType, locationFilter, groupFilter]) {
     input.addEventListener("change", applyFilters);
   }
   search.addEventListener("input", applyFilters);
@@ -188,8 +189,8 @@ export function reportClient(config: ClientConfig): void {
   byId(ids.reset).addEventListener("click", () => {
     for (const box of severityBoxes) box.checked = true;
     changeType.value = "";
-    location.value = "";
-    group.value = "";
+    locationFilter.value = "";
+    groupFilter.value = "";
     search.value = "";
     applyFilters();
   });
