@@ -193,7 +193,12 @@ export function lineageGraph(changeSet: ChangeSet, options: LineageOptions = {})
     );
     seeds.push(key);
   }
-  if (seeds.length === 0) return unrelated(changed.size);
+  // A lone changed asset is drawn with its direct neighbours: there is nothing to relate it to,
+  // and what it reads and feeds is what a reviewer checks.
+  const [lone] = changed.size === 1 ? changed.keys() : [];
+  const single =
+    lone !== undefined && ((around.get(lone)?.size ?? 0) > 0 || links.has(linkId(lone, lone)));
+  if (seeds.length === 0 && !single) return unrelated(changed.size);
   const scoreOf = (key: string) => score.get(key) ?? changedAround(key);
   seeds.sort((a, b) => scoreOf(b) - scoreOf(a) || compareStrings(a, b));
 
@@ -233,7 +238,8 @@ export function lineageGraph(changeSet: ChangeSet, options: LineageOptions = {})
     }
     choose(next);
   }
-  pruneLoose(chosen, changed, around);
+  if (single) chosen.add(lone);
+  else pruneLoose(chosen, changed, around, new Set());
 
   const impactedKeys = impactedNeighbourKeys(changeSet);
   const extra = new Map<string, number>();
@@ -242,7 +248,13 @@ export function lineageGraph(changeSet: ChangeSet, options: LineageOptions = {})
     for (const other of around.get(key) ?? []) {
       if (changed.has(other) || chosen.has(other)) continue;
       const kind = links.get(linkId(other, key))?.kind ?? links.get(linkId(key, other))?.kind;
-      const rank = impactedKeys.has(other) ? 0 : kind === "added" || kind === "removed" ? 1 : -1;
+      const rank = impactedKeys.has(other)
+        ? 0
+        : kind === "added" || kind === "removed"
+          ? 1
+          : single
+            ? 2
+            : -1;
       if (rank >= 0) extra.set(other, Math.min(extra.get(other) ?? rank, rank));
     }
   }
@@ -250,6 +262,7 @@ export function lineageGraph(changeSet: ChangeSet, options: LineageOptions = {})
     .sort(([a, m], [b, n]) => m - n || compareStrings(a, b))
     .slice(0, Math.max(0, maxNodes - chosen.size));
   for (const [key] of extras) chosen.add(key);
+  const anchored = new Set(extras.map(([key]) => key));
 
   // Too wide a picture shrinks below legible text: keep the longest prefix of the chosen
   // assets (in the order they were chosen) that fits, found by bisection.
@@ -257,7 +270,7 @@ export function lineageGraph(changeSet: ChangeSet, options: LineageOptions = {})
   const order = [...chosen];
   const attempt = (count: number) => {
     const kept = new Set(order.slice(0, count));
-    if (count < order.length) pruneLoose(kept, changed, around);
+    if (count < order.length) pruneLoose(kept, changed, around, anchored);
     const graph = drawnGraph(kept, changed, links, around, impactedKeys, options.links);
     return { kept, graph, fits: estimatedWidth(graph.nodes, graph.edges) <= maxWidth };
   };
@@ -356,10 +369,16 @@ export function mermaidOfGraph(graph: LineageGraph, options: LineageOptions = {}
   for (const node of graph.nodes) if (node.group === undefined) out.push(nodeLine(node, "  "));
   for (const edge of graph.edges) out.push(`  ${edge.from} ${ARROWS[edge.kind]} ${edge.to}`);
   const drawNote = note !== undefined && graph.edges.length === 0;
-  if (drawNote) out.push(`  note["${mermaidLabel(note)}"]`);
+  // An empty change set keeps the picture it always had.
+  const noteId = graph.changed === 0 ? "empty" : "note";
+  if (drawNote)
+    out.push(`  ${noteId}["${mermaidLabel(graph.changed === 0 ? "No changed assets" : note)}"]`);
   for (const node of graph.nodes) {
     const tooltip = mermaidLabel(
-      node.movedFrom === undefined ? node.key : `${node.key} (${node.movedFrom})`,
+      keepEnd(
+        node.movedFrom === undefined ? node.key : `${node.key} (${node.movedFrom})`,
+        MAX_TOOLTIP_LENGTH,
+      ),
     );
     // Without a page to link to, the tooltip needs a click callback: `focus` (window.focus) is
     // harmless where Mermaid binds callbacks (security level `loose`) and ignored elsewhere.
@@ -383,7 +402,7 @@ export function mermaidOfGraph(graph: LineageGraph, options: LineageOptions = {}
     if (ids.length > 0) out.push(`  class ${ids.join(",")} ${kind}`);
   }
   if (groupIds.length > 0) out.push(`  class ${groupIds.join(",")} group`);
-  if (drawNote) out.push("  class note note");
+  if (drawNote) out.push(`  class ${noteId} note`);
   return `${out.join("\n")}\n`;
 }
 
@@ -396,7 +415,7 @@ export function mermaidOfGraph(graph: LineageGraph, options: LineageOptions = {}
  */
 export function unrelatedLine(graph: LineageGraph): string | undefined {
   if (graph.edges.length > 0) return undefined;
-  if (graph.changed === 0) return "No assets changed.";
+  if (graph.changed === 0) return "No changed assets.";
   if (graph.changed === 1) return "The changed asset has no changed asset upstream or downstream.";
   return `The ${formatCount(graph.changed)} changed assets do not depend on one another.`;
 }
@@ -431,6 +450,8 @@ function mermaidLabel(text: string): string {
 const DEFAULT_MAX_NODES = 20;
 const DEFAULT_MAX_EDGES = 120;
 const DEFAULT_MAX_LABEL = 40;
+/** Longest tooltip (the full key), in characters: keys are rarely longer, and this bounds the text. */
+const MAX_TOOLTIP_LENGTH = 200;
 /**
  * The widest picture, at Mermaid's 16 px text, that GitHub's comment column (780 px, about 748
  * inside its padding) shows with text of at least 11 px: 748 × 16 / 11.
@@ -592,12 +613,14 @@ function betterCandidate(a: Candidate, b: Candidate): number {
 
 /**
  * Drops what the cap left dangling: unchanged connectors linked to fewer than two drawn changed
- * assets, then drawn assets linked to nothing drawn.
+ * assets (`anchored` ones, drawn for their own sake, to none), then drawn assets linked to
+ * nothing drawn.
  */
 function pruneLoose(
   chosen: Set<string>,
   changed: Map<string, Changed>,
   around: Map<string, Set<string>>,
+  anchored: ReadonlySet<string>,
 ): void {
   const count = (key: string, onlyChanged: boolean) => {
     let n = 0;
@@ -605,7 +628,8 @@ function pruneLoose(
       if (chosen.has(other) && (!onlyChanged || changed.has(other))) n++;
     return n;
   };
-  for (const key of [...chosen]) if (!changed.has(key) && count(key, true) < 2) chosen.delete(key);
+  for (const key of [...chosen])
+    if (!changed.has(key) && count(key, true) < (anchored.has(key) ? 1 : 2)) chosen.delete(key);
   for (const key of [...chosen]) if (count(key, false) === 0) chosen.delete(key);
 }
 
@@ -622,6 +646,8 @@ function drawnGraph(
   const index = new Map(nodes.map((node, i) => [node.key, i]));
   const found: { from: number; to: number; kind: LineageEdgeKind }[] = [];
   for (const [key, from] of index) {
+    const self = links.get(linkId(key, key));
+    if (self !== undefined) found.push({ from, to: from, kind: self.kind });
     for (const other of around.get(key) ?? []) {
       const to = index.get(other);
       if (to === undefined) continue;

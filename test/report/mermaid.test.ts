@@ -237,11 +237,13 @@ describe("renderLineageMermaid", () => {
     ]);
   });
 
-  test("shortens long labels, keeping their end; the tooltip keeps the whole key", () => {
-    const key = `long/${"x".repeat(500)}tail`;
+  test("shortens long labels, keeping their end; the tooltip keeps the whole key up to 200 characters", () => {
+    const key = `long/${"x".repeat(100)}tail`;
     const text = renderLineageMermaid(linked(key), { maxLabelLength: 30 });
     expect(labels(text)).toContain(`~ …${"x".repeat(25)}tail`);
     expect(text).toContain(`focus "${key}"`);
+    const longer = renderLineageMermaid(linked(`long/${"x".repeat(500)}tail`));
+    expect(longer).toContain(`focus "…${"x".repeat(195)}tail"`);
   });
 
   test("links each node to its Dagster page with the full key as tooltip, production for a removed one", () => {
@@ -333,7 +335,8 @@ describe("renderLineageMermaid", () => {
     expect(unrelatedLine(lineageGraph(changeSetOf([change("a", ["TAGS"])])))).toBe(
       "The changed asset has no changed asset upstream or downstream.",
     );
-    expect(unrelatedLine(lineageGraph(changeSetOf([])))).toBe("No assets changed.");
+    expect(unrelatedLine(lineageGraph(changeSetOf([])))).toBe("No changed assets.");
+    expect(renderLineageMermaid(changeSetOf([]))).toContain('  empty["No changed assets"]\n');
     expect(unrelatedLine(lineageGraph(linked("a")))).toBeUndefined();
     expect(renderLineageMermaid(changeSet)).toContain(
       'note["The 3 changed assets do not depend on one another."]',
@@ -405,6 +408,19 @@ describe("renderLineageMermaid", () => {
     // One location: no subgraph.
     const one = changeSetOf(changeSet.assets.map((a) => ({ ...a, codeLocation: "loc" })));
     expect(renderLineageMermaid(one)).not.toContain("subgraph");
+  });
+
+  test("draws a lone changed asset with its direct neighbours, and a link to itself", () => {
+    const changeSet = changeSetOf([
+      change("a", ["TAGS"], { lineage: { upstream: ["up", "a"], downstream: ["down", "a"] } }),
+    ]);
+    const graph = lineageGraph(changeSet);
+    expect(graph.nodes.map((n) => [n.key, n.kind])).toEqual([
+      ["a", "modified"],
+      ["down", "neighbour"],
+      ["up", "neighbour"],
+    ]);
+    expect(graph.edges.map((e) => `${e.from} ${e.to}`)).toEqual(["n0 n0", "n0 n1", "n2 n0"]);
   });
 
   test("draws a key changed in two code locations once", () => {
