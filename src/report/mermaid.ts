@@ -72,7 +72,7 @@ interface LineageNode {
   kind: LineageNodeKind;
   /** What the node shows: the key's last part, or its shortest suffix no other drawn node has. */
   label: string;
-  /** The subgraph it is drawn in: a code location, or the first part of its key. */
+  /** The subgraph it is drawn in: its code location, when the picture draws several. */
   group?: string;
   /** Its page in the Dagster UI, when the options carry `links`. */
   url?: string;
@@ -129,15 +129,18 @@ const LINEAGE_STYLES: Readonly<Record<LineageNodeKind | "note" | "group", string
  * Selects the lineage picture of a change set from its changed assets and their direct
  * neighbours (`lineage`, see `withLineage`): the changed assets are scored by impact (the
  * impacted assets they reach, their own severity, how many changed assets and connecting
- * unchanged assets they link to); the best one seeds a neighbourhood that grows by the assets
- * with the most links into it, then the next best seeds another, up to `maxNodes`. Unchanged
- * assets are drawn when they link two drawn changed ones, are impacted, or are the other end of
- * an added or removed dependency. Assets are identified by key, as Dagster's lineage links them.
- * Deterministic (ties by key) and linear in the change set size, plus sorting.
+ * unchanged assets they link to); the best one seeds a neighbourhood that grows by the changed
+ * asset whose score plus links into it is highest, then the next best seeds another, up to
+ * `maxNodes`; then the last chosen are left out until the estimated layout fits `maxWidth`.
+ * Unchanged assets are drawn when they link two drawn changed ones, are impacted, or are the
+ * other end of an added or removed dependency (a lone changed asset gets all its direct
+ * neighbours). When no two changed assets are linked there is no picture: no nodes, no edges.
+ * Assets are identified by key, as Dagster's lineage links them. Deterministic (ties by key)
+ * and linear in the change set size, plus sorting.
  *
  * @example
  * const graph = lineageGraph(withLineage(diffAssetGraphs(base, branch), { base, branch }));
- * graph.nodes[0]; // { id: "n0", key: "marts/core/dim_customers", kind: "modified", label: "dim_customers", group: "analytics" }
+ * graph.nodes[0]; // { id: "n0", key: "intermediate/int_sessions", kind: "modified", label: "int_sessions" }
  */
 export function lineageGraph(changeSet: ChangeSet, options: LineageOptions = {}): LineageGraph {
   // A cap that is not a number is no cap given: the default.
@@ -197,7 +200,8 @@ export function lineageGraph(changeSet: ChangeSet, options: LineageOptions = {})
   // and what it reads and feeds is what a reviewer checks.
   const [lone] = changed.size === 1 ? changed.keys() : [];
   const single =
-    lone !== undefined && ((around.get(lone)?.size ?? 0) > 0 || links.has(linkId(lone, lone)));
+    lone !== undefined &&
+    ((withNeighbours && (around.get(lone)?.size ?? 0) > 0) || links.has(linkId(lone, lone)));
   if (seeds.length === 0 && !single) return unrelated(changed.size);
   const scoreOf = (key: string) => score.get(key) ?? changedAround(key);
   seeds.sort((a, b) => scoreOf(b) - scoreOf(a) || compareStrings(a, b));
@@ -314,18 +318,21 @@ export function lineageGraph(changeSet: ChangeSet, options: LineageOptions = {})
  * is drawn): short labels (the key's last part) coloured by kind (new green, removed red and
  * dashed, moved blue with where it was, modified amber, unchanged grey, impacted with an orange
  * dashed border), the full key as each node's tooltip (and a link to its Dagster page with
- * `links`), subgraphs per code location (or per first key part), added dependencies as thick
+ * `links`), subgraphs per code location when there are several, added dependencies as thick
  * links and removed ones dotted, a probable rename as a dotted link labelled so. Ids are
  * generated (`n0`, `n1`, …) and text escaped, so any key is safe; the output is deterministic.
  * Put it in a ```` ```mermaid ```` block.
  *
  * @example
  * const text = renderLineageMermaid(withLineage(diffAssetGraphs(base, branch), { base, branch }));
- * // flowchart TB
+ * // ---
+ * // title: "… 16 more changed assets not drawn"
+ * // ---
+ * // flowchart LR
  * //   accTitle: Lineage of the changed assets
- * //   subgraph g0["analytics"]
- * //     n0["~ int_deal_pipeline"]
+ * //   n0["~ int_sessions"]
  * //   …
+ * //   click n0 focus "intermediate/int_sessions"
  */
 export function renderLineageMermaid(changeSet: ChangeSet, options: LineageOptions = {}): string {
   return mermaidOfGraph(lineageGraph(changeSet, options), options);
