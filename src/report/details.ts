@@ -5,7 +5,9 @@ import type {
   FreshnessSettings,
   ListChange,
 } from "../diff/change-set";
-import type { BackfillPolicy } from "../model/asset";
+import type { BackfillPolicy, PartitionMapping } from "../model/asset";
+import type { MetadataValue } from "../model/metadata";
+import { plural } from "../text";
 import {
   contrast,
   formatJson,
@@ -14,6 +16,11 @@ import {
   formatOwner,
   formatPartitions,
   formatText,
+  isMultiline,
+  type LineChanges,
+  lineChanges,
+  mappingParameters,
+  shortHashes,
 } from "./values";
 
 /** How a renderer marks inline values (plain text leaves them as they are; Markdown uses code spans). */
@@ -21,6 +28,12 @@ export interface DetailStyle {
   value: (text: string) => string;
   /** Longest value rendering. */
   maxValueLength: number;
+  /**
+   * Shows the line-by-line changes of a multi-line text (a description, a SQL query) as one
+   * nested line, e.g. a token the renderer swaps for a folded code block. Without it, the
+   * changed lines are listed as nested lines, capped.
+   */
+  block?: (changes: LineChanges) => string;
 }
 
 /** A plain-text style. */
@@ -41,18 +54,16 @@ const WHOLE = Number.POSITIVE_INFINITY;
  * rendering.
  */
 const RENDERERS: DetailRenderers = {
-  codeVersion: (d, s) => [
-    `code version: ${arrow(formatText(d.old, WHOLE), formatText(d.new, WHOLE), s)}`,
-  ],
+  codeVersion: (d, s) => {
+    const [old, next] = shortHashes(d.old, d.new);
+    return [`code version: ${arrow(formatText(old, WHOLE), formatText(next, WHOLE), s)}`];
+  },
   dependencies: (d, s) => {
     const lines: string[] = [];
     for (const key of d.addedKeys) lines.push(`dependency added: ${s.value(key)}`);
     for (const key of d.removedKeys) lines.push(`dependency removed: ${s.value(key)}`);
-    for (const m of d.partitionMappings) {
-      lines.push(
-        `partition mapping on ${s.value(m.key)}: ${arrow(formatMapping(m.old, WHOLE), formatMapping(m.new, WHOLE), s)}`,
-      );
-    }
+    for (const m of d.partitionMappings)
+      lines.push(`partition mapping on ${s.value(m.key)}: ${mappingChange(m.old, m.new, s)}`);
     return lines;
   },
   partitionsDefinition: (d, s) => [
@@ -74,6 +85,9 @@ const RENDERERS: DetailRenderers = {
         ];
       }
       if (v.new === null) return [`metadata removed: ${s.value(v.key)}`];
+      const texts = [textOf(v.old), textOf(v.new)] as const;
+      if (v.old.type === v.new.type && (isMultiline(texts[0]) || isMultiline(texts[1])))
+        return textLines(`metadata ${s.value(v.key)} (${v.old.type})`, texts[0], texts[1], s);
       const byPath = v.changes !== undefined && (v.old.type === "json" || v.old.type === "unknown");
       const lines = [
         byPath
@@ -101,9 +115,10 @@ const RENDERERS: DetailRenderers = {
     }),
   group: (d, s) => [`group: ${arrow(formatText(d.old, WHOLE), formatText(d.new, WHOLE), s)}`],
   owners: (d, s) => listLines("owner", d, formatOwner, s),
-  description: (d, s) => [
-    `description: ${arrow(formatText(d.old, WHOLE), formatText(d.new, WHOLE), s)}`,
-  ],
+  description: (d, s) =>
+    isMultiline(d.old) || isMultiline(d.new)
+      ? textLines("description", d.old, d.new, s)
+      : [`description: ${arrow(formatText(d.old, WHOLE), formatText(d.new, WHOLE), s)}`],
   kinds: (d, s) => listLines("kind", d, (k) => k, s),
   automationCondition: (d, s) => settingLines(d.old, d.new, AUTOMATION, s),
   freshnessPolicy: (d, s) => settingLines(d.old, d.new, FRESHNESS, s),
@@ -140,6 +155,63 @@ export function describeDetails(
 
 /** Most path-level changes listed for one JSON value. */
 const MAX_PATH_CHANGES = 5;
+
+/** Most changed lines of a multi-line text listed when the style has no block. */
+const MAX_LISTED_LINES = 8;
+
+/**
+ * A partition mapping change: by class, and when the class stays, only the parameters that
+ * changed (`TimeWindowPartitionMapping (start_offset -1 → 0)`).
+ */
+function mappingChange(
+  old: PartitionMapping | null,
+  next: PartitionMapping | null,
+  s: DetailStyle,
+): string {
+  if (old !== null && next !== null && old.className === next.className) {
+    const a = mappingParameters(old);
+    const b = mappingParameters(next);
+    if (a !== undefined && b !== undefined && a.length === b.length) {
+      const changed = a.flatMap(([name, value], i) => {
+        const other = b[i];
+        return other === undefined || other[0] !== name || other[1] === value
+          ? []
+          : [`${name} ${arrow(value, other[1], s)}`];
+      });
+      if (changed.length > 0) return `${s.value(old.className)} (${changed.join(", ")})`;
+    }
+  }
+  return arrow(formatMapping(old, WHOLE), formatMapping(next, WHOLE), s);
+}
+
+/** The text of a text or Markdown metadata value; null for other kinds. */
+function textOf(value: MetadataValue): string | null {
+  return value.type === "text" ? value.text : value.type === "markdown" ? value.markdown : null;
+}
+
+/**
+ * A multi-line text change: how many lines each side has and how many changed, then the
+ * changed lines, as the style's block or listed (capped).
+ */
+function textLines(
+  label: string,
+  old: string | null,
+  next: string | null,
+  s: DetailStyle,
+): string[] {
+  const size = (text: string | null) =>
+    text === null ? "(none)" : plural(text.split(/\r?\n/).length, "line");
+  const changes = lineChanges(old, next);
+  if (changes === undefined)
+    return [`${label}: ${size(old)} → ${size(next)}, too different to compare line by line`];
+  const head = `${label}: ${size(old)} → ${size(next)} (−${changes.removed} +${changes.added})`;
+  if (s.block !== undefined) return [head, `  ${s.block(changes)}`];
+  const shown = changes.lines.slice(0, MAX_LISTED_LINES);
+  const lines = [head, ...shown.map((l) => `  ${l.op} ${s.value(l.text)}`)];
+  if (changes.lines.length > shown.length)
+    lines.push(`  … and ${plural(changes.lines.length - shown.length, "more line")}`);
+  return lines;
+}
 
 function arrow(old: string, next: string, style: DetailStyle): string {
   const [a, b] = contrast(old, next, style.maxValueLength);

@@ -42,7 +42,7 @@ import {
 } from "./findings";
 import { markdownMarker } from "./marker";
 import { type LineageGraph, type LineageOptions, lineageGraph, mermaidOfGraph } from "./mermaid";
-import { keepEnds, truncate } from "./values";
+import { keepEnds, type LineChanges, truncate } from "./values";
 import {
   bySeverity,
   describeStaleApproval,
@@ -1065,6 +1065,13 @@ function locationText(asset: Pick<AssetChange, "codeLocation" | "repository">): 
 const OPEN = "\uE000";
 const CLOSE = "\uE001";
 const TOKEN = /\uE000(\d+)\uE001/g;
+const BLOCK_OPEN = "\uE002";
+const BLOCK_CLOSE = "\uE003";
+const BLOCK = /^\uE002(\d+)\uE003$/;
+/** Most lines of a folded multi-line change. */
+const MAX_BLOCK_LINES = 40;
+/** Longest line of a folded multi-line change. */
+const MAX_BLOCK_LINE_LENGTH = 300;
 const PLACEHOLDERS = new Set(["(none)", "(default)", "(unpartitioned)"]);
 
 /**
@@ -1086,17 +1093,31 @@ function markdownLines(
   maxValueLength: number,
 ): string[] {
   const values: string[] = [];
+  const blocks: LineChanges[] = [];
   const style: DetailStyle = {
     maxValueLength,
     value: (text) => {
       values.push(text);
       return `${OPEN}${values.length - 1}${CLOSE}`;
     },
+    block: (changes) => {
+      blocks.push(changes);
+      return `${BLOCK_OPEN}${blocks.length - 1}${BLOCK_CLOSE}`;
+    },
   };
   const used = new Set<number>();
+  const usedBlocks = new Set<number>();
   return describe(style).map((line) => {
     const nested = line.startsWith("  ");
     const source = nested ? line.trimStart() : line;
+    const block = BLOCK.exec(source);
+    if (block !== null) {
+      const index = Number(block[1]);
+      if (!usedBlocks.has(index) && index < blocks.length) {
+        usedBlocks.add(index);
+        return foldedLines(blocks[index] as LineChanges);
+      }
+    }
     let out = "";
     let last = 0;
     for (const match of source.matchAll(TOKEN)) {
@@ -1113,6 +1134,35 @@ function markdownLines(
     out += escapeText(truncate(source.slice(last), MAX_TEXT_LENGTH));
     return `${nested ? "    - " : "  - "}${out}`;
   });
+}
+
+/**
+ * The changed lines of a multi-line text as a folded `diff` code block under its detail line
+ * (indented into the list item), capped at {@link MAX_BLOCK_LINES} lines, each shortened; the
+ * summary says when lines were left out.
+ */
+function foldedLines(changes: LineChanges): string {
+  const shown = changes.lines.slice(0, MAX_BLOCK_LINES);
+  const body = shown.map((l) => `${l.op} ${visible(truncate(l.text, MAX_BLOCK_LINE_LENGTH))}`);
+  let longest = 2;
+  for (const line of body)
+    for (const run of line.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  const fence = "`".repeat(longest + 1);
+  const left = changes.lines.length - shown.length;
+  const summary =
+    left > 0
+      ? `the changed lines (the first ${formatCount(shown.length)}; ${plural(left, "more line")} not shown)`
+      : "the changed lines";
+  const indent = "    ";
+  return [
+    `${indent}<details><summary>${summary}</summary>`,
+    "",
+    `${indent}${fence}diff`,
+    ...body.map((line) => `${indent}${line}`),
+    `${indent}${fence}`,
+    "",
+    `${indent}</details>`,
+  ].join("\n");
 }
 
 function notComparedSection(locations: LocationComparison[]): string | undefined {
@@ -1191,7 +1241,7 @@ function visible(text: string): string {
     if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) continue;
     if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) out += "↵";
     else if (c < 0x20 || c === 0x7f) out += " ";
-    else if (c === 0xe000 || c === 0xe001) out += "\uFFFD";
+    else if (c >= 0xe000 && c <= 0xe003) out += "\uFFFD";
     else out += text[i];
   }
   return out;

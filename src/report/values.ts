@@ -1,3 +1,4 @@
+import { diffLines } from "diff";
 import type { AssetOwner, PartitionMapping, PartitionsDefinition } from "../model/asset";
 import type { JsonValue } from "../model/json";
 import { keyToString, ownerText } from "../model/key";
@@ -180,13 +181,140 @@ export function formatPartitions(def: PartitionsDefinition | null, max = MAX_VAL
   return `${type} ${formatText(def.description, max)}`;
 }
 
-/** Renders a partition mapping: its class and description. */
+/**
+ * Renders a partition mapping by its class and the parameters its description states, e.g.
+ * `TimeWindowPartitionMapping (start_offset -1, end_offset 0)`; a mapping whose description is
+ * not one of Dagster's known forms shows its class and description, shortened to `max`.
+ */
 export function formatMapping(mapping: PartitionMapping | null, max = MAX_VALUE_LENGTH): string {
   if (mapping === null) return "(default)";
-  return truncate(
-    mapping.description ? `${mapping.className}: ${mapping.description}` : mapping.className,
-    max,
+  const parameters = mappingParameters(mapping);
+  if (parameters === undefined)
+    return truncate(
+      mapping.description ? `${mapping.className}: ${mapping.description}` : mapping.className,
+      max,
+    );
+  if (parameters.length === 0) return truncate(mapping.className, max);
+  const list = parameters.map(([name, value]) => `${name} ${value}`).join(", ");
+  return truncate(`${mapping.className} (${list})`, max);
+}
+
+/** A parameter of a partition mapping: its name in Dagster's constructor and its value. */
+export type MappingParameter = readonly [name: string, value: string];
+
+/**
+ * The parameters of a partition mapping, read from the description Dagster writes for its
+ * class (the GraphQL API gives only the class name and the description): none for the mappings
+ * that take none (identity, all, last, multi-to-single), the offsets of a time-window mapping
+ * (both 0 when its description names none), the mapping of a static one and the keys of a
+ * specific-partitions one. Undefined when the class or its description is not a known form.
+ *
+ * @example
+ * mappingParameters({
+ *   className: "TimeWindowPartitionMapping",
+ *   description: "Maps a downstream partition to any upstream partition with an overlapping time window. The start and end of the upstream time window is offsetted by -1 and 0 partitions respectively.",
+ * }); // [["start_offset", "-1"], ["end_offset", "0"]]
+ */
+export function mappingParameters(mapping: PartitionMapping): MappingParameter[] | undefined {
+  const description = mapping.description.trim();
+  // Own entries only: a class named `constructor` is not a known form.
+  if (!Object.hasOwn(MAPPING_FORMS, mapping.className)) return undefined;
+  return (MAPPING_FORMS[mapping.className] as (d: string) => MappingParameter[] | undefined)(
+    description,
   );
+}
+
+/**
+ * Shortens a pair of hashes (a code version, a checksum: 20 or more hexadecimal digits) to the
+ * shortest prefix of at least 12 digits that tells them apart, each cut marked with `…`. Other
+ * values are returned as they are.
+ *
+ * @example
+ * shortHashes("4bc9060af5bf50080e328ce3", "d627c313426e8c700f4a0ede"); // ["4bc9060af5bf…", "d627c313426e…"]
+ */
+export function shortHashes(
+  old: string | null,
+  next: string | null,
+): [string | null, string | null] {
+  const a = old !== null && HASH.test(old);
+  const b = next !== null && HASH.test(next);
+  if (!a && !b) return [old, next];
+  let length = SHORT_HASH;
+  if (a && b) {
+    const x = old as string;
+    const y = next as string;
+    while (length < Math.max(x.length, y.length) && x.slice(0, length) === y.slice(0, length))
+      length += 4;
+  }
+  const cut = (hash: string | null, is: boolean) =>
+    hash !== null && is && hash.length > length ? `${hash.slice(0, length)}…` : hash;
+  return [cut(old, a), cut(next, b)];
+}
+
+/** One line of a {@link lineChanges} listing: kept (` `), removed (`-`) or added (`+`). */
+export interface ChangedLine {
+  op: " " | "-" | "+";
+  text: string;
+}
+
+/** What {@link lineChanges} found: the lines, the count of removed and added ones. */
+export interface LineChanges {
+  /** Changed lines with up to `context` kept lines around each run; `…` lines mark gaps. */
+  lines: ChangedLine[];
+  removed: number;
+  added: number;
+}
+
+/**
+ * Compares two texts line by line (a multi-line description, a SQL query): the changed lines
+ * with `context` kept lines around each run of changes, kept stretches between runs shown as
+ * one ` …` line. Undefined when the texts are too different to compare quickly (more than
+ * 2,000 lines changed, or over 200,000 characters), so a report never hangs on them.
+ *
+ * @example
+ * lineChanges("a\nb\nc", "a\nB\nc", 0); // { lines: [{op:" ",text:"…"},{op:"-",text:"b"},{op:"+",text:"B"},{op:" ",text:"…"}], removed: 1, added: 1 }
+ */
+export function lineChanges(
+  old: string | null,
+  next: string | null,
+  context = 2,
+): LineChanges | undefined {
+  const a = old ?? "";
+  const b = next ?? "";
+  if (a.length + b.length > MAX_DIFF_TEXT) return undefined;
+  const parts = diffLines(a.endsWith("\n") ? a : `${a}\n`, b.endsWith("\n") ? b : `${b}\n`, {
+    maxEditLength: MAX_DIFF_EDITS,
+  });
+  if (parts === undefined) return undefined;
+  const all: ChangedLine[] = [];
+  let removed = 0;
+  let added = 0;
+  for (const part of parts) {
+    const op = part.added ? "+" : part.removed ? "-" : " ";
+    const lines = part.value.replace(/\r?\n$/, "").split(/\r?\n/);
+    if (op === "+") added += lines.length;
+    if (op === "-") removed += lines.length;
+    for (const text of lines) all.push({ op, text });
+  }
+  // Keep the changed lines and `context` lines either side of each.
+  const keep = new Uint8Array(all.length);
+  all.forEach((line, i) => {
+    if (line.op === " ") return;
+    for (let j = Math.max(0, i - context); j <= Math.min(all.length - 1, i + context); j++)
+      keep[j] = 1;
+  });
+  const lines: ChangedLine[] = [];
+  for (let i = 0; i < all.length; i++) {
+    if (keep[i]) lines.push(all[i] as ChangedLine);
+    else if (lines.at(-1)?.text !== "…" || lines.at(-1)?.op !== " ")
+      lines.push({ op: " ", text: "…" });
+  }
+  return { lines, removed, added };
+}
+
+/** True when text spans several lines (a SQL query, a Markdown description). */
+export function isMultiline(text: string | null | undefined): text is string {
+  return text != null && /[\r\n]/.test(text.trimEnd());
 }
 
 /** Renders an owner as Dagster writes it (an email, or `team:name`), shortened to `max`. */
@@ -209,6 +337,48 @@ function formatTimestamp(seconds: number): string {
 }
 
 // --- internal ---
+
+/** A hash: 20 or more hexadecimal digits and nothing else. */
+const HASH = /^[0-9a-f]{20,}$/i;
+/** Longest pair of texts compared line by line, in code units. */
+const MAX_DIFF_TEXT = 200_000;
+/** Most changed lines a line-by-line comparison looks for before it gives up. */
+const MAX_DIFF_EDITS = 2_000;
+/** Digits of a hash shown, at least. */
+const SHORT_HASH = 12;
+
+const TIME_WINDOW_MAPPING =
+  /^Maps a downstream partition to any upstream partition with an overlapping time window\.(?: The start and end of the upstream time window is offsetted by (-?\d+) and (-?\d+) partitions respectively\.)?$/;
+
+/** Reads the parameters of a mapping class from its description; undefined when not understood. */
+const MAPPING_FORMS: Readonly<
+  Record<string, (description: string) => MappingParameter[] | undefined>
+> = {
+  IdentityPartitionMapping: () => [],
+  AllPartitionMapping: () => [],
+  LastPartitionMapping: () => [],
+  MultiToSingleDimensionPartitionMapping: () => [],
+  TimeWindowPartitionMapping: (description) => {
+    const match = TIME_WINDOW_MAPPING.exec(description);
+    if (match === null) return undefined;
+    return [
+      ["start_offset", match[1] ?? "0"],
+      ["end_offset", match[2] ?? "0"],
+    ];
+  },
+  StaticPartitionMapping: (description) => {
+    const match = /following mapping:\s*([\s\S]+)$/.exec(description);
+    return match === null ? undefined : [["mapping", oneLine(match[1] as string)]];
+  },
+  SpecificPartitionsPartitionMapping: (description) => {
+    const match = /following upstream partitions:\s*([\s\S]+?)\.?$/.exec(description);
+    return match === null ? undefined : [["partition_keys", oneLine(match[1] as string)]];
+  },
+};
+
+function oneLine(text: string): string {
+  return text.trim().replace(/\s*[\r\n]+\s*/g, " ");
+}
 
 /** JSON's short escapes of the C0 controls that have one. */
 const SHORT_ESCAPES: Readonly<Record<number, string>> = {

@@ -1,3 +1,5 @@
+import { micromark } from "micromark";
+import { gfm, gfmHtml } from "micromark-extension-gfm";
 import { describe, expect, test } from "vitest";
 import type { AssetChange, ChangeSet } from "../../src/diff/change-set";
 import { diffAssetGraphs } from "../../src/diff/diff";
@@ -76,19 +78,23 @@ function expectWellFormed(markdown: string): void {
   expect(markdown.endsWith("\n")).toBe(true);
   const lines = markdown.slice(0, -1).split("\n");
   let depth = 0;
-  let inFence = false;
+  // The open fence (a Mermaid block at the left, a folded diff indented into a list item).
+  let fence: string | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string;
     const previous = lines[i - 1];
     const following = lines[i + 1];
-    if (line.startsWith("```")) {
-      inFence = !inFence;
-      if (inFence) expect(previous, "blank line before a fence").toBe("");
-      else expect(following, "blank line after a fence").toBe("");
+    const opening = /^ {0,4}(`{3,})/.exec(line);
+    if (fence === undefined && opening !== null) {
+      fence = opening[1] as string;
+      expect(previous, "blank line before a fence").toBe("");
       continue;
     }
-    if (inFence) {
-      expect(line).not.toContain("`");
+    if (fence !== undefined) {
+      if (line.trim() === fence) {
+        fence = undefined;
+        expect(following, "blank line after a fence").toBe("");
+      } else expect(line.trimStart().startsWith(fence), `fence closed early: ${line}`).toBe(false);
       continue;
     }
     if (line === "<details>") {
@@ -115,7 +121,7 @@ function expectWellFormed(markdown: string): void {
       expect(text.slice(match.index), `raw HTML in: ${line}`).toMatch(OWN_HTML);
     }
   }
-  expect(inFence, "closed fences").toBe(false);
+  expect(fence, "closed fences").toBeUndefined();
   expect(depth, "balanced <details>").toBe(0);
 }
 
@@ -357,7 +363,9 @@ describe("renderMarkdown", () => {
       const start = markdown.indexOf(`### ${section} (`);
       const body = markdown.slice(start, markdown.indexOf("\n### ", start + 1));
       for (const line of body.split("\n").slice(1)) {
-        expect(line).toMatch(/^(|- .*| {2}- .*| {4}- .*|<details>|<summary>.*|<\/details>)$/);
+        expect(line).toMatch(
+          /^(|- .*| {2}- .*| {4}- .*|<details>|<summary>.*|<\/details>| {4}<details><summary>[^<>]*<\/summary>| {4}`{3,}(diff)?| {4}[-+ ] .*| {4}<\/details>)$/,
+        );
       }
     }
     expect(markdown).toContain("- `<img src=x onerror=alert(1)>` · `<script>alert(1)</script>`");
@@ -365,7 +373,17 @@ describe("renderMarkdown", () => {
     expect(markdown).toContain(
       '    - \\<script\\>alert(1)\\</script\\>.\\<i\\>: `1` → `"<b>2</b>"`',
     );
-    expect(markdown).toContain('→ `markdown "</details>\\n\\n<script>alert(1)</script>"`');
+    // A multi-line value is a folded diff: its lines are code, never markup.
+    expect(markdown).toContain(
+      "  - metadata `md` (markdown): 1 line → 3 lines (−1 +3)\n    <details><summary>the changed lines</summary>\n\n    ```diff\n    - **x** | y\n    + </details>\n    + \n    + <script>alert(1)</script>\n    ```\n\n    </details>",
+    );
+    const html = micromark(markdown, {
+      allowDangerousHtml: true,
+      extensions: [gfm()],
+      htmlExtensions: [gfmHtml()],
+    });
+    expect(html).not.toContain("<script>");
+    expect(html).toContain("+ &lt;/details&gt;");
     expect(markdown).toContain("`` `tick` ``");
     expect(markdown).toContain("```` ```fence ````");
     expect(markdown).toContain("`line↵break`");
