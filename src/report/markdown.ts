@@ -26,6 +26,7 @@ import {
 } from "../diff/verdicts";
 import { shownRepository } from "../model/key";
 import { formatCount, plural } from "../text";
+import type { ReportContext } from "./context";
 import { type DetailStyle, describeDetails } from "./details";
 import {
   columnLines,
@@ -40,6 +41,7 @@ import {
   partitionKeyLines,
   probableMoveLines,
 } from "./findings";
+import { assetLink, type DagsterLinks, dagsterUiRoot } from "./links";
 import { markdownMarker } from "./marker";
 import { type LineageGraph, type LineageOptions, lineageGraph, mermaidOfGraph } from "./mermaid";
 import { keepEnds, type LineChanges, truncate } from "./values";
@@ -78,6 +80,13 @@ export interface MarkdownReportOptions {
   maxDetailsPerAsset?: number;
   /** Longest value shown in a detail line; longer ones are shortened with `…` (default 80). */
   maxValueLength?: number;
+  /**
+   * The Dagster UI of each side: every asset key links to its page in the branch deployment,
+   * REMOVED ones to production (see {@link DagsterLinks}).
+   */
+  links?: DagsterLinks;
+  /** The commit, CI run and time the report reflects, shown under the verdict. */
+  context?: ReportContext;
 }
 
 /**
@@ -107,12 +116,18 @@ export function renderMarkdown(changeSet: ChangeSet, options: MarkdownReportOpti
   const moves = changeSet.probableMoves ?? [];
   const issues = changeSet.graphIssues ?? [];
 
+  // The first screen: the verdict (by severity, with the breaking assets named under it, once
+  // the policies ran), the counts in one line, what the report reflects, the table folded.
   const essentials = [
     markdownMarker(options.id),
     `## ${escapeText(truncate(o.title, MAX_NAME_LENGTH))}`,
-    verdict(changeSet, groups),
-    compared(changeSet),
   ];
+  if (severities && changed > 0) {
+    essentials.push(severityVerdict(changeSet, groups, o));
+    essentials.push(countsLine(changeSet, groups, false));
+  } else essentials.push(countsLine(changeSet, groups, true));
+  essentials.push(compared(changeSet, o));
+  const noticeAt = essentials.length;
   const counts = changed > 0 ? countsTable(changeSet) : undefined;
   if (counts !== undefined) essentials.push(counts);
   if (severities && changed > 0) essentials.push(SEVERITY_LEGEND);
@@ -211,8 +226,8 @@ export function renderMarkdown(changeSet: ChangeSet, options: MarkdownReportOpti
     },
     left,
   );
-  if (notice !== undefined) essentials.splice(4, 0, notice);
-  const blocks = [...essentials, ...SLOT_ORDER.flatMap((slot) => slots[slot] ?? [])];
+  if (notice !== undefined) essentials.splice(noticeAt, 0, notice);
+  const blocks = [...essentials, ...readingOrder(groups).flatMap((slot) => slots[slot] ?? [])];
   return `${blocks.join("\n\n")}\n`;
 }
 
@@ -252,8 +267,8 @@ const MAX_IMPACTED_NAMED = 5;
 const MAX_IMPACTED_COLUMNS = 5;
 /** Most graph issues listed. */
 const MAX_GRAPH_ISSUES = 20;
-/** Most breaking assets the verdict names. */
-const MAX_NAMED_BREAKING = 3;
+/** Most breaking assets the verdict names (and code locations that failed). */
+const MAX_NAMED_BREAKING = 5;
 /** Longest reason shown in the verdict for a breaking asset. */
 const MAX_NAMED_REASON_LENGTH = 100;
 const FULL_REPORT_HINT = "run `asset-diff diff` with `--format json` for the full change set";
@@ -396,6 +411,8 @@ interface Resolved {
   maxDetailsPerAsset: number;
   maxValueLength: number;
   showLocation: boolean;
+  links: DagsterLinks | undefined;
+  context: ReportContext | undefined;
 }
 
 function resolveOptions(options: MarkdownReportOptions, changeSet: ChangeSet): Resolved {
@@ -409,6 +426,8 @@ function resolveOptions(options: MarkdownReportOptions, changeSet: ChangeSet): R
     maxDetailsPerAsset: Math.max(1, Math.floor(options.maxDetailsPerAsset ?? 20)),
     maxValueLength: Math.max(12, Math.floor(options.maxValueLength ?? 80)),
     showLocation: changeSet.assets.some((a) => a.codeLocation !== null),
+    links: options.links,
+    context: options.context,
   };
 }
 
@@ -436,20 +455,21 @@ function groupAssets(assets: AssetChange[]): Record<AssetSlot, AssetChange[]> {
   return groups;
 }
 
-function verdict(changeSet: ChangeSet, groups: Record<AssetSlot, AssetChange[]>): string {
+/**
+ * The counts of the changes in one line (new, removed, moved, modified, where, unchanged), the
+ * impact downstream and, in a three-way comparison, where the changes come from. Without
+ * severities it is the verdict, led by the code locations of the branch that did not load.
+ */
+function countsLine(
+  changeSet: ChangeSet,
+  groups: Record<AssetSlot, AssetChange[]>,
+  isVerdict: boolean,
+): string {
   const { assets } = changeSet.summary;
   const notCompared = skippedLocations(changeSet.locations).length;
-  const unloaded = branchLocationsNotLoaded(changeSet);
   // Said before anything else: "no changes" over a branch that did not load is not a pass.
-  const warning =
-    unloaded.length === 0
-      ? ""
-      : `⚠️ **${unloaded.length === 1 ? "A code location" : `${formatCount(unloaded.length)} code locations`} of the branch did not load** (${unloaded
-          .slice(0, MAX_NAMED_BREAKING)
-          .map((l) => code(truncate(l.codeLocation ?? "", MAX_NAME_LENGTH)))
-          .join(
-            ", ",
-          )}${unloaded.length > MAX_NAMED_BREAKING ? ", …" : ""}): ${unloaded.length === 1 ? "its" : "their"} assets are unknown, not unchanged. `;
+  const failed = failedLocations(changeSet);
+  const warning = isVerdict && failed !== undefined ? `${failed}. ` : "";
   const caveats = [
     notCompared > 0
       ? ` ${plural(notCompared, "code location")} ${notCompared === 1 ? "was" : "were"} not compared.`
@@ -483,12 +503,100 @@ function verdict(changeSet: ChangeSet, groups: Record<AssetSlot, AssetChange[]>)
         ? ` in code location ${code(truncate(first, MAX_NAME_LENGTH))}`
         : "";
   const unchanged = assets.unchanged > 0 ? ` (${formatCount(assets.unchanged)} unchanged)` : "";
-  const severity = hasSeverity(changeSet) ? `${severitySentence(changeSet, groups)} ` : "";
   const findings = [impactSentence(changeSet), originSentence(changeSet)]
     .filter((p) => p !== undefined)
     .map((p) => ` ${p}`)
     .join("");
-  return `${warning}${severity}**${parts.join(", ")}** asset${total === 1 ? "" : "s"}${where}${unchanged}.${findings}${caveats}`;
+  return `${warning}**${parts.join(isVerdict ? ", " : " · ")}** asset${total === 1 ? "" : "s"}${where}${unchanged}.${findings}${caveats}`;
+}
+
+/**
+ * The code locations of the branch that did not load, e.g. `⚠️ **A code location of the branch
+ * did not load** (`sales`): its assets are unknown, not unchanged`; undefined when all loaded.
+ */
+function failedLocations(changeSet: ChangeSet): string | undefined {
+  const unloaded = branchLocationsNotLoaded(changeSet);
+  if (unloaded.length === 0) return undefined;
+  const names = unloaded
+    .slice(0, MAX_NAMED_BREAKING)
+    .map((l) => code(truncate(l.codeLocation ?? "", MAX_NAME_LENGTH)))
+    .join(", ");
+  const more = unloaded.length > MAX_NAMED_BREAKING ? ", …" : "";
+  const one = unloaded.length === 1;
+  const what = one ? "A code location" : `${formatCount(unloaded.length)} code locations`;
+  return `⚠️ **${what} of the branch did not load** (${names}${more}): ${one ? "its" : "their"} assets are unknown, not unchanged`;
+}
+
+/**
+ * The verdict of a reviewed change set: the count of each severity (breaking first, in bold),
+ * the code locations that failed, then the breaking assets named one per line with their
+ * reasons (a few; the rest counted).
+ */
+function severityVerdict(
+  changeSet: ChangeSet,
+  groups: Record<AssetSlot, AssetChange[]>,
+  o: Resolved,
+): string {
+  // Base drift is not this branch's doing: it is neither named nor counted here.
+  const drift = groups.drift.length > 0;
+  const listed = changeSet.assets.filter(
+    (a) => assetChangeKind(a) !== "unchanged" && !(drift && isDriftOnly(a)),
+  );
+  const counts = (drift ? undefined : changeSet.summary.severity) ?? severityCounts(listed);
+  const line = SEVERITIES.map((s) =>
+    s === "breaking"
+      ? counts.breaking > 0
+        ? `${SEVERITY_MARKERS.breaking} **${formatCount(counts.breaking)} breaking**`
+        : "**No breaking changes**"
+      : `${SEVERITY_MARKERS[s]} ${formatCount(counts[s])} ${s}`,
+  ).join(" · ");
+  const failed = failedLocations(changeSet);
+  // Said before anything else: "no breaking changes" over a branch that did not load is not a pass.
+  const head = `${failed === undefined ? "" : `${failed}. `}${line}`;
+  if (counts.breaking === 0) return head;
+  const breaking = listed.filter((a) => a.severity === "breaking");
+  const named = breaking.slice(0, MAX_NAMED_BREAKING).map((a) => {
+    const verdicts = (a.reasons ?? []).filter((v) => v.severity === "breaking");
+    const reasons = [...new Set(verdicts.map((v) => v.message))].join("; ");
+    const approved = verdicts.length > 0 && verdicts.every((v) => v.approved !== undefined);
+    const why = [
+      reasons === "" ? undefined : escapeText(truncate(reasons, MAX_NAMED_REASON_LENGTH)),
+      approved ? `${APPROVED_MARKER} approved` : undefined,
+    ].filter((p) => p !== undefined);
+    const marker = approved ? APPROVED_MARKER : SEVERITY_MARKERS.breaking;
+    return `- ${marker} ${keyLink(a, o)}${why.length > 0 ? `: ${why.join(", ")}` : ""}`;
+  });
+  const more = counts.breaking - named.length;
+  if (more > 0) named.push(`- … and ${formatCount(more)} more breaking, listed below`);
+  return `${head}\n\n${named.join("\n")}`;
+}
+
+/**
+ * The order the sections are read in: what the report does not cover, the lineage picture and
+ * the conflicts first, then the kinds of change by their worst severity (breaking first; on a
+ * tie, new, removed, moved, modified), then the rest.
+ */
+function readingOrder(groups: Record<AssetSlot, AssetChange[]>): Slot[] {
+  const kinds: AssetSlot[] = ["new", "removed", "moved", "modified"];
+  const worst = (slot: AssetSlot) => {
+    let rank: number = SEVERITIES.length;
+    for (const a of groups[slot])
+      if (a.severity !== undefined) rank = Math.min(rank, SEVERITIES.indexOf(a.severity));
+    return rank;
+  };
+  const ranks = new Map(kinds.map((k) => [k, worst(k)]));
+  const sorted = [...kinds].sort((a, b) => (ranks.get(a) ?? 0) - (ranks.get(b) ?? 0));
+  return SLOT_ORDER.flatMap((slot): Slot[] => {
+    if (slot === "new") return [...sorted, "probableMoves"];
+    return kinds.includes(slot as AssetSlot) || slot === "probableMoves" ? [] : [slot];
+  });
+}
+
+/** An asset's key as a code span, linked to its page in the Dagster UI when that is known. */
+function keyLink(asset: AssetChange, o: Resolved): string {
+  const name = code(shortenKey(asset.key));
+  const url = assetLink(o.links, asset);
+  return url === undefined ? name : `[${name}](<${url}>)`;
 }
 
 /**
@@ -534,39 +642,7 @@ function countOrigins(assets: readonly AssetChange[]): Record<ChangeOrigin, numb
   return counts;
 }
 
-/**
- * The severity part of the verdict: the breaking assets first, by name and reason (a few), then
- * the other counts.
- */
-function severitySentence(changeSet: ChangeSet, groups: Record<AssetSlot, AssetChange[]>): string {
-  // Base drift is not this branch's doing: it is neither named nor counted here.
-  const drift = groups.drift.length > 0;
-  const listed = changeSet.assets.filter(
-    (a) => assetChangeKind(a) !== "unchanged" && !(drift && isDriftOnly(a)),
-  );
-  const summarized = drift ? undefined : changeSet.summary.severity;
-  const counts = summarized ?? severityCounts(listed);
-  const others = SEVERITIES.filter((s) => s !== "breaking")
-    .map((s) => `${formatCount(counts[s])} ${s}`)
-    .join(", ");
-  if (counts.breaking === 0) return `No breaking changes; ${others}.`;
-  const breaking = listed.filter((a) => a.severity === "breaking");
-  const named = breaking.slice(0, MAX_NAMED_BREAKING).map((a) => {
-    const verdicts = (a.reasons ?? []).filter((v) => v.severity === "breaking");
-    const reasons = [...new Set(verdicts.map((v) => v.message))].join("; ");
-    const approved = verdicts.length > 0 && verdicts.every((v) => v.approved !== undefined);
-    const why = [
-      reasons === "" ? undefined : escapeText(truncate(reasons, MAX_NAMED_REASON_LENGTH)),
-      approved ? `${APPROVED_MARKER} approved` : undefined,
-    ].filter((p) => p !== undefined);
-    return `${code(shortenKey(a.key))}${why.length > 0 ? ` (${why.join(", ")})` : ""}`;
-  });
-  const more = counts.breaking - named.length;
-  const names = more > 0 ? `${named.join(", ")} and ${formatCount(more)} more` : named.join(", ");
-  return `**${formatCount(counts.breaking)} breaking** asset${counts.breaking === 1 ? "" : "s"}: ${names}; ${others}.`;
-}
-
-function compared(changeSet: ChangeSet): string {
+function compared(changeSet: ChangeSet, o: Resolved): string {
   const scope = [
     changeSet.options.codeLocation !== null
       ? ` · code location ${code(truncate(changeSet.options.codeLocation, MAX_NAME_LENGTH))} only`
@@ -575,7 +651,37 @@ function compared(changeSet: ChangeSet): string {
   ].join("");
   const mergeBase =
     changeSet.mergeBase === undefined ? "" : ` · merge base ${describeInput(changeSet.mergeBase)}`;
-  return `<sub>Base ${describeInput(changeSet.base)} → branch ${describeInput(changeSet.branch)}${mergeBase}${scope}</sub>`;
+  const reflects = contextParts(o.context);
+  return `<sub>${reflects.map((p) => `${p} · `).join("")}Base ${describeInput(changeSet.base)} → branch ${describeInput(changeSet.branch)}${mergeBase}${scope}</sub>`;
+}
+
+/**
+ * What the report reflects: the head commit (a short SHA, linked), the CI run (linked) and when
+ * it was made (to the minute, UTC). Links are shown only when they are `http(s)` URLs.
+ */
+function contextParts(context: ReportContext | undefined): string[] {
+  if (context === undefined) return [];
+  const parts: string[] = [];
+  if (context.commit !== undefined && context.commit !== "") {
+    const sha = code(
+      truncate(
+        /^[0-9a-f]{8,}$/i.test(context.commit) ? context.commit.slice(0, 7) : context.commit,
+        40,
+      ),
+    );
+    const url = context.commitUrl === undefined ? undefined : dagsterUiRoot(context.commitUrl);
+    parts.push(`commit ${url === undefined ? sha : `[${sha}](<${url}>)`}`);
+  }
+  const run = context.runUrl === undefined ? undefined : dagsterUiRoot(context.runUrl);
+  if (run !== undefined) parts.push(`[CI run](<${run}>)`);
+  if (context.generatedAt !== undefined) {
+    const at = new Date(context.generatedAt);
+    if (!Number.isNaN(at.getTime()))
+      parts.push(`${at.toISOString().slice(0, 16).replace("T", " ")} UTC`);
+  }
+  if (parts.length > 0)
+    parts[0] = `${(parts[0] as string).charAt(0).toUpperCase()}${(parts[0] as string).slice(1)}`;
+  return parts;
 }
 
 function describeInput(input: ChangeSetInput): string {
@@ -604,7 +710,8 @@ function countsTable(changeSet: ChangeSet): string {
     extras > 0
       ? "\n\n_Extra_ change types are changes Dagster's own branch-deployment view does not track."
       : "";
-  return `${rows.join("\n")}${note}`;
+  const types = rows.length - 2;
+  return fold(`Changes by type (${plural(types, "change type")})`, `${rows.join("\n")}${note}`);
 }
 
 /** The lineage section, or `undefined` when there is nothing to draw; may exceed `budget`. */
@@ -930,7 +1037,7 @@ function assetEntry(
   o: Resolved,
   mode: EntryMode = { badges: kind === "modified" || kind === "moved", findings: true },
 ): string {
-  const name = code(shortenKey(asset.key));
+  const name = keyLink(asset, o);
   const head = [mode.badges ? `**${name}**` : name];
   if (asset.severity !== undefined && mode.findings)
     head.unshift(`${SEVERITY_MARKERS[asset.severity]} ${asset.severity}`);

@@ -125,6 +125,13 @@ function expectWellFormed(markdown: string): void {
   expect(depth, "balanced <details>").toBe(0);
 }
 
+/** The first screen before the `<sub>` line: the verdict, the breaking assets, the counts. */
+function verdictOf(markdown: string): string {
+  const blocks = markdown.split("\n\n");
+  const end = blocks.findIndex((b, i) => i >= 2 && b.startsWith("<sub>"));
+  return blocks.slice(2, end === -1 ? undefined : end).join("\n\n");
+}
+
 /** The asset lines (`- …`) of a section, e.g. `Modified`. */
 function listed(markdown: string, section: string): string[] {
   const start = markdown.indexOf(`### ${section} (`);
@@ -496,25 +503,27 @@ describe("renderMarkdown of a reviewed change set", () => {
     rated("d_gone", [verdict("REMOVED", "breaking", "REMOVED_WITH_DEPENDENTS")]),
     rated("e_new", [verdict("NEW", "safe", "NEW_ASSET")]),
   ]);
-  const verdictOf = (markdown: string) => markdown.split("\n\n")[2];
 
-  test("the verdict names the breaking assets and why, then the other counts", () => {
-    expect(verdictOf(renderMarkdown(reviewed))).toBe(
-      "**2 breaking** assets: `b_breaking` (a column was removed from the table schema), " +
-        "`d_gone` (removed while other assets depend on it); 1 risky, 2 safe. " +
-        "**1 new, 1 removed, 3 modified** assets in code location `loc`.",
+  test("the verdict counts each severity, names the breaking assets and why, then the counts in one line", () => {
+    const blocks = renderMarkdown(reviewed).split("\n\n");
+    expect(blocks[2]).toBe("🔴 **2 breaking** · 🟠 1 risky · ⚪ 2 safe");
+    expect(blocks[3]).toBe(
+      "- 🔴 `b_breaking`: a column was removed from the table schema\n" +
+        "- 🔴 `d_gone`: removed while other assets depend on it",
     );
+    expect(blocks[4]).toBe("**1 new · 1 removed · 3 modified** assets in code location `loc`.");
     const calm = reviewedSetOf([
       rated("a", [verdict("TAGS", "safe", "DESCRIPTIVE_CHANGE")]),
       rated("b", [verdict("CODE_VERSION", "risky", "CODE_VERSION_CHANGED")]),
     ]);
-    expect(verdictOf(renderMarkdown(calm))).toBe(
-      "No breaking changes; 1 risky, 1 safe. **2 modified** assets in code location `loc`.",
-    );
+    const quiet = renderMarkdown(calm).split("\n\n");
+    expect(quiet[2]).toBe("**No breaking changes** · 🟠 1 risky · ⚪ 1 safe");
+    expect(quiet[3]).toBe("**2 modified** assets in code location `loc`.");
   });
 
   test("the verdict names a few breaking assets, marks approved ones and counts the rest", () => {
-    const assets = ["a", "b", "c", "d", "e"].map((key) =>
+    const keys = ["a", "b", "c", "d", "e", "f", "g"];
+    const assets = keys.map((key) =>
       rated(key, [
         verdict("METADATA", "breaking", "COLUMN_REMOVED"),
         verdict("DEPENDENCIES", "breaking", "DEPENDENCY_REMOVED", {
@@ -522,20 +531,72 @@ describe("renderMarkdown of a reviewed change set", () => {
         }),
       ]),
     );
-    expect(verdictOf(renderMarkdown(reviewedSetOf(assets)))).toBe(
-      "**5 breaking** assets: `a` (a column was removed from the table schema; an upstream dependency was removed), " +
-        "`b` (a column was removed from the table schema; an upstream dependency was removed), " +
-        "`c` (a column was removed from the table schema; an upstream dependency was removed) and 2 more; " +
-        "0 risky, 0 safe. **5 modified** assets in code location `loc`.",
+    const blocks = renderMarkdown(reviewedSetOf(assets)).split("\n\n");
+    expect(blocks[2]).toBe("🔴 **7 breaking** · 🟠 0 risky · ⚪ 0 safe");
+    const why = "a column was removed from the table schema; an upstream dependency was removed";
+    expect(blocks[3]).toBe(
+      [
+        ...["a", "b", "c", "d", "e"].map((k) => `- 🔴 \`${k}\`: ${why}`),
+        "- … and 2 more breaking, listed below",
+      ].join("\n"),
     );
     const approved = reviewedSetOf([
       rated("a", [
         verdict("METADATA", "breaking", "COLUMN_REMOVED", { approved: { by: "x", reason: null } }),
       ]),
     ]);
-    expect(verdictOf(renderMarkdown(approved))).toContain(
-      "**1 breaking** asset: `a` (a column was removed from the table schema, ✅ approved); 0 risky, 0 safe.",
+    expect(renderMarkdown(approved).split("\n\n")[3]).toBe(
+      "- ✅ `a`: a column was removed from the table schema, ✅ approved",
     );
+  });
+
+  test("with the Dagster UI known, every key links to its page: the branch deployment, production for removed ones", () => {
+    const links = {
+      base: "https://acme.dagster.cloud/prod",
+      branch: "https://acme.dagster.cloud/pr-42",
+    };
+    const markdown = renderMarkdown(reviewed, { links });
+    expect(markdown).toContain(
+      "- 🔴 [`d_gone`](<https://acme.dagster.cloud/prod/assets/d_gone>): removed while other assets depend on it",
+    );
+    expect(markdown).toContain(
+      "**[`b_breaking`](<https://acme.dagster.cloud/pr-42/assets/b_breaking>)**",
+    );
+    expect(markdown).toContain("[`e_new`](<https://acme.dagster.cloud/pr-42/assets/e_new>)");
+    const html = micromark(markdown, { extensions: [gfm()], htmlExtensions: [gfmHtml()] });
+    expect(html).toContain(
+      '<a href="https://acme.dagster.cloud/prod/assets/d_gone"><code>d_gone</code></a>',
+    );
+    // Without a base UI, removed assets are not linked (never to a page that cannot exist).
+    expect(renderMarkdown(reviewed, { links: { branch: links.branch } })).toContain(
+      "- 🔴 `d_gone`: removed",
+    );
+  });
+
+  test("says which commit, run and time the report reflects", () => {
+    const markdown = renderMarkdown(reviewed, {
+      context: {
+        commit: "9603b6c0a1b2c3d4e5f60718293a4b5c6d7e8f90",
+        commitUrl: "https://github.com/acme/data/commit/9603b6c0a1b2c3d4e5f60718293a4b5c6d7e8f90",
+        runUrl: "https://github.com/acme/data/actions/runs/77",
+        generatedAt: "2026-12-01T16:52:35.123Z",
+      },
+    });
+    expect(markdown).toContain(
+      "<sub>Commit [`9603b6c`](<https://github.com/acme/data/commit/9603b6c0a1b2c3d4e5f60718293a4b5c6d7e8f90>) · [CI run](<https://github.com/acme/data/actions/runs/77>) · 2026-12-01 16:52 UTC · Base ",
+    );
+    // A link that is not http(s) is not shown; a bad time is left out.
+    const odd = renderMarkdown(reviewed, {
+      context: { commit: "abc", runUrl: "javascript:alert(1)", generatedAt: "yesterday" },
+    });
+    expect(odd).toContain("<sub>Commit `abc` · Base ");
+    expect(odd).not.toContain("javascript");
+  });
+
+  test("sections are read worst first: removed breaking assets before new safe ones", () => {
+    const markdown = renderMarkdown(reviewed);
+    expect(markdown.indexOf("### Removed (1)")).toBeLessThan(markdown.indexOf("### Modified (3)"));
+    expect(markdown.indexOf("### Modified (3)")).toBeLessThan(markdown.indexOf("### New (1)"));
   });
 
   test("lists assets worst first with a severity marker, the reasons and the approvals", () => {
@@ -556,7 +617,7 @@ describe("renderMarkdown of a reviewed change set", () => {
     expect(markdown).toContain(
       "### Removed (1)\n\n- 🔴 breaking · `d_gone` · `loc`\n  - 🔴 breaking: removed while other assets depend on it",
     );
-    expect(markdown).toContain("### New (1)\n\n- ⚪ safe · `e_new` · `loc`\n\n");
+    expect(markdown).toContain("### New (1)\n\n- ⚪ safe · `e_new` · `loc`\n");
     expect(markdown).toContain(
       "\n\n<sub>🔴 breaking: consumers can fail or read wrong data · 🟠 risky: behaviour may change · ⚪ safe: descriptive only · ✅ approved</sub>\n\n",
     );
@@ -714,7 +775,6 @@ describe("renderMarkdown of a reviewed change set", () => {
 });
 
 describe("renderMarkdown of the findings (impact, columns, partition keys, moves, origins)", () => {
-  const verdictOf = (markdown: string) => markdown.split("\n\n")[2];
   /** The lines of one asset's entry: its `- ` line and the nested ones under it. */
   const entryOf = (markdown: string, key: string) => {
     const lines = markdown.split("\n");
@@ -730,8 +790,9 @@ describe("renderMarkdown of the findings (impact, columns, partition keys, moves
 
   test("the summary adds the impact and, in a three-way comparison, where the changes come from", () => {
     expect(verdictOf(renderMarkdown(findingsChangeSet()))).toBe(
-      "**1 breaking** asset: `marts/finance/fct_revenue` (a column was removed from the table schema); 3 risky, 2 safe. " +
-        "**1 new, 1 removed, 1 moved, 4 modified** assets in code location `loc`. " +
+      "🔴 **1 breaking** · 🟠 3 risky · ⚪ 2 safe\n\n" +
+        "- 🔴 `marts/finance/fct_revenue`: a column was removed from the table schema\n\n" +
+        "**1 new · 1 removed · 1 moved · 4 modified** assets in code location `loc`. " +
         "**5 impacted downstream** (2 breaking-downstream, 2 risky-downstream, 1 safe-downstream). " +
         "5 from this branch, **1 conflict** (listed first), 1 base drift (folded below).",
     );
@@ -846,10 +907,11 @@ describe("renderMarkdown of the findings (impact, columns, partition keys, moves
     const markdown = renderMarkdown(findingsChangeSet());
     const order = [
       "### Conflicts (1)",
-      "### New (1)",
+      // The branch's own changes, worst first: a breaking modified asset, a risky removal, …
+      "### Modified (2)",
       "### Removed (1)",
       "### Moved (1)",
-      "### Modified (2)",
+      "### New (1)",
       "### Base drift (1)",
     ];
     const at = order.map((heading) => markdown.indexOf(heading));
@@ -869,7 +931,7 @@ describe("renderMarkdown of the findings (impact, columns, partition keys, moves
       rated("b", [verdict("TAGS", "safe", "DESCRIPTIVE_CHANGE")], { origin: "branch" }),
     ]);
     expect(verdictOf(renderMarkdown(drift))).toBe(
-      "No breaking changes; 0 risky, 1 safe. **2 modified** assets in code location `loc`. 1 from this branch, 0 conflicts, 1 base drift (folded below).",
+      "**No breaking changes** · 🟠 0 risky · ⚪ 1 safe\n\n**2 modified** assets in code location `loc`. 1 from this branch, 0 conflicts, 1 base drift (folded below).",
     );
     expectWellFormed(markdown);
   });
