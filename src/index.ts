@@ -232,14 +232,19 @@ export { type RefinedVerdict, refineVerdict } from "./policies/verdict";
 
 // --- report ---
 export { type CodeQualityOptions, renderCodeQuality } from "./report/codequality";
+export type { ReportContext } from "./report/context";
 export {
   formatGithubOutputs,
   type GithubAnnotationOptions,
   githubOutputs,
   renderGithubAnnotations,
 } from "./report/github";
+export { type HtmlReportOptions, renderHtml } from "./report/html";
 export { renderJson } from "./report/json";
+export { type JunitOptions, renderJunit } from "./report/junit";
+export { assetPageUrl, type DagsterLinks, uiRootOfGraphqlUrl } from "./report/links";
 export { type MarkdownReportOptions, renderMarkdown } from "./report/markdown";
 export { markdownMarker } from "./report/marker";
 export { type LineageOptions, renderLineageMermaid } from "./report/mermaid";
+export { renderSarif, type SarifOptions } from "./report/sarif";
 export { renderText, summaryLine, type TextReportOptions } from "./report/text";

@@ -1,3 +1,5 @@
+import { mkdir, stat } from "node:fs/promises";
+import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import packageJson from "../../package.json" with { type: "json" };
 import {
@@ -39,11 +41,16 @@ import { createPolicyContext, type PolicyContext } from "../policies/policy";
 import { reviewChanges } from "../policies/review";
 import { selectAssets } from "../policies/select";
 import { type ExplanationInput, renderExplanation } from "../report/explain";
+import { renderHtml } from "../report/html";
 import { renderJson } from "../report/json";
+import { renderJunit } from "../report/junit";
+import { type DagsterLinks, dagsterUiRoot, uiRootOfGraphqlUrl } from "../report/links";
 import { renderMarkdown } from "../report/markdown";
+import { renderSarif } from "../report/sarif";
 import { escapeControls, renderText } from "../report/text";
 import { plural } from "../text";
 import { commentOnMergeRequest } from "./comment";
+import { reportContextOf } from "./context";
 import { EXIT_CODES } from "./exit-codes";
 import { explanationInput } from "./explain";
 import { publishToGithub } from "./github";
@@ -57,10 +64,12 @@ import {
   DIFF_OPTIONS,
   EXPLAIN_OPTIONS,
   isCommandName,
+  type OutputFormat,
   parseSpec,
   SHARED_OPTIONS,
   SNAPSHOT_OPTIONS,
 } from "./options";
+import { planOutputs } from "./outputs";
 import {
   type ApprovalsLocation,
   defaultApprover,
@@ -235,33 +244,103 @@ async function diffCommand(args: readonly string[], io: CliIo): Promise<number> 
   const early = helpOrVersion("diff", values, io);
   if (early !== undefined) return early;
   const [basePath, branchPath] = twoInputs("diff", positionals);
-  const format = oneOf("--format", values.format, DIFF_OPTIONS.format.choices);
+  const outputs = planOutputs(values.format, values["output-dir"], values.output);
   const mode = changeTypeMode(values);
   const mergeBase = values["merge-base"];
   const failOn = parseFailOn(values["fail-on"], mode, mergeBase !== undefined);
   if (mergeBase === "") throw new UsageError("--merge-base needs a source, like <base>");
   if (mergeBase === "-" && (basePath === "-" || branchPath === "-"))
     throw new UsageError("only one of <base>, <branch> and --merge-base can be - (stdin)");
-  const { base, branch, reviewed, context } = await compare(basePath, branchPath, values, io, {
-    includeUnchanged: values["include-unchanged"] ?? false,
-    create: false,
-    output: values.output,
-    mergeBase,
+  const explicitLinks = {
+    branch: uiUrlOption("--dagster-url", values["dagster-url"]),
+    base: uiUrlOption("--base-dagster-url", values["base-dagster-url"]),
+  };
+  if (values.commit === "") throw new UsageError("--commit needs a commit SHA");
+  const runUrl = uiUrlOption("--run-url", values["run-url"]);
+  const { base, branch, reviewed, context, setup } = await compare(
+    basePath,
+    branchPath,
+    values,
+    io,
+    {
+      includeUnchanged: values["include-unchanged"] ?? false,
+      create: false,
+      outputs: outputs.flatMap((o) =>
+        o.path === undefined ? [] : [{ name: o.name, shown: o.path, path: o.path }],
+      ),
+      mergeBase,
+    },
+  );
+  const configured = setup.review.config?.dagsterUi;
+  const links: DagsterLinks = {};
+  const branchUi = explicitLinks.branch ?? configured?.branch ?? uiRootOfGraphqlUrl(branchPath);
+  const baseUi = explicitLinks.base ?? configured?.base ?? uiRootOfGraphqlUrl(basePath);
+  if (branchUi !== undefined) links.branch = dagsterUiRoot(branchUi) ?? branchUi;
+  if (baseUi !== undefined) links.base = dagsterUiRoot(baseUi) ?? baseUi;
+  const reportContext = reportContextOf(io.env, {
+    commit: values.commit,
+    runUrl,
+    now: io.now?.() ?? new Date(),
   });
   const reportId = values["report-id"];
+  let lineage: ChangeSet | undefined;
+  const withPicture = () => {
+    lineage ??= withLineage(reviewed, context);
+    return lineage;
+  };
   const markdown = () =>
-    renderMarkdown(withLineage(reviewed, context), reportId === undefined ? {} : { id: reportId });
-  const color = toStdout(values.output) && useColor(io);
-  const report =
-    format === "json"
-      ? renderJson(reviewed)
-      : format === "markdown"
-        ? markdown()
-        : format === "codequality"
-          ? gitlabCodeQuality(reviewed, { base, branch }, io.env, io.cwd ?? process.cwd())
-          : renderText(reviewed, { color });
-  await emit(io, values.output, report);
-
+    renderMarkdown(withPicture(), {
+      ...(reportId === undefined ? {} : { id: reportId }),
+      links,
+      context: reportContext,
+    });
+  const cwd = io.cwd ?? process.cwd();
+  const workspace = io.env.GITHUB_WORKSPACE || io.env.CI_PROJECT_DIR || cwd;
+  const render = (format: OutputFormat, toTerminal: boolean): string => {
+    // A mapped switch: a new format cannot be left without a renderer.
+    switch (format) {
+      case "json":
+        return renderJson(reviewed);
+      case "markdown":
+        return markdown();
+      case "gitlab":
+        return gitlabCodeQuality(reviewed, { base, branch }, io.env, cwd);
+      case "sarif":
+        return renderSarif(reviewed, {
+          graphs: { base, branch },
+          workspace,
+          links,
+          ...sarifFallback(io.env),
+        });
+      case "junit":
+        return renderJunit(reviewed, {
+          failOn,
+          allowFailedLocations: values["allow-failed-locations"] ?? false,
+          links,
+          context: reportContext,
+        });
+      case "html":
+        return renderHtml(withPicture(), {
+          graphs: { base, branch },
+          links,
+          context: reportContext,
+        });
+      case "text":
+        return renderText(reviewed, { color: toTerminal && useColor(io) });
+      default:
+        return format satisfies never;
+    }
+  };
+  let markdownReport: string | undefined;
+  if (values["output-dir"] !== undefined) await makeOutputDir(values["output-dir"]);
+  // Every report's directory is there before the first is written: a run never leaves some
+  // of its reports written and others not because of a typo in a path.
+  for (const output of outputs) if (output.path !== undefined) await directoryExists(output.path);
+  for (const output of outputs) {
+    const report = render(output.format, output.path === undefined);
+    if (output.format === "markdown") markdownReport = report;
+    await emit(io, output.path, report);
+  }
   const violations = failOn.length > 0 ? assetsFailing(reviewed, failOn) : [];
   // A branch location that did not load was not compared: its "no changes" is not a pass.
   const unloaded = values["allow-failed-locations"] ? [] : branchLocationsNotLoaded(reviewed);
@@ -269,14 +348,15 @@ async function diffCommand(args: readonly string[], io: CliIo): Promise<number> 
     await publishToGithub({
       changeSet: reviewed,
       graphs: { base, branch },
-      markdown: format === "markdown" ? report : markdown(),
+      markdown: markdownReport ?? markdown(),
       failed: violations.length > 0 || unloaded.length > 0,
       env: io.env,
-      // Workflow commands are read from stdout, unless that is where a JSON report goes.
-      commands:
-        (format === "json" || format === "codequality") && toStdout(values.output)
-          ? io.stderr
-          : io.stdout,
+      // Workflow commands are read from stdout, unless a machine-read report goes there.
+      commands: outputs.some(
+        (o) => o.path === undefined && o.format !== "text" && o.format !== "markdown",
+      )
+        ? io.stderr
+        : io.stdout,
     });
   }
   if (unloaded.length > 0) {
@@ -366,7 +446,7 @@ async function explainCommand(args: readonly string[], io: CliIo): Promise<numbe
   const comparison = await compare(basePath, branchPath, values, io, {
     includeUnchanged: true,
     create: false,
-    output: values.output,
+    outputs: writtenFiles(values.output),
   });
   const input: ExplanationInput = explanationInput(comparison, key, values["code-location"]);
   await emit(io, values.output, visibleLines(renderExplanation(input)));
@@ -424,7 +504,8 @@ async function compare(
   options: {
     includeUnchanged: boolean;
     create: boolean;
-    output?: string | undefined;
+    /** The files the command will write (its reports). */
+    outputs?: readonly WrittenFile[];
     /** The `--merge-base` source, for a three-way comparison. */
     mergeBase?: string | undefined;
   },
@@ -446,8 +527,8 @@ async function compare(
       ? []
       : [["the --merge-base input", options.mergeBase] as const]),
   ]);
-  const output = outputFile(options.output);
-  if (output !== undefined) await refuseOverwrite(output, read);
+  const outputs = options.outputs ?? [];
+  for (const output of outputs) await refuseOverwrite(output, read);
   const setup = await loadPolicySetup(
     values,
     { cwd: io.cwd ?? process.cwd(), env: io.env, ...(io.now === undefined ? {} : { now: io.now }) },
@@ -463,7 +544,7 @@ async function compare(
           what: file.role === "configuration" ? "the configuration" : "the approvals file",
           ...file,
         };
-        if (output !== undefined) await refuseOverwrite(output, [used]);
+        for (const output of outputs) await refuseOverwrite(output, [used]);
         read.push(used);
       },
     },
@@ -655,6 +736,60 @@ function outputFile(output: string | undefined): WrittenFile | undefined {
   if (output === undefined || output === STDOUT_OPTION) return undefined;
   if (output === "") throw new UsageError("--output needs a file");
   return { name: `--output ${output}`, shown: output, path: output };
+}
+
+/** The file `--output` names as a list, empty for standard output. */
+function writtenFiles(output: string | undefined): WrittenFile[] {
+  const file = outputFile(output);
+  return file === undefined ? [] : [file];
+}
+
+/** `--output-dir`: created when missing (with its parents); a file in its place is an error. */
+async function makeOutputDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === "EEXIST" || code === "ENOTDIR" ? "a file is in the way" : (code ?? "failed");
+    throw new OutputWriteError(dir, `--output-dir cannot be created (${why})`, { cause: error });
+  }
+}
+
+/** Throws the write error of `path` when its directory does not exist. */
+async function directoryExists(path: string): Promise<void> {
+  const dir = dirname(path);
+  const found = await stat(dir).catch(() => undefined);
+  if (found === undefined) throw new OutputWriteError(path, "cannot be written (ENOENT)");
+  if (!found.isDirectory()) throw new OutputWriteError(path, "cannot be written (ENOTDIR)");
+}
+
+/**
+ * An option naming a Dagster UI or CI run: an `http(s)` URL, kept without credentials, query or
+ * fragment (so that no token reaches a report). Undefined when not given.
+ */
+function uiUrlOption(flag: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const url = dagsterUiRoot(value);
+  if (url === undefined)
+    throw new UsageError(
+      `${flag} needs an http:// or https:// URL, e.g. https://acme.dagster.cloud/prod`,
+    );
+  return url;
+}
+
+/**
+ * Where SARIF results without a code reference go: the workflow file that runs asset-diff in
+ * GitHub Actions (`GITHUB_WORKFLOW_REF` is `OWNER/REPO/PATH@REF`), else the renderer's default.
+ */
+function sarifFallback(env: Readonly<Record<string, string | undefined>>): {
+  fallbackPath?: string;
+} {
+  const ref = env.GITHUB_WORKFLOW_REF;
+  const repository = env.GITHUB_REPOSITORY;
+  if (!ref || !repository || !ref.startsWith(`${repository}/`)) return {};
+  const path = ref.slice(repository.length + 1).replace(/@[^@]*$/, "");
+  return path === "" ? {} : { fallbackPath: path };
 }
 
 /** `--output -`: standard output, as without `--output`. */

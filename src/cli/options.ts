@@ -36,6 +36,10 @@ export type CliOption =
       readonly type: "string";
       readonly choices: readonly string[];
       readonly default?: string;
+      /** Repeatable, each occurrence a comma-separated list of values, each maybe `=FILE`. */
+      readonly multiple?: true;
+      /** What may follow a value after `=`, shown in the help, e.g. `FILE`. */
+      readonly suffix?: string;
     });
 
 /** A command's options by long name (without the dashes). */
@@ -46,7 +50,18 @@ export type OptionTable = Readonly<Record<string, CliOption>>;
  *
  * @internal Exported for the test that holds the help to it.
  */
-export const OUTPUT_FORMATS = ["text", "json", "markdown", "codequality"] as const;
+export const OUTPUT_FORMATS = [
+  "text",
+  "json",
+  "markdown",
+  "gitlab",
+  "sarif",
+  "junit",
+  "html",
+] as const;
+
+/** A format of the `diff` report; see {@link OUTPUT_FORMATS}. */
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** Values of `--input-format`: detection, or one of the formats asset-diff reads. */
 const INPUT_FORMAT_CHOICES = ["auto", ...(Object.keys(INPUT_FORMATS) as InputFormat[])] as const;
@@ -167,8 +182,35 @@ export const DIFF_OPTIONS = {
   format: {
     type: "string",
     choices: OUTPUT_FORMATS,
+    suffix: "FILE",
+    multiple: true,
     default: "text",
-    help: "output format; markdown is a pull-request comment, codequality a GitLab Code Quality report",
+    help: "the report's format: markdown is a pull-request comment, gitlab a GitLab Code Quality report (also as codequality), sarif SARIF 2.1.0 for code scanning, junit JUnit XML failing where --fail-on fails, html one self-contained page; several, comma-separated or repeated, go to --output-dir or to a FILE each (FORMAT=FILE)",
+  },
+  "output-dir": {
+    type: "string",
+    value: "DIR",
+    help: "write each --format given without a file to DIR (created when missing), as asset-diff.txt, .json, .md, .codequality.json, .sarif, .junit.xml or .html",
+  },
+  "dagster-url": {
+    type: "string",
+    value: "URL",
+    help: "the Dagster UI of the branch deployment, e.g. https://acme.dagster.cloud/pr-42: reports link each asset to its page (default: the configuration's dagsterUi.branch, else derived from a <branch> GraphQL URL)",
+  },
+  "base-dagster-url": {
+    type: "string",
+    value: "URL",
+    help: "the Dagster UI of production, for the pages of REMOVED assets (default: dagsterUi.base, else derived from a <base> GraphQL URL)",
+  },
+  commit: {
+    type: "string",
+    value: "SHA",
+    help: "the head commit the reports name (default: the pull or merge request's head in GitHub Actions or GitLab CI)",
+  },
+  "run-url": {
+    type: "string",
+    value: "URL",
+    help: "the CI run the reports link to (default: this GitHub Actions run or GitLab CI job)",
   },
   "code-location": COMPARE_OPTIONS["code-location"],
   "change-types": COMPARE_OPTIONS["change-types"],
@@ -324,13 +366,16 @@ export type ParseSpec<T extends OptionTable> = {
 export function parseSpec<T extends OptionTable>(table: T): ParseSpec<T> {
   const spec: Record<
     string,
-    { type: "string" | "boolean"; short?: string; default?: string; multiple?: true }
+    { type: "string" | "boolean"; short?: string; default?: string | string[]; multiple?: true }
   > = {};
   for (const [name, option] of Object.entries(table)) {
     spec[name] = {
       type: option.type,
       ...(option.short === undefined ? {} : { short: option.short }),
-      ...("default" in option && option.default !== undefined ? { default: option.default } : {}),
+      // A repeatable option's default is the list of one value, as `parseArgs` wants it.
+      ...("default" in option && option.default !== undefined
+        ? { default: "multiple" in option && option.multiple ? [option.default] : option.default }
+        : {}),
       ...("multiple" in option && option.multiple ? { multiple: true } : {}),
     };
   }
@@ -342,6 +387,6 @@ export function optionFlags(name: string, option: CliOption): string {
   const value =
     option.type === "boolean"
       ? ""
-      : ` ${"choices" in option ? option.choices.join("|") : option.value}`;
+      : ` ${"choices" in option ? `${option.choices.join("|")}${option.suffix === undefined ? "" : `[=${option.suffix}]`}` : option.value}`;
   return `--${name}${value}${option.short === undefined ? "" : `, -${option.short}${value}`}`;
 }

@@ -15,6 +15,8 @@ export const CONFIG_FILE_NAME = "asset-diff.config.json";
 const name = z.string().min(1);
 const names = z.array(name).min(1);
 const changeType = z.enum(CHANGE_TYPES);
+/** An `http:` or `https:` URL. */
+const httpUrl = z.url({ protocol: /^https?$/ });
 
 /** Which assets a rule applies to (see `AssetSelection`). */
 const selectionSchema = z
@@ -93,6 +95,16 @@ export const configSchema = z
     approvals: name
       .exactOptional()
       .meta({ description: "The approvals file, relative to the configuration file." }),
+    dagsterUi: z
+      .strictObject({
+        base: httpUrl.exactOptional(),
+        branch: httpUrl.exactOptional(),
+      })
+      .exactOptional()
+      .meta({
+        description:
+          "The Dagster UI of production (`base`) and of the branch deployment (`branch`), e.g. https://acme.dagster.cloud/prod: reports link each asset to its page. Without it, each is derived from its side's GraphQL URL when that is the source.",
+      }),
   })
   .meta({
     title: "asset-diff configuration",

@@ -252,7 +252,7 @@ export function shortHashes(
 }
 
 /** One line of a {@link lineChanges} listing: kept (` `), removed (`-`) or added (`+`). */
-export interface ChangedLine {
+interface ChangedLine {
   op: " " | "-" | "+";
   text: string;
 }

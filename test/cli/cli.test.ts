@@ -130,7 +130,7 @@ describe("errors: one line on stderr, exit 2, no stack trace", () => {
     [
       "bad format",
       ["diff", base, branch, "--format", "xml"],
-      /^asset-diff: --format must be one of text, json, markdown, codequality; got "xml"/,
+      /^asset-diff: --format must be one of text, json, markdown, gitlab, sarif, junit, html \(each as FORMAT or FORMAT=FILE\); got "xml"/,
     ],
     [
       "bad change types",

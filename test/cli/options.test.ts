@@ -72,6 +72,11 @@ const SAMPLE_VALUES: Record<string, () => string> = {
   "merge-request": () => "42",
   "merge-base": () => "fixtures/example/base.json",
   "partitions-as-of": () => "2026-12-01",
+  "output-dir": () => join(dir, `out-dir-${outputs++}`),
+  "dagster-url": () => "https://acme.dagster.cloud/pr-42",
+  "base-dagster-url": () => "https://acme.dagster.cloud/prod",
+  commit: () => "9603b6c",
+  "run-url": () => "https://github.com/acme/data/actions/runs/7",
 };
 
 /** Inputs of each format, for `--input-format` (snapshots are written in `beforeAll`). */
@@ -164,7 +169,9 @@ describe.each(commands)("every option of %s", (command) => {
       if (option.type === "boolean") expect(line?.value, name).toBeUndefined();
       else
         expect(line?.value, name).toBe(
-          "choices" in option ? option.choices.join("|") : option.value,
+          "choices" in option
+            ? `${option.choices.join("|")}${option.suffix === undefined ? "" : `[=${option.suffix}]`}`
+            : option.value,
         );
     }
   });
@@ -175,7 +182,12 @@ describe.each(commands)("every option of %s", (command) => {
       if (!("choices" in option)) continue;
       const list = CLOSED_SETS[name];
       expect(list, `add --${name}'s list to CLOSED_SETS`).toBeDefined();
-      expect(shown.get(name)?.value?.split("|")).toEqual(list);
+      expect(
+        shown
+          .get(name)
+          ?.value?.replace(/\[=[A-Z]+\]$/, "")
+          .split("|"),
+      ).toEqual(list);
       if (option.default !== undefined) {
         expect(list).toContain(option.default);
         expect(shown.get(name)?.text).toContain(`(default: ${option.default})`);
