@@ -3,7 +3,7 @@ import type { AssetGraph } from "../model/asset";
 import { type CodeQualityOptions, renderCodeQuality } from "../report/codequality";
 
 /**
- * `diff --format codequality`: the Code Quality report with the paths GitLab CI needs. Code
+ * `diff --format gitlab`: the Code Quality report with the paths GitLab CI needs. Code
  * references are made relative to the checkout (`CI_PROJECT_DIR`, else the working directory),
  * and an issue without one goes to the pipeline's configuration file (`CI_CONFIG_PATH` when it is
  * a file of the project, else `.gitlab-ci.yml`).

@@ -748,7 +748,7 @@ const arbCount = fc.oneof(
 
 interface CliCase {
   command: "diff" | "snapshot" | "explain";
-  format: "text" | "json" | "markdown" | "codequality";
+  format: "text" | "json" | "markdown" | "codequality" | "gitlab" | "sarif" | "junit" | "html";
   documents: SeedCase;
   texts: { a: TextMutation[]; b: TextMutation[] };
   /** Bytes that are not UTF-8, put into the first file. */
@@ -796,6 +796,10 @@ function arbCliCase(scale: FuzzScale): fc.Arbitrary<CliCase> {
       "json" as const,
       "markdown" as const,
       "codequality" as const,
+      "gitlab" as const,
+      "sarif" as const,
+      "junit" as const,
+      "html" as const,
     ),
     documents: arbSeedCase(SEEDS, scale, { maxMutations: 3 }),
     texts: fc.record({
@@ -984,11 +988,38 @@ async function runCliCase(
       must("parseSnapshot(asset-diff snapshot)", () => parseSnapshot(JSON.parse(stdout)));
     } else if (c.command === "diff") {
       // JSON reports keep standard output to themselves: workflow commands go to standard error.
-      const json = c.format === "json" || c.format === "codequality";
+      // Machine-read reports keep standard output to themselves: workflow commands go to stderr.
+      const json = c.format !== "text" && c.format !== "markdown";
       const report = c.github && !json ? withoutCommands(stdout) : stdout;
       if (c.format === "json") checkJson(report);
       if (c.format === "markdown") checkMarkdown(report, {});
-      if (c.format === "codequality") checkCodeQuality(report);
+      if (c.format === "codequality" || c.format === "gitlab") checkCodeQuality(report);
+      if (c.format === "sarif") {
+        const sarif = must("JSON.parse(sarif)", () => JSON.parse(report)) as {
+          version?: unknown;
+          runs?: { results?: unknown }[];
+        };
+        invariant(sarif.version === "2.1.0", `SARIF version ${String(sarif.version)}`);
+        invariant(Array.isArray(sarif.runs?.[0]?.results), "SARIF without results");
+      }
+      if (c.format === "junit") {
+        invariant(
+          report.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites'),
+          "JUnit prolog",
+        );
+        // XML 1.0 cannot carry C0 controls other than tab, LF and CR.
+        invariant(
+          !/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(report),
+          "a control character in XML",
+        );
+      }
+      if (c.format === "html") {
+        invariant(/^<!doctype html>/i.test(report), "HTML doctype");
+        invariant(
+          report.match(/<\/script/gi)?.length === report.match(/<script/gi)?.length,
+          "a script closed early",
+        );
+      }
       if (c.github) {
         readGithubOutputs(readFileSync(env.GITHUB_OUTPUT as string, "utf8"));
         const commands = (json ? stderr : stdout)
