@@ -15,7 +15,7 @@ import { withLineage } from "../src/policies/lineage";
 import { reviewChanges } from "../src/policies/review";
 import { renderHtml } from "../src/report/html";
 import { launchChromium } from "../test/helpers/browser";
-import { EXAMPLE_AS_OF } from "../test/helpers/example";
+import { EXAMPLE_AS_OF, EXAMPLE_CONTEXT, EXAMPLE_LINKS } from "../test/helpers/example";
 
 const OUTPUT = join("docs", "images", "example-report.png");
 /** The asset expanded and focused in the picture. */
@@ -29,12 +29,8 @@ const changeSet = withLineage(
 );
 const page = renderHtml(changeSet, {
   graphs: { base, branch },
-  context: {
-    commit: "4f2c9e1",
-    runUrl: "https://github.com/acme/data/actions/runs/42",
-    generatedAt: "2026-12-01T09:30:00Z",
-  },
-  links: { branch: "http://localhost:3000", base: "http://localhost:3001" },
+  context: EXAMPLE_CONTEXT,
+  links: EXAMPLE_LINKS,
 });
 
 const dir = mkdtempSync(join(tmpdir(), "asset-diff-screenshot-"));

@@ -245,6 +245,11 @@ export { type JunitOptions, renderJunit } from "./report/junit";
 export { assetPageUrl, type DagsterLinks, uiRootOfGraphqlUrl } from "./report/links";
 export { type MarkdownReportOptions, renderMarkdown } from "./report/markdown";
 export { markdownMarker } from "./report/marker";
-export { type LineageOptions, renderLineageMermaid } from "./report/mermaid";
+export {
+  type LineageDirection,
+  type LineageOptions,
+  renderLineageMermaid,
+  unrelatedLine,
+} from "./report/mermaid";
 export { renderSarif, type SarifOptions } from "./report/sarif";
 export { renderText, summaryLine, type TextReportOptions } from "./report/text";

@@ -13,3 +13,14 @@ export interface ReportContext {
   /** When the report was made (ISO 8601). */
   generatedAt?: string;
 }
+
+/**
+ * A commit as reports show it: a SHA (8 or more hexadecimal digits) as its first 7, anything
+ * else (a tag, a ref) as it is.
+ *
+ * @example
+ * shortCommit("4f2c9e1a7b3d5c8e9f0a1b2c3d4e5f6a7b8c9d0e"); // "4f2c9e1"
+ */
+export function shortCommit(commit: string): string {
+  return /^[0-9a-f]{8,}$/i.test(commit) ? commit.slice(0, 7) : commit;
+}

@@ -12,7 +12,7 @@ import { SEVERITIES } from "../diff/verdicts";
 import type { AssetGraph } from "../model/asset";
 import { assetId, compareStrings, locationLabel } from "../model/key";
 import { formatCount, nameSome, plural } from "../text";
-import type { ReportContext } from "./context";
+import { type ReportContext, shortCommit } from "./context";
 import { type DetailStyle, describeDetails } from "./details";
 import {
   columnLines,
@@ -500,7 +500,10 @@ function header(changeSet: ChangeSet, title: string, options: HtmlReportOptions)
   if (changeSet.mergeBase !== undefined)
     rows.push(["Merge base", html(escapeControls(describeInput(changeSet.mergeBase)))]);
   if (context.commit !== undefined)
-    rows.push(["Commit", link(escapeControls(truncate(context.commit, 64)), context.commitUrl)]);
+    rows.push([
+      "Commit",
+      link(escapeControls(truncate(shortCommit(context.commit), 64)), context.commitUrl),
+    ]);
   if (context.runUrl !== undefined && safeUrl(context.runUrl) !== undefined)
     rows.push(["CI run", link(escapeControls(truncate(context.runUrl, 200)), context.runUrl)]);
   if (context.generatedAt !== undefined)

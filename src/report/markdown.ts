@@ -26,7 +26,7 @@ import {
 } from "../diff/verdicts";
 import { shownRepository } from "../model/key";
 import { formatCount, plural } from "../text";
-import type { ReportContext } from "./context";
+import { type ReportContext, shortCommit } from "./context";
 import { type DetailStyle, describeDetails } from "./details";
 import {
   columnLines,
@@ -43,7 +43,13 @@ import {
 } from "./findings";
 import { assetLink, type DagsterLinks, dagsterUiRoot } from "./links";
 import { markdownMarker } from "./marker";
-import { type LineageGraph, type LineageOptions, lineageGraph, mermaidOfGraph } from "./mermaid";
+import {
+  type LineageGraph,
+  type LineageOptions,
+  lineageGraph,
+  mermaidOfGraph,
+  unrelatedLine,
+} from "./mermaid";
 import { keepEnds, type LineChanges, truncate } from "./values";
 import {
   bySeverity,
@@ -271,6 +277,8 @@ const MAX_GRAPH_ISSUES = 20;
 const MAX_NAMED_BREAKING = 5;
 /** Longest reason shown in the verdict for a breaking asset. */
 const MAX_NAMED_REASON_LENGTH = 100;
+/** Most assets the lineage picture draws unless its options say otherwise (what reads at 780 px). */
+const DEFAULT_LINEAGE_NODES = 20;
 const FULL_REPORT_HINT = "run `asset-diff diff` with `--format json` for the full change set";
 
 /**
@@ -380,17 +388,22 @@ const STATUS_LABELS: Record<LocationStatus, string> = {
 };
 
 const LEGEND =
-  "🟩 new · 🟥 removed (dashed) · 🟨 modified · ⬜ unchanged neighbour · thick link: dependency added · dotted link: dependency removed";
+  "🟩 new (+) · 🟥 removed (−, dashed) · 🟨 modified (~) · ⬜ unchanged · thick link: dependency added · dotted link: dependency removed · hover a box for its full key";
 /** Legend entries for node kinds only some pictures have, after the entry they follow. */
-const LEGEND_MOVED = ["🟨 modified", "🟨 modified · 🟦 moved (→, with where it was)"] as const;
+const LEGEND_MOVED = [
+  "🟨 modified (~)",
+  "🟨 modified (~) · 🟦 moved (→, with where it was)",
+] as const;
 const LEGEND_RENAMED = [
   "dotted link: dependency removed",
   "dotted link: dependency removed · dotted link “probably renamed”: a probable rename",
 ] as const;
 const LEGEND_IMPACTED = [
-  "⬜ unchanged neighbour",
-  "⬜ unchanged neighbour · 🟧 impacted downstream (!, orange dashed border)",
+  "⬜ unchanged",
+  "⬜ unchanged · 🟧 impacted downstream (!, orange dashed border)",
 ] as const;
+/** Appended to the legend when the boxes link to the Dagster UI. */
+const LEGEND_LINKED = " · click a box for its page in Dagster";
 
 /** Each severity's marker: a shape apart from the lineage legend's squares, always with its word. */
 const SEVERITY_MARKERS: Record<Severity, string> = {
@@ -419,8 +432,7 @@ function resolveOptions(options: MarkdownReportOptions, changeSet: ChangeSet): R
   return {
     impact: impactByChange(changeSet),
     title: options.title ?? "Asset changes",
-    lineage:
-      options.lineage === false ? false : options.lineage === true ? {} : (options.lineage ?? {}),
+    lineage: lineageOptions(options),
     maxLength: Math.max(MIN_MAX_LENGTH, Math.floor(options.maxLength ?? DEFAULT_MAX_LENGTH)),
     foldAfter: Math.max(0, Math.floor(options.foldAfter ?? 10)),
     maxDetailsPerAsset: Math.max(1, Math.floor(options.maxDetailsPerAsset ?? 20)),
@@ -429,6 +441,15 @@ function resolveOptions(options: MarkdownReportOptions, changeSet: ChangeSet): R
     links: options.links,
     context: options.context,
   };
+}
+
+/** The lineage picture's options: `false`, or the given ones with the report's links by default. */
+function lineageOptions(options: MarkdownReportOptions): false | LineageOptions {
+  if (options.lineage === false) return false;
+  const given = options.lineage === true || options.lineage === undefined ? {} : options.lineage;
+  return options.links === undefined || given.links !== undefined
+    ? given
+    : { ...given, links: options.links };
 }
 
 /**
@@ -663,12 +684,7 @@ function contextParts(context: ReportContext | undefined): string[] {
   if (context === undefined) return [];
   const parts: string[] = [];
   if (context.commit !== undefined && context.commit !== "") {
-    const sha = code(
-      truncate(
-        /^[0-9a-f]{8,}$/i.test(context.commit) ? context.commit.slice(0, 7) : context.commit,
-        40,
-      ),
-    );
+    const sha = code(truncate(shortCommit(context.commit), 40));
     const url = context.commitUrl === undefined ? undefined : dagsterUiRoot(context.commitUrl);
     parts.push(`commit ${url === undefined ? sha : `[${sha}](<${url}>)`}`);
   }
@@ -722,9 +738,12 @@ function lineageSection(
   budget: number,
 ): string | undefined {
   // When the picture does not fit its share, draw fewer assets rather than none.
-  let maxNodes = options.maxNodes ?? 50;
+  let maxNodes = options.maxNodes ?? DEFAULT_LINEAGE_NODES;
   for (;;) {
     const graph = lineageGraph(changeSet, { ...options, maxNodes });
+    // Changes that do not depend on one another: a line says so instead of a picture of boxes.
+    const unrelated = unrelatedLine(graph);
+    if (unrelated !== undefined) return `### Lineage\n\n${escapeText(unrelated)}`;
     if (graph.nodes.length === 0) return undefined;
     const changedCount = graph.nodes.filter(
       (n) => n.kind !== "neighbour" && n.kind !== "impacted",
@@ -733,7 +752,7 @@ function lineageSection(
     const summary =
       neighbours === 0
         ? plural(changedCount, "changed asset")
-        : `${plural(changedCount, "changed asset")} and ${plural(neighbours, "direct neighbour")}`;
+        : `${plural(changedCount, "changed asset")} and ${plural(neighbours, "unchanged asset")}`;
     const body = `\`\`\`mermaid\n${mermaidOfGraph(graph, options)}\`\`\`\n\n${legendOf(graph)}`;
     const text =
       graph.nodes.length > foldAfter
@@ -752,6 +771,7 @@ function legendOf(graph: LineageGraph): string {
   if (graph.nodes.some((n) => n.kind === "moved")) legend = legend.replace(...LEGEND_MOVED);
   if (graph.nodes.some((n) => n.kind === "impacted")) legend = legend.replace(...LEGEND_IMPACTED);
   if (graph.edges.some((e) => e.kind === "renamed")) legend = legend.replace(...LEGEND_RENAMED);
+  if (graph.nodes.some((n) => n.url !== undefined)) legend += LEGEND_LINKED;
   return legend;
 }
 

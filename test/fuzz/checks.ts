@@ -167,9 +167,14 @@ function unsafeCharacter(text: string, allowNewline = false): string | undefined
 
 /** Every node label of a Mermaid picture is one quoted string without raw control bytes. */
 export function checkMermaid(text: string): void {
-  invariant(text.startsWith("flowchart LR\n"), "Mermaid output does not start with flowchart LR");
+  invariant(
+    /^(---\ntitle: "[^"\n]*"\n---\n)?flowchart (TB|LR)\n/.test(text),
+    "Mermaid output does not start with a flowchart (after its title)",
+  );
   for (const line of text.split("\n")) {
-    const label = /^ {2}\w+\["(.*)"\]$/.exec(line)?.[1];
+    const label = /^ +(?:\w+\[|subgraph \w+\[|click \w+ (?:focus|href "[^"]*") )"(.*)"\]?$/.exec(
+      line,
+    )?.[1];
     if (label === undefined) continue;
     invariant(!label.includes('"'), `Mermaid label holds a raw quote: ${JSON.stringify(line)}`);
     const bad = unsafeCharacter(label);

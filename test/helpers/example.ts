@@ -6,3 +6,20 @@ export const EXAMPLE_AS_OF = new Date("2026-12-01T00:00:00Z");
 
 /** The same, as the CLI's option. */
 export const EXAMPLE_AS_OF_ARGS = ["--partitions-as-of", "2026-12-01"] as const;
+
+/**
+ * Where the example's reports link to and what they say they reflect, as the CLI fills them in a
+ * pull request's CI run: a Dagster+ branch deployment and production, a head commit and a run.
+ */
+export const EXAMPLE_LINKS = {
+  base: "https://acme.dagster.cloud/prod",
+  branch: "https://acme.dagster.cloud/pr-7",
+} as const;
+
+/** See {@link EXAMPLE_LINKS}. */
+export const EXAMPLE_CONTEXT = {
+  commit: "4f2c9e1a7b3d5c8e9f0a1b2c3d4e5f6a7b8c9d0e",
+  commitUrl: "https://github.com/acme/data/commit/4f2c9e1a7b3d5c8e9f0a1b2c3d4e5f6a7b8c9d0e",
+  runUrl: "https://github.com/acme/data/actions/runs/42",
+  generatedAt: "2026-12-01T09:30:00Z",
+} as const;

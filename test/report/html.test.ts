@@ -10,7 +10,7 @@ import { neighbourhoodGraph } from "../../src/report/html/graph";
 import { layeredLayout } from "../../src/report/html/layout";
 import { PAYLOAD_ID, type Payload, VALUE_CLOSE, VALUE_OPEN } from "../../src/report/html/payload";
 import { isControl } from "../../src/text";
-import { EXAMPLE_AS_OF } from "../helpers/example";
+import { EXAMPLE_AS_OF, EXAMPLE_CONTEXT, EXAMPLE_LINKS } from "../helpers/example";
 import { AWKWARD_KEYS, change, changeSetOf, generatedChangeSet } from "./change-set-builders";
 
 // The README's example as the CLI writes it: the default policies at a fixed reference time,
@@ -23,13 +23,8 @@ const reviewed = withLineage(
 );
 const OPTIONS: HtmlReportOptions = {
   graphs: { base, branch },
-  context: {
-    commit: "4f2c9e1",
-    commitUrl: "https://github.com/acme/data/commit/4f2c9e1",
-    runUrl: "https://github.com/acme/data/actions/runs/42",
-    generatedAt: "2026-12-01T09:30:00Z",
-  },
-  links: { base: "https://acme.dagster.cloud/prod", branch: "https://acme.dagster.cloud/pr-7" },
+  context: EXAMPLE_CONTEXT,
+  links: EXAMPLE_LINKS,
 };
 
 /** The page's data, as its script reads it. */
@@ -90,7 +85,7 @@ describe("renderHtml: the page", () => {
       expect(head).toContain(`<code>${key}</code>`);
     expect(head).toContain("fixtures/example/base.json (37 assets)");
     expect(head).toContain(
-      '<a href="https://github.com/acme/data/commit/4f2c9e1" rel="noopener noreferrer">4f2c9e1</a>',
+      '<a href="https://github.com/acme/data/commit/4f2c9e1a7b3d5c8e9f0a1b2c3d4e5f6a7b8c9d0e" rel="noopener noreferrer">4f2c9e1</a>',
     );
     expect(head).toContain("<time>2026-12-01T09:30:00Z</time>");
   });

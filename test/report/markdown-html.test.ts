@@ -19,7 +19,9 @@ test("the example comment renders as GitHub Flavored Markdown: tables, folded se
   expect(html).toMatch(/<details>\s*<summary>/);
   // Markdown inside <details> is still rendered (GitHub needs the blank line after <summary>).
   expect(html).toMatch(/<\/summary>\s*<(ul|pre|p)/);
-  expect(html).toContain('<pre><code class="language-mermaid">flowchart LR');
+  expect(html).toMatch(
+    /<pre><code class="language-mermaid">(---\ntitle: [^\n]*\n---\n)?flowchart (LR|TB)/,
+  );
   expect(html).toContain("<code>marts/finance/fct_refunds</code>");
   expect(html).toContain("<code>marts/core/dim_dates</code>");
   expect(html).toContain("<code>marts/core/dim_calendar</code>");

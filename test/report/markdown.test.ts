@@ -243,8 +243,10 @@ describe("renderMarkdown", () => {
   });
 
   test("draws the lineage picture when the change set carries lineage, unless turned off", () => {
-    expect(renderMarkdown(example)).toContain("```mermaid\nflowchart LR\n");
-    expect(renderMarkdown(example)).toContain("🟩 new · 🟥 removed");
+    expect(renderMarkdown(example)).toMatch(
+      /```mermaid\n(---\ntitle: "[^"]*"\n---\n)?flowchart (LR|TB)\n/,
+    );
+    expect(renderMarkdown(example)).toContain("🟩 new (+) · 🟥 removed (−, dashed)");
     expect(renderMarkdown(example, { lineage: false })).not.toContain("```mermaid");
     expect(renderMarkdown(diffAssetGraphs(base, branch))).not.toContain("```mermaid");
     const small = renderMarkdown(example, { lineage: { maxNodes: 5, neighbours: false } });
@@ -454,7 +456,9 @@ describe("renderMarkdown", () => {
       }),
     );
     const roomy = renderMarkdown(changeSetOf(assets), { maxLength: 60_000 });
-    expect(roomy).toContain("<summary>Lineage picture: 30 changed assets</summary>");
+    // At most 20 of the 30 by default (what reads at 780 px), the rest counted in its title.
+    expect(roomy).toContain("```mermaid");
+    expect(roomy).toMatch(/title: "[^"]*more changed assets? not drawn"/);
     const tight = renderMarkdown(changeSetOf(assets), { maxLength: 6_000 });
     expect(tight).not.toContain("```mermaid");
     expect(tight).toContain("> This report is shortened to fit in a comment: ");
@@ -956,9 +960,7 @@ describe("renderMarkdown of the findings (impact, columns, partition keys, moves
         "  - moved from `old/key` \\[`loc`\\]\n" +
         '  - code version: `"1"` → `"2"`\n',
     );
-    expect(markdown).toContain(
-      "🟨 modified · 🟦 moved (→, with where it was) · ⬜ unchanged neighbour",
-    );
+    expect(markdown).toContain("🟨 modified (~) · 🟦 moved (→, with where it was) · ⬜ unchanged");
     expect(markdown).toContain("| `MOVED` (extra) | moved to a new key or code location | 1 |");
   });
 
