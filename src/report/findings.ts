@@ -5,6 +5,7 @@ import type {
   ColumnChange,
   GraphIssue,
   ImpactedAsset,
+  Limitation,
   PartitionKeyRange,
   PartitionKeysChange,
   ProbableMove,
@@ -303,6 +304,19 @@ export function graphIssueLines(
   if (issues.length > limit)
     lines.push(`… and ${plural(issues.length - limit, "more graph issue")}`);
   return lines;
+}
+
+/**
+ * A field an input does not carry, so its changes could not be compared.
+ *
+ * @example
+ * limitationLine({ changeType: "CODE_VERSION", field: "codeVersion", side: "both", assets: 8 });
+ * // "CODE_VERSION: codeVersion is not in either input (8 assets)"
+ */
+export function limitationLine(limitation: Limitation): string {
+  const where = limitation.side === "both" ? "either input" : `the ${limitation.side} input`;
+  const count = plural(limitation.assets, "asset");
+  return `${limitation.changeType}: ${limitation.field} is not in ${where} (${count})`;
 }
 
 // --- internal ---

@@ -5,7 +5,6 @@ import {
   branchLocationsNotLoaded,
   type ChangeSet,
   type ChangeSetInput,
-  type Limitation,
 } from "../diff/change-set";
 import { CHANGE_TYPES, type ChangeType } from "../diff/change-types";
 import { SEVERITIES } from "../diff/verdicts";
@@ -20,6 +19,7 @@ import {
   impactByChange,
   impactLines,
   impactSummaryText,
+  limitationLine,
   movedDependencyLines,
   moveLine,
   originLine,
@@ -653,9 +653,4 @@ function otherFindings(changeSet: ChangeSet, style: DetailStyle): string {
     changeSet.limitations.map(limitationLine),
   );
   return sections.join("\n");
-}
-
-function limitationLine(limitation: Limitation): string {
-  const where = limitation.side === "both" ? "either input" : `the ${limitation.side} input`;
-  return `${limitation.changeType}: ${limitation.field} is not in ${where} (${plural(limitation.assets, "asset")})`;
 }

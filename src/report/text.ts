@@ -6,7 +6,6 @@ import {
   assetChangeKind,
   branchLocationsNotLoaded,
   type ChangeSet,
-  type Limitation,
 } from "../diff/change-set";
 import { SEVERITIES, type Severity } from "../diff/verdicts";
 import { locationLabel } from "../model/key";
@@ -19,6 +18,7 @@ import {
   impactLines,
   impactSummaryText,
   isDriftOnly,
+  limitationLine,
   movedDependencyLines,
   moveLine,
   ORIGIN_TITLES,
@@ -217,7 +217,7 @@ export function renderText(changeSet: ChangeSet, options: TextReportOptions = {}
   if (changeSet.limitations.length > 0) {
     out.push("", c.bold("Could not compare (the inputs do not carry these fields)"));
     for (const l of changeSet.limitations)
-      out.push(`  ${c.yellow("?")} ${escapeControls(describeLimitation(l))}`);
+      out.push(`  ${c.yellow("?")} ${escapeControls(limitationLine(l))}`);
   }
   return `${out.join("\n")}\n`;
 }
@@ -254,19 +254,6 @@ export function summaryLine(changeSet: ChangeSet): string {
     counted === undefined ? "" : `; ${counted.breaking} breaking, ${counted.risky} risky`;
   const impact = impactSummaryText(changeSet);
   return `${counts}${verdicts}${impact === undefined ? "" : `; ${impact}`}${caveat}`;
-}
-
-/**
- * Describes a limitation in words.
- *
- * @example
- * describeLimitation({ changeType: "CODE_VERSION", field: "codeVersion", side: "both", assets: 8 });
- * // "CODE_VERSION: codeVersion is not in either input (8 assets)"
- */
-function describeLimitation(limitation: Limitation): string {
-  const where = limitation.side === "both" ? "either input" : `the ${limitation.side} input`;
-  const count = plural(limitation.assets, "asset");
-  return `${limitation.changeType}: ${limitation.field} is not in ${where} (${count})`;
 }
 
 // --- internal ---
