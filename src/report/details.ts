@@ -21,6 +21,7 @@ import {
   lineChanges,
   mappingParameters,
   shortHashes,
+  truncate,
 } from "./values";
 
 /** How a renderer marks inline values (plain text leaves them as they are; Markdown uses code spans). */
@@ -72,9 +73,9 @@ const RENDERERS: DetailRenderers = {
   tags: (d, s) =>
     d.values.map((v) =>
       v.old === null
-        ? `tag added: ${s.value(tagText(v.key, v.new ?? ""))}`
+        ? `tag added: ${s.value(truncate(tagText(v.key, v.new ?? ""), s.maxValueLength))}`
         : v.new === null
-          ? `tag removed: ${s.value(tagText(v.key, v.old))}`
+          ? `tag removed: ${s.value(truncate(tagText(v.key, v.old), s.maxValueLength))}`
           : `tag ${s.value(v.key)}: ${arrow(formatText(v.old, WHOLE), formatText(v.new, WHOLE), s)}`,
     ),
   metadata: (d, s) =>

@@ -171,3 +171,19 @@ describe("multi-line text", () => {
     ]);
   });
 });
+
+test("an added or removed tag is shortened like any value: no line of 100,000 characters", () => {
+  const long = "v".repeat(100_000);
+  const lines = describeDetails({
+    tags: {
+      addedKeys: ["k"],
+      removedKeys: ["r"],
+      changedKeys: [],
+      values: [
+        { key: "k", old: null, new: long },
+        { key: "r", old: long, new: null },
+      ],
+    },
+  } as never);
+  expect(lines).toEqual([`tag added: k=${"v".repeat(77)}…`, `tag removed: r=${"v".repeat(77)}…`]);
+});
