@@ -382,6 +382,8 @@ describe("the CLI, run concurrently in one process", () => {
       stdin: stdin === undefined ? Readable.from([]) : chunked(stdin),
       env: {},
       cwd: dir,
+      // Reports name the time they were made: runs compared with each other share one.
+      now: () => new Date("2026-12-01T00:00:00Z"),
     };
     const code = await lib.runCli(args, io);
     return { code, stdout, stderr };
