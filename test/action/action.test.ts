@@ -366,6 +366,17 @@ describe("the action's inputs", () => {
     expect((await inProcess(markdown.env)).code).toBe(0);
     expect(readFileSync(join(markdown.dir, "report.md"), "utf8")).toBe(ours()[0]?.body);
   });
+
+  test("format junit fails its test cases where fail-on fails the step", async () => {
+    const run = step(
+      { base: BASE, branch: BRANCH, format: "junit", "fail-on": "breaking" },
+      pullRequest,
+    );
+    run.env.INPUT_OUTPUT = join(run.dir, "asset-diff.junit.xml");
+    expect((await inProcess(run.env)).code).toBe(1);
+    const junit = readFileSync(join(run.dir, "asset-diff.junit.xml"), "utf8");
+    expect(junit.match(/<failure /g)?.length).toBe(5);
+  });
 });
 
 describe("the action on a Dagster GraphQL URL", () => {
@@ -387,6 +398,9 @@ describe("the action on a Dagster GraphQL URL", () => {
       );
       expect(ours()).toHaveLength(1);
       expectTokensMasked(stdout + stderr);
+      // The branch was read into a snapshot, and the comment still links into its UI.
+      const root = dagster.url.replace(/\/graphql$/, "");
+      expect(ours()[0]?.body).toContain(`(<${root}/assets/ml/features/churn_features>)`);
     } finally {
       await dagster.close();
     }
