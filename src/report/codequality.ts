@@ -12,7 +12,7 @@ import { locationLabel } from "../model/key";
 import { changeId } from "../policies/fingerprint";
 import { definitionsOf, type SourcePosition, sourcePosition } from "./code-references";
 import type { DetailStyle } from "./details";
-import { columnLines, isDriftOnly, movedDependencyLines, moveLine } from "./findings";
+import { changeTypeFindings, isDriftOnly } from "./findings";
 import { bySeverity, describeVerdict } from "./verdicts";
 
 /**
@@ -155,30 +155,13 @@ function describe(
   const asset = `${change.key}${location ? ` (${location})` : ""}`;
   const head =
     verdict === undefined ? `${asset}: ${type}` : `${asset}: ${type}: ${describeVerdict(verdict)}`;
-  const findings = findingsOf(change, type);
+  const findings = changeTypeFindings(change, type, DESCRIPTION_STYLE);
   const shown = findings.slice(0, MAX_FINDINGS);
   if (findings.length > MAX_FINDINGS) shown.push(`and ${findings.length - MAX_FINDINGS} more`);
   const conflictText = conflict
     ? " (conflict: production changed it too since the merge base)"
     : "";
   return `${head}${conflictText}${shown.length === 0 ? "" : ` — ${shown.join("; ")}`}`;
-}
-
-/** The findings that explain one change type of an asset: the lines a description adds. */
-function findingsOf(change: AssetChange, type: ChangeType): string[] {
-  switch (type) {
-    // Column changes come from `dagster/column_schema` and `dagster/column_lineage`: metadata.
-    case "METADATA":
-      return columnLines(change.columns ?? [], DESCRIPTION_STYLE);
-    // The verdict already says which partition keys go and come; the listing's reference time
-    // would make the description differ on every run.
-    case "MOVED":
-      return [moveLine(change, DESCRIPTION_STYLE)].filter((l) => l !== undefined);
-    case "DEPENDENCIES":
-      return movedDependencyLines(change, DESCRIPTION_STYLE);
-    default:
-      return [];
-  }
 }
 
 function issueLocation(

@@ -11,10 +11,12 @@ import type {
   ProbableMove,
 } from "../diff/change-set";
 import { MOVE_EVIDENCE } from "../diff/change-set";
+import type { ChangeType } from "../diff/change-types";
+import { SECTIONS } from "../diff/sections";
 import { type ChangeOrigin, IMPACT_SEVERITIES, type ImpactSeverity } from "../diff/verdicts";
 import { compareNullableStrings, compareStrings, locationLabel } from "../model/key";
 import { formatCount, plural } from "../text";
-import type { DetailStyle } from "./details";
+import { type DetailStyle, describeDetails } from "./details";
 import { contrast, escapeControls, formatJson, truncate } from "./values";
 
 /**
@@ -317,6 +319,48 @@ export function limitationLine(limitation: Limitation): string {
   const where = limitation.side === "both" ? "either input" : `the ${limitation.side} input`;
   const count = plural(limitation.assets, "asset");
   return `${limitation.changeType}: ${limitation.field} is not in ${where} (${count})`;
+}
+
+/**
+ * What the policy steps found on one change type of an asset, as lines: its column changes
+ * (METADATA: they come from `dagster/column_schema` and `dagster/column_lineage`), where it moved
+ * from (MOVED) and the dependencies that only follow a move (DEPENDENCIES); none for the others.
+ * The partition keys are left out: the verdict says which go and come.
+ */
+export function changeTypeFindings(
+  change: AssetChange,
+  type: ChangeType,
+  style: DetailStyle,
+): string[] {
+  switch (type) {
+    case "METADATA":
+      return columnLines(change.columns ?? [], style);
+    case "MOVED": {
+      const line = moveLine(change, style);
+      return line === undefined ? [] : [line];
+    }
+    case "DEPENDENCIES":
+      return movedDependencyLines(change, style);
+    default:
+      return [];
+  }
+}
+
+/**
+ * One change type of an asset as lines: its value-level details (`describeDetails` of its
+ * section), then {@link changeTypeFindings}. A NEW or REMOVED asset has none: it is whole.
+ */
+export function changeTypeLines(
+  change: AssetChange,
+  type: ChangeType,
+  style: DetailStyle,
+): string[] {
+  if (type === "NEW" || type === "REMOVED") return [];
+  const slot = type === "MOVED" ? undefined : SECTIONS[type].details;
+  const value = slot === undefined ? undefined : change.details[slot];
+  const lines = value === undefined ? [] : describeDetails({ [slot as string]: value }, style);
+  for (const line of changeTypeFindings(change, type, style)) lines.push(line);
+  return lines;
 }
 
 // --- internal ---

@@ -10,9 +10,14 @@ import { compareNullableStrings, locationLabel } from "../model/key";
 import { assetsFailing, type FailOnRule } from "../policies/fail-on";
 import type { ReportContext } from "./context";
 import type { DetailStyle } from "./details";
-import { impactByChange, impactLines, isDriftOnly, partitionKeyLines } from "./findings";
+import {
+  changeTypeLines,
+  impactByChange,
+  impactLines,
+  isDriftOnly,
+  partitionKeyLines,
+} from "./findings";
 import { assetLink, type DagsterLinks } from "./links";
-import { changeDetailLines } from "./sarif";
 import { escapeControls, truncate } from "./values";
 import { describeVerdict, shownVerdicts } from "./verdicts";
 
@@ -213,7 +218,7 @@ function assetLines(
         `${type}${verdict ? `: ${describeVerdict(verdict)}` : ""}${origin && origin !== "branch" ? ` [${origin}]` : ""}`,
       ),
     );
-    const details = changeDetailLines(asset, type, TEXT_STYLE);
+    const details = changeTypeLines(asset, type, TEXT_STYLE);
     if (type === "PARTITIONS_DEFINITION" && asset.partitionKeys)
       details.push(...partitionKeyLines(asset.partitionKeys, TEXT_STYLE));
     for (const line of details) lines.push(`  ${escapeControls(line)}`);

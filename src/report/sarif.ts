@@ -9,21 +9,13 @@ import {
   type ImpactedAsset,
 } from "../diff/change-set";
 import { CHANGE_TYPES, type ChangeType } from "../diff/change-types";
-import { SECTIONS } from "../diff/sections";
 import type { Severity } from "../diff/verdicts";
 import type { AssetGraph } from "../model/asset";
 import { locationLabel } from "../model/key";
 import { changeId } from "../policies/fingerprint";
 import { definitionsOf, type SourcePosition, sourcePosition } from "./code-references";
-import { type DetailStyle, describeDetails } from "./details";
-import {
-  columnLines,
-  impactByChange,
-  impactLines,
-  isDriftOnly,
-  movedDependencyLines,
-  moveLine,
-} from "./findings";
+import type { DetailStyle } from "./details";
+import { changeTypeLines, impactByChange, impactLines, isDriftOnly } from "./findings";
 import { assetLink, type DagsterLinks } from "./links";
 import { escapeControls, truncate } from "./values";
 import { bySeverity, describeVerdict } from "./verdicts";
@@ -169,34 +161,6 @@ export function renderSarif(changeSet: ChangeSet, options: SarifOptions = {}): s
     ],
   };
   return `${JSON.stringify(log, null, 2)}\n`;
-}
-
-/**
- * The value-level details of one change type of an asset, then what the column and moves steps
- * found on it, each a line whose input-derived values went through `style.value`.
- *
- * @internal Shared with the JUnit renderer, which lists the same details.
- */
-export function changeDetailLines(
-  change: AssetChange,
-  type: ChangeType,
-  style: DetailStyle,
-): string[] {
-  switch (type) {
-    case "NEW":
-    case "REMOVED":
-      return [];
-    case "MOVED":
-      return [moveLine(change, style)].filter((l) => l !== undefined);
-    default: {
-      const slot = SECTIONS[type].details;
-      const value = change.details[slot];
-      const lines = value === undefined ? [] : describeDetails({ [slot]: value }, style);
-      if (type === "METADATA") lines.push(...columnLines(change.columns ?? [], style));
-      if (type === "DEPENDENCIES") lines.push(...movedDependencyLines(change, style));
-      return lines;
-    }
-  }
 }
 
 // --- internal ---
@@ -440,7 +404,7 @@ function messageLines(
     ? " (conflict: production changed it too since the merge base)"
     : "";
   // Partition keys are the verdict's to name: its message says which go and come.
-  const details = changeDetailLines(change, type, MESSAGE_STYLE);
+  const details = changeTypeLines(change, type, MESSAGE_STYLE);
   const shown = details.slice(0, MAX_DETAILS);
   if (details.length > MAX_DETAILS) shown.push(`… and ${details.length - MAX_DETAILS} more`);
   return [`${head}${conflictText}`, ...shown].map((line) =>
