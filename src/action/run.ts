@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +5,7 @@ import { Readable } from "node:stream";
 import * as core from "@actions/core";
 import { getOctokit } from "@actions/github";
 import { EXIT_CODES } from "../cli/exit-codes";
+import { githubEventPayload } from "../cli/github";
 import { runCli } from "../cli/main";
 import { uiRootOfGraphqlUrl } from "../report/links";
 import { markdownMarker } from "../report/marker";
@@ -187,7 +187,7 @@ async function publish(
 function commentTarget(env: NodeJS.ProcessEnv): CommentTarget | string {
   const event = env.GITHUB_EVENT_NAME ?? "unknown";
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? "").split("/");
-  const payload = eventPayload(env.GITHUB_EVENT_PATH);
+  const payload = githubEventPayload(env.GITHUB_EVENT_PATH);
   const pull = payload?.pull_request as
     | { number?: unknown; head?: { repo?: { full_name?: unknown } | null } }
     | undefined;
@@ -199,15 +199,6 @@ function commentTarget(env: NodeJS.ProcessEnv): CommentTarget | string {
   if (event === "pull_request" && env.GITHUB_ACTOR === "dependabot[bot]")
     return "a pull request event of Dependabot gets a read-only token";
   return { owner, repo, issue: pull.number };
-}
-
-function eventPayload(path: string | undefined): Record<string, unknown> | undefined {
-  if (!path) return undefined;
-  try {
-    return JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
 }
 
 function writeLines(lines: string[]): void {

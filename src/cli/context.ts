@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import type { ReportContext } from "../report/context";
 import { dagsterUiRoot } from "../report/links";
+import { githubEventPayload } from "./github";
 
 /**
  * What the reports of a run reflect: the head commit, the CI run and the time, from the options
@@ -57,15 +57,7 @@ export function reportContextOf(
 
 /** The head commit of the pull request a GitHub event is about; undefined for other events. */
 function pullRequestHead(path: string | undefined): string | undefined {
-  if (!path) return undefined;
-  try {
-    const payload = JSON.parse(readFileSync(path, "utf8")) as {
-      pull_request?: { head?: { sha?: unknown } };
-    };
-    const sha = payload?.pull_request?.head?.sha;
-    return typeof sha === "string" && sha !== "" ? sha : undefined;
-  } catch {
-    // An event file that cannot be read names no commit; GITHUB_SHA still does.
-    return undefined;
-  }
+  const pull = githubEventPayload(path)?.pull_request as { head?: { sha?: unknown } } | undefined;
+  const sha = pull?.head?.sha;
+  return typeof sha === "string" && sha !== "" ? sha : undefined;
 }

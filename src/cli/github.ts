@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { appendFile } from "node:fs/promises";
 import type { ChangeSet } from "../diff/change-set";
 import { OutputWriteError } from "../errors";
@@ -52,5 +53,21 @@ async function append(path: string, text: string): Promise<void> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new OutputWriteError(path, `cannot be written (${code})`, { cause: error });
+  }
+}
+
+/**
+ * The payload of the event a GitHub Actions run is for (the JSON file `GITHUB_EVENT_PATH` names);
+ * undefined when there is none or it cannot be read, which callers treat as "no pull request".
+ */
+export function githubEventPayload(path: string | undefined): Record<string, unknown> | undefined {
+  if (!path) return undefined;
+  try {
+    const payload: unknown = JSON.parse(readFileSync(path, "utf8"));
+    return typeof payload === "object" && payload !== null && !Array.isArray(payload)
+      ? (payload as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -271,12 +271,18 @@ async function diffCommand(args: readonly string[], io: CliIo): Promise<number> 
       mergeBase,
     },
   );
+  // Each side's UI: the option (already a root), the configuration's (an http(s) URL, made a
+  // root here), else the root of a GraphQL URL read on that side.
   const configured = setup.review.config?.dagsterUi;
+  const uiOf = (given: string | undefined, fromConfig: string | undefined, source: string) =>
+    given ??
+    (fromConfig === undefined ? undefined : dagsterUiRoot(fromConfig)) ??
+    uiRootOfGraphqlUrl(source);
   const links: DagsterLinks = {};
-  const branchUi = explicitLinks.branch ?? configured?.branch ?? uiRootOfGraphqlUrl(branchPath);
-  const baseUi = explicitLinks.base ?? configured?.base ?? uiRootOfGraphqlUrl(basePath);
-  if (branchUi !== undefined) links.branch = dagsterUiRoot(branchUi) ?? branchUi;
-  if (baseUi !== undefined) links.base = dagsterUiRoot(baseUi) ?? baseUi;
+  const branchUi = uiOf(explicitLinks.branch, configured?.branch, branchPath);
+  const baseUi = uiOf(explicitLinks.base, configured?.base, basePath);
+  if (branchUi !== undefined) links.branch = branchUi;
+  if (baseUi !== undefined) links.base = baseUi;
   const reportContext = reportContextOf(io.env, {
     commit: values.commit,
     runUrl,
