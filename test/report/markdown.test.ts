@@ -571,6 +571,13 @@ describe("renderMarkdown of a reviewed change set", () => {
     expect(html).toContain(
       '<a href="https://acme.dagster.cloud/prod/assets/d_gone"><code>d_gone</code></a>',
     );
+    // The lineage picture's boxes link too, with the full key as their tooltip.
+    const picture = renderMarkdown(findingsChangeSet(), { links });
+    expect(picture).toMatch(
+      /\n {2}click n\d+ href "https:\/\/acme\.dagster\.cloud\/pr-42\/assets\/marts\/finance\/fct_revenue" "marts\/finance\/fct_revenue"\n/,
+    );
+    expect(picture).toContain("click a box for its page in Dagster");
+    expect(renderMarkdown(findingsChangeSet())).not.toContain(" href ");
     // Without a base UI, removed assets are not linked (never to a page that cannot exist).
     expect(renderMarkdown(reviewed, { links: { branch: links.branch } })).toContain(
       "- 🔴 `d_gone`: removed",

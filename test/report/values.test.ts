@@ -59,9 +59,10 @@ describe("partition mappings by class and parameters", () => {
     ["__proto__", "nor is this one"],
   ])("%s with an unknown description is not read: %s", (className, description) => {
     expect(mappingParameters({ className, description })).toBeUndefined();
-    expect(formatMapping({ className, description }, 30)).toMatch(
-      new RegExp(`^${className.replace(/_/g, "_")}: `),
-    );
+    // Shown by class and description, shortened (never read as parameters it does not state).
+    const shown = formatMapping({ className, description }, 30);
+    expect(shown.startsWith(`${className}: `)).toBe(true);
+    expect(shown.length).toBeLessThanOrEqual(30);
   });
 
   test("a change within one class shows only the parameters that changed", () => {
