@@ -9,24 +9,15 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { diffAssetGraphs } from "../src/diff/diff";
-import { loadAssetGraph } from "../src/load/index";
-import { withLineage } from "../src/policies/lineage";
-import { reviewChanges } from "../src/policies/review";
 import { renderHtml } from "../src/report/html";
 import { launchChromium } from "../test/helpers/browser";
-import { EXAMPLE_AS_OF, EXAMPLE_CONTEXT, EXAMPLE_LINKS } from "../test/helpers/example";
+import { EXAMPLE_CONTEXT, EXAMPLE_LINKS, loadExample } from "../test/helpers/example";
 
 const OUTPUT = join("docs", "images", "example-report.png");
 /** The asset expanded and focused in the picture. */
 const FOCUSED = "marts/finance/fct_revenue";
 
-const base = await loadAssetGraph("fixtures/example/base.json");
-const branch = await loadAssetGraph("fixtures/example/branch.json");
-const changeSet = withLineage(
-  reviewChanges(diffAssetGraphs(base, branch), { base, branch }, { asOf: EXAMPLE_AS_OF }),
-  { base, branch },
-);
+const { base, branch, reviewed: changeSet } = await loadExample();
 const page = renderHtml(changeSet, {
   graphs: { base, branch },
   context: EXAMPLE_CONTEXT,

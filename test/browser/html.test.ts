@@ -6,21 +6,13 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { layeredChangeSet } from "../../scripts/bench-html";
 import { diffAssetGraphs } from "../../src/diff/diff";
-import { loadAssetGraph } from "../../src/load/index";
-import { withLineage } from "../../src/policies/lineage";
-import { reviewChanges } from "../../src/policies/review";
 import { renderHtml } from "../../src/report/html";
 import { CHROMIUM_PATH, launchChromium, NO_BROWSER, screenshotPath } from "../helpers/browser";
-import { EXAMPLE_AS_OF } from "../helpers/example";
+import { loadExample } from "../helpers/example";
 import { change, changeSetOf } from "../report/change-set-builders";
 
 // The README's example as the CLI writes it, opened from a file as from a CI artifact.
-const base = await loadAssetGraph("fixtures/example/base.json");
-const branch = await loadAssetGraph("fixtures/example/branch.json");
-const reviewed = withLineage(
-  reviewChanges(diffAssetGraphs(base, branch), { base, branch }, { asOf: EXAMPLE_AS_OF }),
-  { base, branch },
-);
+const { base, branch, reviewed } = await loadExample();
 const example = renderHtml(reviewed, {
   graphs: { base, branch },
   context: { commit: "4f2c9e1", generatedAt: "2026-12-01T09:30:00Z" },

@@ -1,3 +1,10 @@
+import type { ChangeSet } from "../../src/diff/change-set";
+import { diffAssetGraphs } from "../../src/diff/diff";
+import { loadAssetGraph } from "../../src/load/index";
+import type { AssetGraph } from "../../src/model/asset";
+import { withLineage } from "../../src/policies/lineage";
+import { reviewChanges } from "../../src/policies/review";
+
 /**
  * The reference time the bundled example's reviewed reports list time-window partition keys up to,
  * so that its goldens read the same on every day they run (the CLI's `--partitions-as-of`).
@@ -23,3 +30,20 @@ export const EXAMPLE_CONTEXT = {
   runUrl: "https://github.com/acme/data/actions/runs/42",
   generatedAt: "2026-12-01T09:30:00Z",
 } as const;
+
+/**
+ * The bundled example as the CLI reports it: both graphs, and the change set after the default
+ * policies at {@link EXAMPLE_AS_OF}, with lineage.
+ */
+export async function loadExample(): Promise<{
+  base: AssetGraph;
+  branch: AssetGraph;
+  reviewed: ChangeSet;
+}> {
+  const base = await loadAssetGraph("fixtures/example/base.json");
+  const branch = await loadAssetGraph("fixtures/example/branch.json");
+  const graphs = { base, branch };
+  const raw = diffAssetGraphs(base, branch);
+  const reviewed = withLineage(reviewChanges(raw, graphs, { asOf: EXAMPLE_AS_OF }), graphs);
+  return { base, branch, reviewed };
+}

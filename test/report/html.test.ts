@@ -2,25 +2,17 @@ import { createHash } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import type { ChangeSet } from "../../src/diff/change-set";
 import { diffAssetGraphs } from "../../src/diff/diff";
-import { loadAssetGraph } from "../../src/load/index";
-import { withLineage } from "../../src/policies/lineage";
-import { reviewChanges } from "../../src/policies/review";
 import { type HtmlReportOptions, renderHtml } from "../../src/report/html";
 import { neighbourhoodGraph } from "../../src/report/html/graph";
 import { layeredLayout } from "../../src/report/html/layout";
 import { PAYLOAD_ID, type Payload, VALUE_CLOSE, VALUE_OPEN } from "../../src/report/html/payload";
 import { isControl } from "../../src/text";
-import { EXAMPLE_AS_OF, EXAMPLE_CONTEXT, EXAMPLE_LINKS } from "../helpers/example";
+import { EXAMPLE_CONTEXT, EXAMPLE_LINKS, loadExample } from "../helpers/example";
 import { AWKWARD_KEYS, change, changeSetOf, generatedChangeSet } from "./change-set-builders";
 
 // The README's example as the CLI writes it: the default policies at a fixed reference time,
 // with lineage, and the graphs for the groups.
-const base = await loadAssetGraph("fixtures/example/base.json");
-const branch = await loadAssetGraph("fixtures/example/branch.json");
-const reviewed = withLineage(
-  reviewChanges(diffAssetGraphs(base, branch), { base, branch }, { asOf: EXAMPLE_AS_OF }),
-  { base, branch },
-);
+const { base, branch, reviewed } = await loadExample();
 const OPTIONS: HtmlReportOptions = {
   graphs: { base, branch },
   context: EXAMPLE_CONTEXT,

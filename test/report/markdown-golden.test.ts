@@ -5,21 +5,16 @@ import { withLineage } from "../../src/policies/lineage";
 import { reviewChanges } from "../../src/policies/review";
 import { renderMarkdown } from "../../src/report/markdown";
 import { renderLineageMermaid } from "../../src/report/mermaid";
-import { EXAMPLE_AS_OF, EXAMPLE_CONTEXT, EXAMPLE_LINKS } from "../helpers/example";
+import { EXAMPLE_AS_OF, EXAMPLE_CONTEXT, EXAMPLE_LINKS, loadExample } from "../helpers/example";
 import { SETUP_TIMEOUT_MS } from "../helpers/timeouts";
 import { findingsChangeSet } from "./change-set-builders";
 import { loadMermaidParser, type MermaidParser } from "./mermaid-parser";
 import { reviewedChangeSet } from "./reviewed-change-set";
 
 // The README's example, with lineage as the CLI adds it for the Markdown report.
-const base = await loadAssetGraph("fixtures/example/base.json");
-const branch = await loadAssetGraph("fixtures/example/branch.json");
-const changeSet = withLineage(diffAssetGraphs(base, branch), { base, branch });
 // What the CLI writes: the change set after the default policies, at a fixed reference time.
-const reviewed = withLineage(
-  reviewChanges(diffAssetGraphs(base, branch), { base, branch }, { asOf: EXAMPLE_AS_OF }),
-  { base, branch },
-);
+const { base, branch, reviewed } = await loadExample();
+const changeSet = withLineage(diffAssetGraphs(base, branch), { base, branch });
 
 let mermaid: MermaidParser;
 beforeAll(async () => {
