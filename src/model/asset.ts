@@ -72,6 +72,23 @@ export interface AutomationCondition {
   expandedLabel: string[];
 }
 
+/**
+ * One asset check of an asset, identified by its name on that asset. Each field after the name is
+ * optional: absent when the source did not carry it (an older Dagster server, a `dg` listing),
+ * which is different from a known empty value.
+ */
+export interface AssetCheck {
+  /** The check's name, unique among the asset's checks. */
+  name: string;
+  description?: string | null;
+  /** Whether a failing check blocks materializing the assets downstream of its asset. */
+  blocking?: boolean;
+  /** The other assets the check reads besides its own asset, as key paths. */
+  additionalAssetKeys?: string[][];
+  /** The check's own declarative automation condition. */
+  automationCondition?: AutomationCondition | null;
+}
+
 /** A legacy auto-materialize policy. */
 export interface AutoMaterializePolicy {
   policyType: string;
@@ -129,6 +146,8 @@ export interface Asset {
   isMaterializable?: boolean;
   isObservable?: boolean;
   isAutoCreatedStub?: boolean;
+  /** The asset checks that target this asset; `[]` when it has none. */
+  checks?: AssetCheck[];
 }
 
 /** The load states of a code location; the single source for `CodeLocation["status"]`. */

@@ -214,6 +214,16 @@ export const backfillPolicySchema = z
   })
   .meta({ id: "BackfillPolicy" });
 
+export const assetCheckSchema = z
+  .object({
+    name: z.string(),
+    description: z.string().nullable().exactOptional(),
+    blocking: z.boolean().exactOptional(),
+    additionalAssetKeys: z.array(keyPath).exactOptional(),
+    automationCondition: automationConditionSchema.nullable().exactOptional(),
+  })
+  .meta({ id: "AssetCheck" });
+
 /** One asset of a snapshot; an absent optional section means "unknown", `null` means "none". */
 export const assetSchema = z
   .object({
@@ -245,6 +255,7 @@ export const assetSchema = z
     isMaterializable: z.boolean().exactOptional(),
     isObservable: z.boolean().exactOptional(),
     isAutoCreatedStub: z.boolean().exactOptional(),
+    checks: z.array(assetCheckSchema).exactOptional(),
   })
   .meta({ id: "Asset" });
 

@@ -1,6 +1,7 @@
 import { type InputIssue, ValidationError, validate } from "../errors";
 import type {
   Asset,
+  AssetCheck,
   AssetDependency,
   AssetGraph,
   AssetOwner,
@@ -141,6 +142,7 @@ function normalizeAsset(asset: Asset, report: Report): Asset {
   if (asset.isMaterializable !== undefined) out.isMaterializable = asset.isMaterializable;
   if (asset.isObservable !== undefined) out.isObservable = asset.isObservable;
   if (asset.isAutoCreatedStub !== undefined) out.isAutoCreatedStub = asset.isAutoCreatedStub;
+  if (asset.checks !== undefined) out.checks = normalizeChecks(asset.checks, report);
   return out;
 }
 
@@ -190,6 +192,26 @@ function normalizeDependencies(
           `dependency ${JSON.stringify(keyToString(kept.key))} is declared twice with different partition mappings`,
         );
       }
+      return undefined;
+    },
+  );
+}
+
+/** Checks by name; each check's other assets as a sorted set. A name given twice must agree. */
+function normalizeChecks(checks: readonly AssetCheck[], report: Report): AssetCheck[] {
+  const normalized = mapShared(checks, (check) => {
+    if (check.additionalAssetKeys === undefined) return check;
+    const keys = sortedUnique(check.additionalAssetKeys, keyId, () => undefined);
+    return keys === check.additionalAssetKeys ? check : { ...check, additionalAssetKeys: keys };
+  });
+  return sortedUnique(
+    normalized,
+    (c) => c.name,
+    (kept, repeat) => {
+      if (!sameData(kept, repeat))
+        report(
+          `asset check ${JSON.stringify(kept.name)} is declared twice with different settings`,
+        );
       return undefined;
     },
   );
