@@ -166,6 +166,131 @@ describe("sections the query did not select are unknown, not empty", () => {
   });
 });
 
+describe("asset checks", () => {
+  const checks = (value: unknown) => gqlNode("a", { assetChecksOrError: value });
+
+  test("AssetChecks gives the node's checks with every field, sorted by name", () => {
+    const graph = parseDagsterGraphql([
+      checks({
+        __typename: "AssetChecks",
+        checks: [
+          {
+            name: "rows_positive",
+            description: null,
+            blocking: true,
+            additionalAssetKeys: [{ path: ["raw", "orders"] }],
+            automationCondition: { label: "on_cron", expandedLabel: ["on_cron(0 * * * *)"] },
+          },
+          {
+            name: "fresh",
+            description: "Updated daily.",
+            blocking: false,
+            additionalAssetKeys: [],
+            automationCondition: null,
+          },
+        ],
+      }),
+    ]);
+    expect(graph.assets[0]?.checks).toEqual([
+      {
+        name: "fresh",
+        description: "Updated daily.",
+        blocking: false,
+        additionalAssetKeys: [],
+        automationCondition: null,
+      },
+      {
+        name: "rows_positive",
+        description: null,
+        blocking: true,
+        additionalAssetKeys: [["raw", "orders"]],
+        automationCondition: { label: "on_cron", expandedLabel: ["on_cron(0 * * * *)"] },
+      },
+    ]);
+  });
+
+  test.each<[string, unknown, unknown]>([
+    ["no checks", { __typename: "AssetChecks", checks: [] }, []],
+    ["without __typename, checks tell the member", { checks: [{ name: "c" }] }, [{ name: "c" }]],
+    [
+      "fields an older server lacks stay absent",
+      { __typename: "AssetChecks", checks: [{ name: "c", description: "d" }] },
+      [{ name: "c", description: "d" }],
+    ],
+    ["AssetChecks without its checks selected", { __typename: "AssetChecks" }, undefined],
+  ])("%s", (_name, value, expected) => {
+    const warnings: string[] = [];
+    const [a] = parseDagsterGraphql([checks(value)], { onWarning: (w) => warnings.push(w) }).assets;
+    expect(a?.checks).toEqual(expected);
+    expect(warnings).toEqual([]);
+  });
+
+  test("a response to a query without assetChecksOrError leaves checks unknown, silently", () => {
+    const warnings: string[] = [];
+    const [a] = parseDagsterGraphql([gqlNode("a")], { onWarning: (w) => warnings.push(w) }).assets;
+    expect(a && "checks" in a).toBe(false);
+    expect(warnings).toEqual([]);
+  });
+
+  test("an error member leaves checks unknown, with one warning for the whole graph", () => {
+    const migration = {
+      __typename: "AssetCheckNeedsMigrationError",
+      message: "Asset checks require a storage migration.\nRun dagster instance migrate.",
+    };
+    const warnings: string[] = [];
+    const graph = parseDagsterGraphql(
+      [
+        gqlNode("a", { assetChecksOrError: migration }),
+        gqlNode("b", { assetChecksOrError: migration }),
+        gqlNode("c", {
+          assetChecksOrError: { __typename: "AssetCheckNeedsUserCodeUpgrade", message: "Upgrade." },
+        }),
+        gqlNode("d", { assetChecksOrError: { __typename: "AssetChecksFromTheFuture" } }),
+        gqlNode("e", { assetChecksOrError: { message: "no typename" } }),
+        gqlNode("f", { assetChecksOrError: { __typename: "AssetChecks", checks: [] } }),
+      ],
+      { onWarning: (w) => warnings.push(w) },
+    );
+    expect(graph.assets.map((a) => a.checks)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      [],
+    ]);
+    expect(warnings).toEqual([
+      "the server could not list the asset checks of 5 assets (AssetCheckNeedsMigrationError: Asset checks require a storage migration.; AssetCheckNeedsUserCodeUpgrade: Upgrade.; AssetChecksFromTheFuture; AssetChecksOrError: no typename); their checks are not compared",
+    ]);
+  });
+
+  test("the loader passes the warning on", () => {
+    const warnings: string[] = [];
+    parseAssetGraph(
+      {
+        data: {
+          assetNodes: [
+            checks({
+              __typename: "AssetCheckNeedsAgentUpgradeError",
+              message: "Upgrade the agent.",
+            }),
+          ],
+        },
+      },
+      { onWarning: (w) => warnings.push(w) },
+    );
+    expect(warnings).toEqual([
+      "the server could not list the asset checks of 1 asset (AssetCheckNeedsAgentUpgradeError: Upgrade the agent.); their checks are not compared",
+    ]);
+  });
+
+  test("a check without a name is an error naming it", () => {
+    expect(() => parseDagsterGraphql([checks({ checks: [{ blocking: true }] })])).toThrow(
+      "$[0].assetChecksOrError.checks[0].name: ",
+    );
+  });
+});
+
 describe("metadata entries", () => {
   const entries = [
     { __typename: "TextMetadataEntry", label: "text", description: null, text: "hello" },

@@ -3,6 +3,7 @@ import { buildSchema, graphql, parse, validate } from "graphql";
 import { describe, expect, test } from "vitest";
 import { WORKSPACE_ASSET_NODES_QUERY } from "../../src/load/dagster-graphql/query";
 import { DOCUMENTS } from "../helpers/schema-subset";
+import { withAssetChecks } from "./dagster-graphql/stand-in";
 
 // Dagster's real GraphQL schema, kept beside the project; these checks need it.
 const SCHEMA = "../shared/reference/dagster/schema.graphql";
@@ -19,19 +20,50 @@ describe.runIf(existsSync(SCHEMA))("GraphQL documents against Dagster's schema",
     expect(validate(schema(), parse(document)).map((e) => e.message)).toEqual([]);
   });
 
+  /** The query's answer over `data` with default resolvers. */
+  const answer = async (data: unknown) => {
+    const result = await graphql({
+      schema: schema(),
+      source: WORKSPACE_ASSET_NODES_QUERY,
+      rootValue: data,
+    });
+    expect(result.errors).toBeUndefined();
+    return JSON.parse(JSON.stringify(result.data));
+  };
+
   test.each(["fixtures/example/base.json", "fixtures/example/branch.json"])(
     "%s is exactly what a Dagster server answers to that query",
     async (path) => {
-      const response = JSON.parse(readFileSync(path, "utf8"));
+      // A fixture saved before the query selected asset checks is given none.
+      const data = withAssetChecks(JSON.parse(readFileSync(path, "utf8")).data);
       // Executing the query over the fixture's own data with default resolvers reproduces it only
       // when every field is one the schema has, with the right types and nullability.
-      const result = await graphql({
-        schema: schema(),
-        source: WORKSPACE_ASSET_NODES_QUERY,
-        rootValue: response.data,
-      });
-      expect(result.errors).toBeUndefined();
-      expect(JSON.parse(JSON.stringify(result.data))).toEqual(response.data);
+      expect(await answer(data)).toEqual(data);
     },
   );
+
+  test("asset checks and the error members are answered as asset-diff reads them", async () => {
+    const data = withAssetChecks(
+      JSON.parse(readFileSync("fixtures/example/base.json", "utf8")).data,
+      {
+        "shared/currency_rates": [
+          {
+            name: "rates_positive",
+            description: null,
+            blocking: true,
+            additionalAssetKeys: [{ path: ["raw", "stripe", "charges"] }],
+            automationCondition: { label: "on_cron", expandedLabel: ["on_cron(0 * * * *)"] },
+          },
+        ],
+        "raw/stripe/charges": [],
+      },
+    );
+    const nodes = data.workspaceOrError.locationEntries[0].locationOrLoadError.repositories[0]
+      .assetNodes as Record<string, unknown>[];
+    nodes[nodes.length - 1] = {
+      ...nodes[nodes.length - 1],
+      assetChecksOrError: { __typename: "AssetCheckNeedsUserCodeUpgrade", message: "Upgrade." },
+    };
+    expect(await answer(data)).toEqual(data);
+  });
 });

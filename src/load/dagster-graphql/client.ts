@@ -97,21 +97,23 @@ function pruneUnknownFields(
   errors: readonly GraphQLFormattedError[],
 ): { document: DocumentNode; warnings: string[] } | undefined {
   const targets = new Set<string>();
-  const warnings: string[] = [];
+  const pending: { at: Position; what: string }[] = [];
   for (const error of errors) {
     const location = error.locations?.[0];
     const what = describePrunable(error.message);
     if (location === undefined || what === undefined) return undefined;
     targets.add(`${location.line}:${location.column}`);
-    if (what !== "") warnings.push(what);
+    if (what !== "") pending.push({ at: location, what });
   }
-  const at = (node: { loc?: { startToken: { line: number; column: number } } }) =>
+  const at = (node: { loc?: { startToken: Position } }) =>
     node.loc ? targets.has(`${node.loc.startToken.line}:${node.loc.startToken.column}`) : false;
   let removed = 0;
+  const removedFields: { start: Position; end: Position }[] = [];
   const next = visit(document, {
     Field(node) {
       if (at(node)) {
         removed++;
+        if (node.loc) removedFields.push({ start: node.loc.startToken, end: node.loc.endToken });
         return null;
       }
       return undefined;
@@ -125,6 +127,11 @@ function pruneUnknownFields(
     },
   });
   if (removed === 0) return undefined;
+  // What lies inside a dropped field goes with it: one warning for the field, none for the types
+  // its selection names (an older server lacks `assetChecksOrError` and `AssetChecks` alike).
+  const warnings = pending
+    .filter((w) => !removedFields.some((f) => isBefore(f.start, w.at) && isBefore(w.at, f.end)))
+    .map((w) => w.what);
   // Re-parse so that locations match the printed text the server sees next.
   return { document: parse(print(dropEmptySelections(next))), warnings };
 }
@@ -169,7 +176,12 @@ async function readGraph(
         ]);
       }
       // Parsing can join strings (a JSON metadata value's escapes, say); check the result too.
-      const graph = redactor.value(parseDagsterGraphql({ data }, { source: display }));
+      const graph = redactor.value(
+        parseDagsterGraphql(
+          { data },
+          { source: display, onWarning: (warning) => warnings.push(warning) },
+        ),
+      );
       return {
         graph: {
           ...graph,
@@ -192,6 +204,16 @@ async function readGraph(
     display,
     `the server kept rejecting the query after ${MAX_PRUNING_ROUNDS} adjustments`,
   );
+}
+
+/** A position in the document text (1-based), as GraphQL errors and tokens give it. */
+interface Position {
+  line: number;
+  column: number;
+}
+
+function isBefore(a: Position, b: Position): boolean {
+  return a.line < b.line || (a.line === b.line && a.column < b.column);
 }
 
 /** At most this many rounds of dropping unknown fields (each round drops all it was told of). */

@@ -3,14 +3,18 @@
  * (`schema.ts`) and maps it to the model's `Asset`: key, code location and repository, code
  * version, dependencies with their partition mappings, partitions definition, tags, metadata (read
  * by `metadata.ts`), group, owners, kinds, automation and freshness policies and the executable
- * flags. Fields the query did not select stay absent (unknown); unknown union members are kept
- * opaque. It knows nothing of where the node sat in the response: `envelope.ts` finds the nodes.
+ * flags, and asset checks. Fields the query did not select stay absent (unknown); unknown union
+ * members are kept opaque, except that checks the server could not list (an `AssetChecksOrError`
+ * error member) are unknown and reported to the caller. It knows nothing of where the node sat in
+ * the response: `envelope.ts` finds the nodes.
  */
 import { type JsonPath, zodIssues } from "../../errors";
 import type {
   Asset,
+  AssetCheck,
   AssetDependency,
   AssetOwner,
+  AutomationCondition,
   FreshnessPolicy,
   PartitionsDefinition,
 } from "../../model/asset";
@@ -31,10 +35,21 @@ export interface LocatedNode {
 }
 
 /**
- * Reads one located asset node into an asset. Issues go to `report` (JSON paths below the node's
- * `path`); a node that does not validate gives `undefined`.
+ * Told of a node whose checks the server could not list: the `AssetChecksOrError` member it
+ * answered (e.g. `AssetCheckNeedsMigrationError`) and that member's message, if any.
  */
-export function assetFromNode(located: LocatedNode, report: IssueReport): Asset | undefined {
+export type ChecksUnavailableReport = (typename: string, message: string | undefined) => void;
+
+/**
+ * Reads one located asset node into an asset. Issues go to `report` (JSON paths below the node's
+ * `path`); a node that does not validate gives `undefined`. A node whose checks the server could
+ * not list keeps them unknown and is told to `checksUnavailable`.
+ */
+export function assetFromNode(
+  located: LocatedNode,
+  report: IssueReport,
+  checksUnavailable: ChecksUnavailableReport = () => {},
+): Asset | undefined {
   const { node: raw, path, codeLocation, repository } = located;
   const parsed = gqlAssetNode.safeParse(raw);
   if (!parsed.success) {
@@ -68,13 +83,7 @@ export function assetFromNode(located: LocatedNode, report: IssueReport): Asset 
   if (kinds) asset.kinds = kinds;
   if (node.description !== undefined) asset.description = node.description;
   if (node.automationCondition !== undefined) {
-    asset.automationCondition =
-      node.automationCondition === null
-        ? null
-        : {
-            label: node.automationCondition.label ?? null,
-            expandedLabel: node.automationCondition.expandedLabel ?? [],
-          };
+    asset.automationCondition = automationCondition(node.automationCondition);
   }
   if (node.autoMaterializePolicy !== undefined) {
     const p = node.autoMaterializePolicy;
@@ -121,10 +130,53 @@ export function assetFromNode(located: LocatedNode, report: IssueReport): Asset 
   if (node.isMaterializable !== undefined) asset.isMaterializable = node.isMaterializable;
   if (node.isObservable !== undefined) asset.isObservable = node.isObservable;
   if (node.isAutoCreatedStub !== undefined) asset.isAutoCreatedStub = node.isAutoCreatedStub;
+  const checks = checksOf(node, checksUnavailable);
+  if (checks) asset.checks = checks;
   return asset;
 }
 
 // --- internal ---
+
+type GqlAutomationCondition = NonNullable<GqlAssetNode["automationCondition"]>;
+
+function automationCondition(raw: GqlAutomationCondition | null): AutomationCondition | null {
+  return raw === null ? null : { label: raw.label ?? null, expandedLabel: raw.expandedLabel ?? [] };
+}
+
+/**
+ * The node's checks: `AssetChecks` gives them (`[]` for none); an error member leaves them
+ * unknown and is reported; an absent field (a response to a query without it) leaves them
+ * unknown silently. Without `__typename`, the fields present tell the member.
+ */
+function checksOf(
+  node: GqlAssetNode,
+  checksUnavailable: ChecksUnavailableReport,
+): AssetCheck[] | undefined {
+  const union = node.assetChecksOrError;
+  if (union === undefined) return undefined;
+  const typename = union.__typename ?? (union.checks !== undefined ? "AssetChecks" : undefined);
+  if (typename === "AssetChecks") return union.checks?.map(assetCheck);
+  if (typename !== undefined || union.message !== undefined) {
+    checksUnavailable(typename ?? "AssetChecksOrError", union.message);
+  }
+  return undefined;
+}
+
+function assetCheck(
+  raw: NonNullable<NonNullable<GqlAssetNode["assetChecksOrError"]>["checks"]>[number],
+): AssetCheck {
+  const check: AssetCheck = { name: raw.name };
+  // Fields an older server lacks (pruned from the query) stay absent: unknown, not "none".
+  if (raw.description !== undefined) check.description = raw.description;
+  if (raw.blocking !== undefined) check.blocking = raw.blocking;
+  if (raw.additionalAssetKeys !== undefined) {
+    check.additionalAssetKeys = raw.additionalAssetKeys.map((key) => key.path);
+  }
+  if (raw.automationCondition !== undefined) {
+    check.automationCondition = automationCondition(raw.automationCondition);
+  }
+  return check;
+}
 
 function dependenciesOf(node: GqlAssetNode): AssetDependency[] | undefined {
   if (node.dependencies === undefined && node.dependencyKeys === undefined) return undefined;

@@ -11,12 +11,17 @@ import { normalizeValidated } from "../../normalize/normalize";
 import { checkAssetCount } from "../limits";
 import { locateAssetNodes } from "./envelope";
 import type { IssueReport } from "./metadata";
-import { assetFromNode } from "./node";
+import { assetFromNode, type ChecksUnavailableReport } from "./node";
 
 /** Options of {@link parseDagsterGraphql}. */
 export interface ParseDagsterGraphqlOptions {
   /** Names the input in error messages, e.g. a file name. */
   source?: string;
+  /**
+   * Receives what was read with a caveat: one message per graph when the server could not list
+   * some assets' checks (e.g. `AssetCheckNeedsMigrationError`), whose checks are then unknown.
+   */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -25,6 +30,8 @@ export interface ParseDagsterGraphqlOptions {
  * `assetNodes`, `repositoriesOrError`, `repositoryOrError` or `workspaceOrError` (nodes nested per
  * repository keep their code location and repository). Sections the query did not select are
  * left unknown; unknown `__typename`s are kept as opaque values; unknown fields are ignored.
+ * Asset checks the server could not list (an `assetChecksOrError` error member) are unknown, and
+ * said so once to `onWarning`.
  *
  * @example
  * const graph = parseDagsterGraphql(JSON.parse(text), { source: "prod.json" });
@@ -37,11 +44,14 @@ export function parseDagsterGraphql(
   const located = locateAssetNodes(json, options.source, issues.report);
   checkAssetCount(located.nodes.length, options.source, []);
   const assets: Asset[] = [];
+  const unavailable = new UnavailableChecks();
   for (const item of located.nodes) {
-    const asset = assetFromNode(item, issues.report);
+    const asset = assetFromNode(item, issues.report, unavailable.report);
     if (asset) assets.push(asset);
   }
   issues.throwIfIssues();
+  const warning = unavailable.warning();
+  if (warning !== undefined) options.onWarning?.(warning);
   const graph: AssetGraph = { assets, source: sourceOf(options.source) };
   if (located.codeLocations) graph.codeLocations = located.codeLocations;
   return normalizeValidated(graph, options.source === undefined ? {} : { source: options.source });
@@ -65,6 +75,27 @@ class Issues {
   readonly report: IssueReport = (path: JsonPath, message: string): void => {
     if (this.issues.length < MAX_ISSUES) this.issues.push({ path, message });
   };
+}
+
+/** Tallies the nodes whose checks the server could not list, for one warning per graph. */
+class UnavailableChecks {
+  private count = 0;
+  /** The first message of each error member, by typename, in the order met. */
+  private readonly messages = new Map<string, string | undefined>();
+
+  readonly report: ChecksUnavailableReport = (typename, message) => {
+    this.count++;
+    if (!this.messages.has(typename)) this.messages.set(typename, message?.split("\n", 1)[0]);
+  };
+
+  warning(): string | undefined {
+    if (this.count === 0) return undefined;
+    const reasons = [...this.messages]
+      .map(([typename, message]) => (message ? `${typename}: ${message}` : typename))
+      .join("; ");
+    const assets = this.count === 1 ? "1 asset" : `${this.count} assets`;
+    return `the server could not list the asset checks of ${assets} (${reasons}); their checks are not compared`;
+  }
 }
 
 function sourceOf(name: string | undefined): NonNullable<AssetGraph["source"]> {

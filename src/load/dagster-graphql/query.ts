@@ -87,6 +87,21 @@ fragment AssetDiffAssetNode on AssetNode {
   isMaterializable
   isObservable
   isAutoCreatedStub
+  assetChecksOrError {
+    __typename
+    ... on AssetChecks {
+      checks {
+        name
+        description
+        blocking
+        additionalAssetKeys { path }
+        automationCondition { label expandedLabel }
+      }
+    }
+    ... on AssetCheckNeedsMigrationError { message }
+    ... on AssetCheckNeedsUserCodeUpgrade { message }
+    ... on AssetCheckNeedsAgentUpgradeError { message }
+  }
 }
 
 fragment AssetDiffTableSchema on TableSchema {

@@ -138,6 +138,30 @@ const gqlPartitionDefinition = z.looseObject({
     .exactOptional(),
 });
 
+/** `AutomationCondition`, of an asset or of an asset check. */
+const gqlAutomationCondition = z
+  .object({ label: nullableStr.exactOptional(), expandedLabel: z.array(str).exactOptional() })
+  .nullable();
+
+/** `AssetCheck`: every field but the name was added to Dagster at its own time. */
+const gqlAssetCheck = z.object({
+  name: str,
+  description: nullableStr.exactOptional(),
+  blocking: z.boolean().exactOptional(),
+  additionalAssetKeys: z.array(assetKey).exactOptional(),
+  automationCondition: gqlAutomationCondition.exactOptional(),
+});
+
+/**
+ * `AssetChecksOrError`: `AssetChecks {checks}` or an error member (`message`), told apart by
+ * `__typename` (or, without it, by which fields are present) in `node.ts`.
+ */
+const gqlAssetChecksOrError = z.looseObject({
+  __typename: str.exactOptional(),
+  checks: z.array(gqlAssetCheck).exactOptional(),
+  message: str.exactOptional(),
+});
+
 /** `AssetNode`: only the fields asset-diff compares. */
 export const gqlAssetNode = z.object({
   assetKey,
@@ -171,10 +195,7 @@ export const gqlAssetNode = z.object({
     .exactOptional(),
   kinds: z.array(str).exactOptional(),
   computeKind: nullableStr.exactOptional(),
-  automationCondition: z
-    .object({ label: nullableStr.exactOptional(), expandedLabel: z.array(str).exactOptional() })
-    .nullable()
-    .exactOptional(),
+  automationCondition: gqlAutomationCondition.exactOptional(),
   autoMaterializePolicy: z
     .object({
       policyType: str,
@@ -222,6 +243,7 @@ export const gqlAssetNode = z.object({
   isMaterializable: z.boolean().exactOptional(),
   isObservable: z.boolean().exactOptional(),
   isAutoCreatedStub: z.boolean().exactOptional(),
+  assetChecksOrError: gqlAssetChecksOrError.exactOptional(),
 });
 
 /** One `AssetNode` as read. */

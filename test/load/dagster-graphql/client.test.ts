@@ -13,6 +13,7 @@ import {
   type TestServer,
 } from "../../helpers/dagster-server";
 import { dagsterSchemaSubset } from "../../helpers/schema-subset";
+import { completeInputTypes, withAssetChecks, workspaceNodes } from "./stand-in";
 
 const TOKEN = "tok-SECRET-8f2a91";
 const fast = { retries: 2, retryDelayMs: 10, timeoutMs: 2_000 };
@@ -42,13 +43,14 @@ function everything(error: unknown): string {
   return parts.join("\n");
 }
 
-const base = fixtureData("fixtures/example/base.json");
+// Brought up to the current query, should the fixture predate its asset checks.
+const base = withAssetChecks(fixtureData("fixtures/example/base.json"));
 
 describe("reading a Dagster GraphQL endpoint", () => {
   test("gives the same graph as the saved response, with both code locations", async () => {
     const server = await serve(graphqlEndpoint(base));
     const { graph, warnings } = await fetchDagsterAssetGraph(server.url, fast);
-    const saved = parseAssetGraph(JSON.parse(readFileSync("fixtures/example/base.json", "utf8")));
+    const saved = parseAssetGraph({ data: base });
     expect(graph.assets).toEqual(saved.assets);
     expect(graph.codeLocations).toEqual([
       { name: "analytics", status: "loaded" },
@@ -151,6 +153,72 @@ describe("servers older or newer than the schema", () => {
       side: "branch",
       assets: 37,
     });
+  });
+
+  test("a server without asset checks: they are unknown, with one warning", async () => {
+    const older = DAGSTER_SDL.replace(/^\s+assetChecksOrError\(.*\n/m, "")
+      .replace(/^union AssetChecksOrError = .*\n\n/m, "")
+      .replace(/^type AssetCheck\w* \{[^}]*\}\n\n/gm, "");
+    expect(older).not.toMatch(/AssetCheck\b|AssetChecks|AssetCheckNeeds/);
+    const server = await serve(graphqlEndpoint(base, older));
+    const { graph, warnings } = await fetchDagsterAssetGraph(server.url, fast);
+    // The unknown types inside the dropped field go with it, unmentioned.
+    expect(warnings).toEqual([
+      "the server does not know AssetNode.assetChecksOrError; it is left out, and what it feeds is not compared",
+    ]);
+    expect(graph.assets).toHaveLength(37);
+    expect(graph.assets.every((a) => !("checks" in a))).toBe(true);
+    expect(JSON.parse(server.requests[1]?.body ?? "{}").query).not.toContain("assetChecks");
+  });
+
+  test("checks fields an older server lacks are unknown, the others read", async () => {
+    const older = DAGSTER_SDL.replace(/^\s+blocking: Boolean!\n/m, "")
+      .replace(/^\s+additionalAssetKeys: \[AssetKey!\]!\n/m, "")
+      .replace(/(type AssetCheck \{[^}]*?)\n\s+automationCondition: AutomationCondition/, "$1")
+      .replace(/^type AssetCheckNeedsAgentUpgradeError \{[^}]*\}\n\n/m, "")
+      .replace(" | AssetCheckNeedsAgentUpgradeError", "");
+    expect(older).toMatch(/type AssetCheck \{\n {2}name: String!\n {2}description: String\n\}/);
+    const data = withAssetChecks(fixtureData("fixtures/example/base.json"), {
+      "shared/currency_rates": [
+        {
+          name: "rates_positive",
+          description: "Every rate is above zero.",
+          blocking: true,
+          additionalAssetKeys: [{ path: ["raw", "stripe", "charges"] }],
+          automationCondition: null,
+        },
+      ],
+    });
+    const server = await serve(graphqlEndpoint(data, older));
+    const { graph, warnings } = await fetchDagsterAssetGraph(server.url, fast);
+    expect(warnings.sort()).toEqual([
+      "the server does not know AssetCheck.additionalAssetKeys; it is left out, and what it feeds is not compared",
+      "the server does not know AssetCheck.automationCondition; it is left out, and what it feeds is not compared",
+      "the server does not know AssetCheck.blocking; it is left out, and what it feeds is not compared",
+      "the server does not know the type AssetCheckNeedsAgentUpgradeError; it is left out",
+    ]);
+    const rates = graph.assets.filter((a) => a.key.join("/") === "shared/currency_rates");
+    expect(rates.map((a) => a.checks)).toEqual([
+      [{ name: "rates_positive", description: "Every rate is above zero." }],
+      [{ name: "rates_positive", description: "Every rate is above zero." }],
+    ]);
+    expect(graph.assets.filter((a) => a.checks?.length === 0)).toHaveLength(35);
+  });
+
+  test("a server that cannot list checks: they are unknown, with one warning for the graph", async () => {
+    const data = structuredClone(base);
+    for (const node of workspaceNodes(data)) {
+      node.assetChecksOrError = {
+        __typename: "AssetCheckNeedsMigrationError",
+        message: "Asset checks require a storage migration. Run `dagster instance migrate`.",
+      };
+    }
+    const server = await serve(graphqlEndpoint(data));
+    const { graph, warnings } = await fetchDagsterAssetGraph(server.url, fast);
+    expect(warnings).toEqual([
+      "the server could not list the asset checks of 37 assets (AssetCheckNeedsMigrationError: Asset checks require a storage migration. Run `dagster instance migrate`.); their checks are not compared",
+    ]);
+    expect(graph.assets.every((a) => !("checks" in a))).toBe(true);
   });
 
   test("a newer server's extra fields and enum values are tolerated", async () => {
@@ -364,7 +432,10 @@ describe("failures give typed errors, retried where it helps", () => {
 
 const REAL_SCHEMA = "../shared/reference/dagster/schema.graphql";
 describe.runIf(existsSync(REAL_SCHEMA))("the test server's schema", () => {
+  // scripts/dagster-schema-subset.ts writes the subset; the input types its arguments need (e.g.
+  // assetChecksOrError's PipelineSelector) are appended by completeInputTypes.
   test("is Dagster's own schema cut to what asset-diff selects (run scripts/dagster-schema-subset.ts)", () => {
-    expect(DAGSTER_SDL).toBe(dagsterSchemaSubset(readFileSync(REAL_SCHEMA, "utf8")));
+    const real = readFileSync(REAL_SCHEMA, "utf8");
+    expect(DAGSTER_SDL).toBe(completeInputTypes(dagsterSchemaSubset(real), real));
   });
 });
