@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  assetCheckSchema,
   autoMaterializePolicySchema,
   automationConditionSchema,
   backfillPolicySchema,
@@ -14,6 +15,7 @@ import {
 } from "../model/schema";
 import {
   CHANGE_SET_FORMAT_VERSION,
+  CHECK_FIELDS,
   COLUMN_CHANGE_KINDS,
   GRAPH_ISSUE_KINDS,
   LIMITATION_SIDES,
@@ -173,6 +175,19 @@ export const assetChangeDetailsSchema = z.object({
       isObservable: z.boolean().exactOptional(),
     }),
   ).exactOptional(),
+  checks: z
+    .object({
+      ...keysChange,
+      values: z.array(
+        z.object({
+          name: z.string(),
+          old: assetCheckSchema.nullable(),
+          new: assetCheckSchema.nullable(),
+          fields: z.array(z.enum(CHECK_FIELDS)).exactOptional(),
+        }),
+      ),
+    })
+    .exactOptional(),
 });
 
 /**

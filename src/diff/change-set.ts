@@ -1,4 +1,5 @@
 import type {
+  AssetCheck,
   AssetOwner,
   AutoMaterializePolicy,
   AutomationCondition,
@@ -30,8 +31,9 @@ import type {
  * decide: `severity` and `reasons` per asset, `suppressed`, `staleApprovals` and their counts.
  * Version 3 added impact (`impacted`, `graphIssues`), column changes, partition keys, moves
  * (`MOVED`, `movedFrom`, `probableMoves`) and three-way origins (`origin`, `mergeBase`).
+ * Version 4 added asset checks: the `CHECKS` change type and its `details.checks`.
  */
-export const CHANGE_SET_FORMAT_VERSION = 3 as const;
+export const CHANGE_SET_FORMAT_VERSION = 4 as const;
 
 /** Old and new value of a changed field (Dagster's `ValueDiff`). */
 export interface ValueChange<T> {
@@ -112,6 +114,33 @@ export interface MetadataDetails extends KeysChange {
   values: MetadataValueChange[];
 }
 
+/** The fields of an asset check that the differ compares; the single source for {@link CheckField}. */
+export const CHECK_FIELDS = [
+  "blocking",
+  "description",
+  "additionalAssetKeys",
+  "automationCondition",
+] as const;
+
+/** A compared field of an asset check. */
+export type CheckField = (typeof CHECK_FIELDS)[number];
+
+/**
+ * One asset check that was added, removed or changed; `null` where it is absent. A changed check
+ * names its changed `fields` (those known on both sides), in {@link CHECK_FIELDS} order.
+ */
+export interface CheckChange {
+  name: string;
+  old: AssetCheck | null;
+  new: AssetCheck | null;
+  fields?: CheckField[];
+}
+
+/** CHECKS details: check names added, changed and removed, plus each check's old and new value. */
+export interface ChecksDetails extends KeysChange {
+  values: CheckChange[];
+}
+
 /** PARTITIONS_DEFINITION details: Dagster's class names plus both definitions. */
 export interface PartitionsDefinitionDetails extends ValueChange<string | null> {
   oldDefinition: PartitionsDefinition | null;
@@ -158,6 +187,7 @@ export interface AssetChangeDetails {
   freshnessPolicy?: ValueChange<FreshnessSettings>;
   backfillPolicy?: ValueChange<BackfillPolicy | null>;
   executionType?: ValueChange<ExecutionFlags>;
+  checks?: ChecksDetails;
 }
 
 /** One asset in a change set. */

@@ -31,6 +31,7 @@ export const EXTRA_CHANGE_TYPES = [
   "FRESHNESS_POLICY",
   "BACKFILL_POLICY",
   "EXECUTION_TYPE",
+  "CHECKS",
 ] as const;
 
 /** A change type asset-diff adds beside Dagster's. */

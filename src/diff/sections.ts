@@ -1,21 +1,25 @@
 import microdiff from "microdiff";
-import type { Asset, AssetDependency } from "../model/asset";
+import type { Asset, AssetCheck, AssetDependency } from "../model/asset";
 import { PARTITIONS_DEFINITION_CLASS_NAMES } from "../model/asset";
 import { type JsonValue, sameData } from "../model/json";
 import { compareStrings, keyId, keyToString, ownerKey } from "../model/key";
 import type { MetadataEntry, MetadataValue, TableSchema, Tag } from "../model/metadata";
-import type {
-  AssetChangeDetails,
-  ColumnChanges,
-  DependenciesDetails,
-  KeysChange,
-  ListChange,
-  MetadataDetails,
-  MetadataValueChange,
-  PartitionMappingChange,
-  PathChange,
-  TagsDetails,
-  ValueChange,
+import {
+  type AssetChangeDetails,
+  CHECK_FIELDS,
+  type CheckChange,
+  type CheckField,
+  type ChecksDetails,
+  type ColumnChanges,
+  type DependenciesDetails,
+  type KeysChange,
+  type ListChange,
+  type MetadataDetails,
+  type MetadataValueChange,
+  type PartitionMappingChange,
+  type PathChange,
+  type TagsDetails,
+  type ValueChange,
 } from "./change-set";
 import { CHANGE_TYPES, type ChangeType } from "./change-types";
 import { compareBy } from "./compare-by";
@@ -58,6 +62,7 @@ const DETAILS_SLOTS = {
   FRESHNESS_POLICY: "freshnessPolicy",
   BACKFILL_POLICY: "backfillPolicy",
   EXECUTION_TYPE: "executionType",
+  CHECKS: "checks",
 } as const satisfies Record<SectionChangeType, keyof AssetChangeDetails>;
 
 /** The details slot of change type `T`. */
@@ -155,6 +160,11 @@ export const SECTIONS: { [T in SectionChangeType]: Section<T> } = {
     fields: ["isExecutable", "isMaterializable", "isObservable"],
     details: DETAILS_SLOTS.EXECUTION_TYPE,
     compare: fieldsChange,
+  },
+  CHECKS: {
+    fields: ["checks"],
+    details: DETAILS_SLOTS.CHECKS,
+    compare: (a, b) => compareChecks(a.checks ?? [], b.checks ?? []),
   },
 };
 
@@ -327,6 +337,43 @@ function compareMetadata(
     ),
     ...matched.removed.map((e) => ({ key: e.key, old: e.value, new: null })),
   ].sort((a, b) => compareStrings(a.key, b.key));
+  return { ...keys, values };
+}
+
+/**
+ * Checks are matched by name. A check present on both sides changed when a field known on both
+ * sides differs (a field one source does not carry, e.g. `blocking` from an older server, is not
+ * compared).
+ */
+function compareChecks(
+  base: readonly AssetCheck[],
+  branch: readonly AssetCheck[],
+): ChecksDetails | undefined {
+  const fieldsOf = new Map<string, CheckField[]>();
+  const { keys, matched, changed } = keysChange(
+    base,
+    branch,
+    (c) => c.name,
+    (a, b) => {
+      const fields = CHECK_FIELDS.filter(
+        (f) => a[f] !== undefined && b[f] !== undefined && !same(a[f], b[f]),
+      );
+      if (fields.length > 0) fieldsOf.set(b.name, fields);
+      return fields.length === 0;
+    },
+  );
+  if (keys.addedKeys.length + keys.changedKeys.length + keys.removedKeys.length === 0)
+    return undefined;
+  const values: CheckChange[] = [
+    ...matched.added.map((c) => ({ name: c.name, old: null, new: c })),
+    ...changed.map(({ before, after }) => ({
+      name: after.name,
+      old: before,
+      new: after,
+      fields: fieldsOf.get(after.name) ?? [],
+    })),
+    ...matched.removed.map((c) => ({ name: c.name, old: c, new: null })),
+  ].sort((x, y) => compareStrings(x.name, y.name));
   return { ...keys, values };
 }
 

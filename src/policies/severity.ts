@@ -2,6 +2,7 @@ import type {
   AssetChange,
   ChangeSet,
   ChangeVerdict,
+  ChecksDetails,
   DependenciesDetails,
   MetadataDetails,
   MetadataValueChange,
@@ -50,6 +51,10 @@ import { type AssetMatcher, selectAssets } from "./select";
  * - CODE_VERSION: `risky` (CODE_VERSION_CHANGED).
  * - AUTOMATION_CONDITION, FRESHNESS_POLICY, BACKFILL_POLICY, EXECUTION_TYPE: `risky`
  *   (BEHAVIOUR_SETTING_CHANGED): they decide when or how the asset runs.
+ * - CHECKS: a check removed (CHECK_REMOVED), made non-blocking (CHECK_MADE_NON_BLOCKING) or given
+ *   another automation condition (CHECK_AUTOMATION_CHANGED) is `risky`: production is guarded less
+ *   or differently. Checks only added or made blocking are `safe` (CHECK_ADDED), and so is a changed
+ *   description or set of other assets read (CHECK_CHANGED). The message names the checks.
  * - NEW: `safe` (NEW_ASSET); TAGS, DESCRIPTION, OWNERS, GROUP, KINDS: `safe` (DESCRIPTIVE_CHANGE).
  *
  * Each override (`{ select?, changeTypes?, severity, reason? }`, compiled once) sets the severity
@@ -173,7 +178,51 @@ function defaultVerdict(
     case "GROUP":
     case "KINDS":
       return verdict("safe", "DESCRIPTIVE_CHANGE");
+    case "CHECKS":
+      return checksVerdict(asset.details.checks);
   }
+}
+
+/** How many checks a CHECKS message names. */
+const NAMED_CHECKS = 3;
+
+function checksVerdict(details: ChecksDetails | undefined): Verdict {
+  // Without details (a hand-built change set) a removed check cannot be ruled out.
+  if (details === undefined) return verdict("risky", "CHECK_REMOVED");
+  const named = (severity: Severity, reason: SeverityReason, names: string[]): Verdict => ({
+    severity,
+    reason,
+    message: `${SEVERITY_REASONS[reason]}: ${nameSome(names, NAMED_CHECKS)}`,
+  });
+  const changed = details.values.filter((v) => v.old !== null && v.new !== null);
+  const madeNonBlocking = changed.filter(
+    (v) => v.old?.blocking === true && v.new?.blocking === false,
+  );
+  const automation = changed.filter((v) => v.fields?.includes("automationCondition"));
+  const descriptive = changed.filter(
+    (v) => v.fields?.some((f) => f === "description" || f === "additionalAssetKeys") ?? false,
+  );
+  if (details.removedKeys.length > 0) return named("risky", "CHECK_REMOVED", details.removedKeys);
+  if (madeNonBlocking.length > 0)
+    return named(
+      "risky",
+      "CHECK_MADE_NON_BLOCKING",
+      madeNonBlocking.map((v) => v.name),
+    );
+  if (automation.length > 0)
+    return named(
+      "risky",
+      "CHECK_AUTOMATION_CHANGED",
+      automation.map((v) => v.name),
+    );
+  if (descriptive.length > 0)
+    return named(
+      "safe",
+      "CHECK_CHANGED",
+      descriptive.map((v) => v.name),
+    );
+  const strengthened = changed.filter((v) => v.old?.blocking === false && v.new?.blocking === true);
+  return named("safe", "CHECK_ADDED", [...details.addedKeys, ...strengthened.map((v) => v.name)]);
 }
 
 function removedVerdict(asset: AssetChange, context: PolicyContext): Verdict {

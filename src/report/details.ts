@@ -1,15 +1,20 @@
 import type {
   AssetChangeDetails,
   AutomationSettings,
+  CheckChange,
+  CheckField,
   ExecutionFlags,
   FreshnessSettings,
   ListChange,
 } from "../diff/change-set";
-import type { BackfillPolicy, PartitionMapping } from "../model/asset";
+import type { AssetCheck, BackfillPolicy, PartitionMapping } from "../model/asset";
+import { keyToString } from "../model/key";
 import type { MetadataValue } from "../model/metadata";
 import { plural } from "../text";
 import {
+  checkBlocking,
   contrast,
+  formatAutomationCondition,
   formatJson,
   formatMapping,
   formatMetadataValue,
@@ -129,6 +134,7 @@ const RENDERERS: DetailRenderers = {
   executionType: (d, s) => [
     `execution: ${arrow(formatExecution(d.old), formatExecution(d.new), s)}`,
   ],
+  checks: (d, s) => d.values.flatMap((v) => checkLines(v, s)),
 };
 
 /**
@@ -240,10 +246,7 @@ type SettingFormatters<T> = {
 };
 
 const AUTOMATION: SettingFormatters<AutomationSettings> = {
-  automationCondition: [
-    "automation condition",
-    (c) => (c === null ? "(none)" : (c.label ?? c.expandedLabel.join(" "))),
-  ],
+  automationCondition: ["automation condition", (c) => formatAutomationCondition(c, WHOLE)],
   autoMaterializePolicy: [
     "auto-materialize policy",
     (p) =>
@@ -290,6 +293,54 @@ function settingLines<T extends object>(
   }
   return lines;
 }
+
+/** An added or removed check in one line; a changed one as a line per changed field. */
+function checkLines(change: CheckChange, s: DetailStyle): string[] {
+  const name = s.value(truncate(change.name, s.maxValueLength));
+  if (change.old === null || change.new === null) {
+    const check = (change.new ?? change.old) as AssetCheck;
+    const blocking = checkBlocking(check);
+    const note = blocking === undefined ? "" : ` (${blocking})`;
+    return [`check ${change.old === null ? "added" : "removed"}: ${name}${note}`];
+  }
+  const [old, next] = [change.old, change.new];
+  return (change.fields ?? []).flatMap((field) => CHECK_FIELD_LINES[field](name, old, next, s));
+}
+
+/** How each compared field of a check shows when it changed: a mapped type, so none is left out. */
+const CHECK_FIELD_LINES: Record<
+  CheckField,
+  (name: string, old: AssetCheck, next: AssetCheck, s: DetailStyle) => string[]
+> = {
+  blocking: (name, old, next, s) => [
+    `check ${name}: ${arrow(checkBlocking(old) ?? "", checkBlocking(next) ?? "", s)}`,
+  ],
+  description: (name, old, next, s) => {
+    const [a, b] = [old.description ?? null, next.description ?? null];
+    return isMultiline(a) || isMultiline(b)
+      ? textLines(`check ${name} description`, a, b, s)
+      : [`check ${name} description: ${arrow(formatText(a, WHOLE), formatText(b, WHOLE), s)}`];
+  },
+  additionalAssetKeys: (name, old, next, s) => {
+    const before = new Set((old.additionalAssetKeys ?? []).map(keyToString));
+    const after = new Set((next.additionalAssetKeys ?? []).map(keyToString));
+    return [
+      ...[...after]
+        .filter((k) => !before.has(k))
+        .map((k) => `check ${name} also reads: ${s.value(k)}`),
+      ...[...before]
+        .filter((k) => !after.has(k))
+        .map((k) => `check ${name} no longer reads: ${s.value(k)}`),
+    ];
+  },
+  automationCondition: (name, old, next, s) => [
+    `check ${name} automation condition: ${arrow(
+      formatAutomationCondition(old.automationCondition ?? null, WHOLE),
+      formatAutomationCondition(next.automationCondition ?? null, WHOLE),
+      s,
+    )}`,
+  ],
+};
 
 function formatBackfill(policy: BackfillPolicy | null): string {
   if (policy === null) return "(none)";

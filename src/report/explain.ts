@@ -15,7 +15,7 @@ import {
   isDagsterChangeType,
 } from "../diff/change-types";
 import { SECTION_CHANGE_TYPES, SECTIONS, type SectionChangeType } from "../diff/sections";
-import type { Asset, AssetDependency } from "../model/asset";
+import type { Asset, AssetCheck, AssetDependency } from "../model/asset";
 import { sameData } from "../model/json";
 import { compareStrings, keyToString, locationLabel } from "../model/key";
 import type { MetadataValue } from "../model/metadata";
@@ -33,6 +33,8 @@ import {
 } from "./findings";
 import {
   contrast,
+  formatAutomationCondition,
+  formatCheck,
   formatJson,
   formatMapping,
   formatMetadataValue,
@@ -138,6 +140,7 @@ const LABELS: Record<SectionChangeType, string> = {
   FRESHNESS_POLICY: "freshness policy",
   BACKFILL_POLICY: "backfill policy",
   EXECUTION_TYPE: "execution type",
+  CHECKS: "asset checks",
 };
 
 /** A compared value on one side, in one line. */
@@ -168,10 +171,7 @@ const ROWS: Partial<
     [
       "automation condition",
       ["automationCondition"],
-      (a) => {
-        const c = a.automationCondition ?? null;
-        return c === null ? "(none)" : (c.label ?? c.expandedLabel.join(" "));
-      },
+      (a) => formatAutomationCondition(a.automationCondition ?? null, WHOLE),
     ],
     [
       "auto-materialize policy",
@@ -248,7 +248,7 @@ type Keyed = ReadonlyMap<string, unknown>;
 
 /** The keyed sections: each side's entries by key, and how an entry is shown. */
 const KEYED: Record<
-  "DEPENDENCIES" | "TAGS" | "METADATA",
+  KeyedChangeType,
   { field: keyof Asset; entries: (a: Asset) => Keyed; show: (value: unknown) => string }
 > = {
   DEPENDENCIES: {
@@ -267,7 +267,19 @@ const KEYED: Record<
     entries: (a) => new Map((a.metadata ?? []).map((m) => [m.key, m.value])),
     show: (value) => formatMetadataValue(value as MetadataValue, WHOLE),
   },
+  CHECKS: {
+    field: "checks",
+    entries: (a) => new Map((a.checks ?? []).map((c) => [c.name, c])),
+    show: (check) => formatCheck(check as AssetCheck, WHOLE),
+  },
 };
+
+/** The sections compared entry by entry. */
+type KeyedChangeType = "DEPENDENCIES" | "TAGS" | "METADATA" | "CHECKS";
+
+function isKeyed(type: SectionChangeType): type is KeyedChangeType {
+  return type in KEYED;
+}
 
 function definition(input: ExplanationInput, mode: ChangeTypeMode): string[] {
   const { base, branch } = input;
@@ -299,8 +311,7 @@ function compared(
   const fields = SECTIONS[type].fields;
   const known = fields.filter((f) => base[f] !== undefined && branch[f] !== undefined);
   if (known.length === 0) return [`  ${label}: not compared (${missing(fields, base, branch)})`];
-  if (type === "DEPENDENCIES" || type === "TAGS" || type === "METADATA")
-    return keyedComparison(type, base, branch, raw);
+  if (isKeyed(type)) return keyedComparison(type, base, branch, raw);
   const rows = (ROWS[type] ?? []).filter(([, rowFields]) =>
     rowFields.every((f) => known.includes(f)),
   );
@@ -365,7 +376,7 @@ function oneSide(type: SectionChangeType, asset: Asset, mode: ChangeTypeMode): s
   if (mode === "dagster" && !isDagsterChangeType(type)) return [];
   const known = SECTIONS[type].fields.filter((f) => asset[f] !== undefined);
   if (known.length === 0) return [`  ${label}: (not in the input)`];
-  if (type === "DEPENDENCIES" || type === "TAGS" || type === "METADATA") {
+  if (isKeyed(type)) {
     const { entries, show } = KEYED[type];
     const values = entries(asset);
     if (values.size === 0) return [`  ${label}: (none)`];

@@ -376,6 +376,7 @@ const CHANGE_TYPE_LABELS: Record<ChangeType, string> = {
   FRESHNESS_POLICY: "freshness policy",
   BACKFILL_POLICY: "backfill policy",
   EXECUTION_TYPE: "execution type (materializable, observable)",
+  CHECKS: "asset checks (added, removed, blocking, settings)",
 };
 
 const STATUS_LABELS: Record<LocationStatus, string> = {

@@ -278,6 +278,11 @@ const RULES: Record<ChangeType, { name: string; short: string; full: string }> =
     short: "The execution type changed",
     full: "Whether the asset is materializable, observable or executable changed.",
   },
+  CHECKS: {
+    name: "AssetChecksChanged",
+    short: "Asset checks changed",
+    full: "Asset checks of the asset were added or removed, or a check's blocking, automation condition, description or other assets read changed.",
+  },
 };
 
 /** A SARIF `location`: a file of the repository and a line, and the asset as a logical location. */

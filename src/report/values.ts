@@ -1,5 +1,11 @@
 import { diffLines } from "diff";
-import type { AssetOwner, PartitionMapping, PartitionsDefinition } from "../model/asset";
+import type {
+  AssetCheck,
+  AssetOwner,
+  AutomationCondition,
+  PartitionMapping,
+  PartitionsDefinition,
+} from "../model/asset";
 import type { JsonValue } from "../model/json";
 import { keyToString, ownerText } from "../model/key";
 import type { MetadataValue } from "../model/metadata";
@@ -453,4 +459,49 @@ function shorten(prefix: string, text: string, from: number, max: number): strin
   let end = 0;
   while (keep-- > 0 && end < rest.length) end += charWidth(rest, end);
   return `${prefix}${rest.slice(0, end)}…`;
+}
+
+/**
+ * An automation condition in one line: its label, else its expanded label; `(none)` for none.
+ *
+ * @example
+ * formatAutomationCondition({ label: "eager", expandedLabel: [] }); // "eager"
+ */
+export function formatAutomationCondition(
+  condition: AutomationCondition | null,
+  max = MAX_VALUE_LENGTH,
+): string {
+  if (condition === null) return "(none)";
+  return truncate(condition.label ?? condition.expandedLabel.join(" "), max);
+}
+
+/**
+ * Whether an asset check blocks its asset's downstream when it fails, as far as the source said:
+ * `blocking`, `non-blocking`, or `undefined` when unknown.
+ *
+ * @example
+ * checkBlocking({ name: "not_null_id", blocking: true }); // "blocking"
+ */
+export function checkBlocking(check: AssetCheck): "blocking" | "non-blocking" | undefined {
+  return check.blocking === undefined ? undefined : check.blocking ? "blocking" : "non-blocking";
+}
+
+/**
+ * An asset check's settings in one line, as far as the source carried them: whether it blocks,
+ * the other assets it reads, its automation condition and its description.
+ *
+ * @example
+ * formatCheck({ name: "fk_orders", blocking: false, additionalAssetKeys: [["customers"]] });
+ * // "non-blocking; also reads customers"
+ */
+export function formatCheck(check: AssetCheck, max = MAX_VALUE_LENGTH): string {
+  const parts: string[] = [];
+  const blocking = checkBlocking(check);
+  if (blocking !== undefined) parts.push(blocking);
+  if (check.additionalAssetKeys !== undefined && check.additionalAssetKeys.length > 0)
+    parts.push(`also reads ${check.additionalAssetKeys.map(keyToString).join(", ")}`);
+  if (check.automationCondition)
+    parts.push(`automation ${formatAutomationCondition(check.automationCondition)}`);
+  if (check.description) parts.push(formatText(check.description, Number.POSITIVE_INFINITY));
+  return parts.length === 0 ? "(no settings known)" : truncate(parts.join("; "), max);
 }

@@ -42,7 +42,7 @@ export function change(
 /** A change set in `all` mode listing the given assets, with its summary counted from them. */
 export function changeSetOf(assets: AssetChange[], overrides: Partial<ChangeSet> = {}): ChangeSet {
   return {
-    formatVersion: 3,
+    formatVersion: 4,
     options: {
       changeTypes: "all",
       codeLocation: null,
