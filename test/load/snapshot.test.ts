@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import Ajv2020 from "ajv/dist/2020";
 import { describe, expect, test } from "vitest";
 import { ValidationError } from "../../src/errors";
 import { jsonSchemas } from "../../src/json-schemas";
@@ -87,6 +88,101 @@ describe("snapshot format", () => {
     };
     expect(() => parseSnapshot(bad, { source: "s.json" })).toThrow(
       /\$\.assets\[0\]\.metadata\[0\]\.value\.type: /,
+    );
+  });
+});
+
+describe("format versions", () => {
+  const checked = graph(
+    asset(["marts", "fct_revenue"], {
+      description: "Revenue.",
+      automationCondition: null,
+      checks: [
+        {
+          name: "rows_positive",
+          automationCondition: { label: "on_cron", expandedLabel: [] },
+          additionalAssetKeys: [["raw", "orders"]],
+          blocking: true,
+          description: null,
+        },
+        { name: "fresh" },
+      ],
+      metadata: [
+        {
+          key: "config",
+          value: { type: "json", value: { checks: [{ zeta: 1, blocking: true, alpha: 2 }] } },
+        },
+      ],
+    }),
+  );
+
+  test("writes version 2, with each asset's checks sorted and their fields in the model's order", () => {
+    const text = serializeSnapshot(checked, { indent: 0 });
+    expect(JSON.parse(text).formatVersion).toBe(2);
+    expect(text).toContain(
+      '"checks":[{"name":"fresh"},{"name":"rows_positive","description":null,"blocking":true,"additionalAssetKeys":[["raw","orders"]],"automationCondition":{"label":"on_cron","expandedLabel":[]}}]',
+    );
+    // A JSON value's own "checks" is no asset check: its keys are ordered like any value's.
+    expect(text).toContain('"value":{"checks":[{"alpha":2,"blocking":true,"zeta":1}]}');
+    expect(parseSnapshot(JSON.parse(text))).toEqual(
+      parseSnapshot(JSON.parse(serializeSnapshot(checked))),
+    );
+    expect(parseSnapshot(JSON.parse(text)).assets[0]?.checks).toEqual([
+      { name: "fresh" },
+      {
+        name: "rows_positive",
+        description: null,
+        blocking: true,
+        additionalAssetKeys: [["raw", "orders"]],
+        automationCondition: { label: "on_cron", expandedLabel: [] },
+      },
+    ]);
+  });
+
+  test("a version 1 snapshot still reads; its assets' checks are unknown", () => {
+    const path = "fixtures/snapshot/v1.snapshot.json";
+    const read = parseAssetGraph(JSON.parse(readFileSync(path, "utf8")), { source: path });
+    expect(read.assets.map((a) => a.key.join("/"))).toEqual([
+      "marts/fct_orders",
+      "staging/stg_orders",
+    ]);
+    expect(read.assets.every((a) => !("checks" in a))).toBe(true);
+    // Written back, it is a version 2 snapshot of the same graph.
+    const again = JSON.parse(serializeSnapshot(read));
+    expect(again.formatVersion).toBe(2);
+    expect(parseSnapshot(again)).toEqual(read);
+  });
+
+  test("a version 1 snapshot with checks is refused, naming the first asset that has them", () => {
+    const bad = {
+      formatVersion: 1,
+      assets: [
+        { key: ["a"], codeLocation: null, repository: null },
+        { key: ["b"], codeLocation: null, repository: null, checks: [] },
+        { key: ["c"], codeLocation: null, repository: null, checks: [{ name: "x" }] },
+      ],
+    };
+    expect(() => parseSnapshot(bad, { source: "s.json" })).toThrow(ValidationError);
+    expect(() => parseSnapshot(bad, { source: "s.json" })).toThrow(
+      "s.json: $.assets[1].checks: asset checks need formatVersion 2; a formatVersion 1 snapshot carries none (2 assets have checks)",
+    );
+  });
+
+  test("the committed JSON Schema says the same of versions and checks", () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    const valid = ajv.compile(JSON.parse(readFileSync("docs/snapshot.schema.json", "utf8")));
+    const v1 = JSON.parse(readFileSync("fixtures/snapshot/v1.snapshot.json", "utf8"));
+    expect(valid(v1)).toBe(true);
+    expect(valid(JSON.parse(serializeSnapshot(checked)))).toBe(true);
+    const withChecks = structuredClone(v1);
+    withChecks.assets[1].checks = [];
+    expect(valid(withChecks)).toBe(false);
+    expect(valid({ ...withChecks, formatVersion: 2 })).toBe(true);
+  });
+
+  test("a newer version asks for an upgrade", () => {
+    expect(() => parseSnapshot({ formatVersion: 3, assets: [] }, { source: "s.json" })).toThrow(
+      "s.json: snapshot formatVersion 3 is newer than this asset-diff reads (2); upgrade asset-diff",
     );
   });
 });

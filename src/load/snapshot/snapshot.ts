@@ -1,6 +1,6 @@
-import { UnknownFormatError, validate } from "../../errors";
+import { UnknownFormatError, type ValidationError, validate } from "../../errors";
 import type { AssetGraph } from "../../model/asset";
-import { assetSchema } from "../../model/schema";
+import { assetCheckSchema, assetSchema } from "../../model/schema";
 import { normalize, normalizeValidated } from "../../normalize/normalize";
 import { SNAPSHOT_FORMAT_VERSION, snapshotSchema } from "./schema";
 
@@ -11,7 +11,10 @@ export interface ParseSnapshotOptions {
 }
 
 /**
- * Reads asset-diff's own snapshot format (`formatVersion: 1`) into a normalized asset graph.
+ * Reads asset-diff's own snapshot format into a normalized asset graph: `formatVersion: 2`, whose
+ * assets may carry `checks`, or `formatVersion: 1`, whose assets carry none (their checks are
+ * unknown; a version 1 file that has `checks` is a {@link ValidationError} naming the first
+ * asset). A newer version is an {@link UnknownFormatError} that asks for an upgrade.
  *
  * @example
  * const graph = parseSnapshot(JSON.parse(text), { source: "prod.snapshot.json" });
@@ -41,8 +44,9 @@ export interface SerializeSnapshotOptions {
 }
 
 /**
- * Writes an asset graph in asset-diff's snapshot format: canonical order, stable text, so that
- * snapshots of equal graphs are byte-identical and reading one back gives the same graph.
+ * Writes an asset graph in asset-diff's snapshot format (`formatVersion: 2`): canonical order,
+ * stable text, so that snapshots of equal graphs are byte-identical and reading one back gives
+ * the same graph.
  *
  * @example
  * await writeFile("prod.snapshot.json", serializeSnapshot(graph));
@@ -56,7 +60,7 @@ export function serializeSnapshot(
   if (canonical.source !== undefined) document.source = canonical.source;
   if (canonical.codeLocations !== undefined) document.codeLocations = canonical.codeLocations;
   document.assets = canonical.assets;
-  return `${JSON.stringify(document, orderKeys, options.indent ?? 2)}\n`;
+  return `${JSON.stringify(document, keyOrderer(), options.indent ?? 2)}\n`;
 }
 
 // --- internal ---
@@ -150,11 +154,41 @@ const FIELD_ORDER = [
 ];
 const RANK = new Map(FIELD_ORDER.map((field, i) => [field, i]));
 
-function orderKeys(_key: string, value: unknown): unknown {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+/**
+ * The order of an asset check's fields, its model's own. Checks get their own ranks: the global
+ * order puts the asset's `description` and `automationCondition` before a check's `name`.
+ */
+const CHECK_RANK = new Map(Object.keys(assetCheckSchema.shape).map((field, i) => [field, i]));
+
+/**
+ * A `JSON.stringify` replacer that orders every object's keys: an asset check's by
+ * {@link CHECK_RANK}, any other's by {@link RANK}. It knows a check by where it sits (an item of
+ * an asset's `checks`), so that a JSON value holding a `checks` key is ordered like any other.
+ */
+function keyOrderer(): (this: unknown, key: string, value: unknown) => unknown {
+  let document: object | undefined;
+  const assetLists = new WeakSet<object>();
+  const assets = new WeakSet<object>();
+  const checkLists = new WeakSet<object>();
+  return function (this: unknown, key: string, value: unknown): unknown {
+    if (value === null || typeof value !== "object") return value;
+    const holder = this as object;
+    if (Array.isArray(value)) {
+      if (key === "assets" && holder === document) assetLists.add(value);
+      else if (key === "checks" && assets.has(holder)) checkLists.add(value);
+      return value;
+    }
+    const ordered = orderKeys(value, checkLists.has(holder) ? CHECK_RANK : RANK);
+    if (document === undefined) document = ordered;
+    else if (assetLists.has(holder)) assets.add(ordered);
+    return ordered;
+  };
+}
+
+function orderKeys(value: object, rank: ReadonlyMap<string, number>): object {
   const keys = Object.keys(value).sort((a, b) => {
-    const ra = RANK.get(a) ?? Number.MAX_SAFE_INTEGER;
-    const rb = RANK.get(b) ?? Number.MAX_SAFE_INTEGER;
+    const ra = rank.get(a) ?? Number.MAX_SAFE_INTEGER;
+    const rb = rank.get(b) ?? Number.MAX_SAFE_INTEGER;
     return ra - rb || (a < b ? -1 : a > b ? 1 : 0);
   });
   const ordered: Record<string, unknown> = {};
