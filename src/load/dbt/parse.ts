@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { type InputIssue, type JsonPath, ValidationError, zodIssues } from "../../errors";
-import type { Asset, AssetGraph } from "../../model/asset";
+import type { Asset, AssetCheck, AssetGraph } from "../../model/asset";
 import { isJsonObject } from "../../model/json";
 import { keyId, keyToString } from "../../model/key";
 import { normalizeValidated } from "../../normalize/normalize";
@@ -13,15 +13,20 @@ import {
   dagsterAutoMaterializeMeta,
   dagsterGroupMeta,
   dagsterOwnersMeta,
+  dagsterRefMeta,
   dbtAssetNode,
   dbtColumn,
   dbtEntryHead,
   dbtGroup,
   dbtManifestMetadata,
+  dbtNodeIdentity,
   dbtPassThroughEntry,
   dbtSource,
+  dbtTestNode,
 } from "./schema";
+import { type DbtSettings, type ResolvedDbtSettings, resolveDbtSettings } from "./settings";
 import {
+  codeReferencesMetadata,
   type DbtResourceProps,
   defaultAssetKey,
   defaultCodeVersion,
@@ -51,6 +56,12 @@ export interface ParseDbtManifestOptions {
    * knows ({@link DBT_MANIFEST_SCHEMA_VERSIONS}) or is not declared: it is still read.
    */
   onWarning?: (message: string) => void;
+  /**
+   * The translator settings of the Dagster project that loads the manifest (sources as stubs or
+   * assets, key prefixes, code references, code-version rule, checks); dagster-dbt's defaults when
+   * absent. Invalid settings give a {@link UsageError} naming the field.
+   */
+  settings?: DbtSettings;
 }
 
 /**
@@ -154,16 +165,19 @@ const PASS_THROUGH_MAPS = ["metrics", "semantic_models", "saved_queries"] as con
 /** Most issues collected before giving up on a badly wrong input. */
 const MAX_ISSUES = 50;
 
+/** Dagster's group for assets without one, a stub's among them. */
+const DEFAULT_GROUP = "default";
+
 /** A graph entry as far as dependencies are concerned. */
 interface Entry {
-  /** An asset itself: a non-ephemeral model, seed or snapshot, or a source. */
+  /** An asset itself or its dependency: a non-ephemeral model, seed or snapshot, or a source. */
   asset: boolean;
   /** Looked through to its parents: an ephemeral model, metric, semantic model or saved query. */
   passThrough: boolean;
   parents: readonly string[];
 }
 
-/** A resource that becomes an asset. */
+/** A resource that may become an asset: an enabled model, seed or snapshot, or source. */
 interface AssetResource {
   /** Its key in `nodes` or `sources`: what `depends_on` refers to. */
   id: string;
@@ -178,13 +192,39 @@ interface AssetResource {
   group: string | null | undefined;
 }
 
+/** An enabled data test, as far as checks are concerned. */
+interface TestResource {
+  id: string;
+  name: string;
+  attachedNode: string | null | undefined;
+  /** The test's parents (`depends_on.nodes`, which is also its `parent_map` entry), once each. */
+  parents: readonly string[];
+  severity: string | null | undefined;
+  /** `meta.description`: dagster-dbt's check description. */
+  description: string | null;
+  /** `meta.dagster.ref` (from `config.meta` when that is non-empty, else `meta`). */
+  ref: z.output<typeof dagsterRefMeta> | undefined;
+}
+
+/** Name, package and version of a node, for `meta.dagster.ref` look-ups. */
+interface NodeIdentity {
+  id: string;
+  name: string | undefined;
+  packageName: string | null | undefined;
+  version: string | number | null;
+}
+
 class ManifestReader {
   private readonly issues: InputIssue[] = [];
   private readonly source: string | undefined;
+  private readonly settings: ResolvedDbtSettings;
   private readonly manifest: Record<string, unknown>;
   private readonly metadata: z.output<typeof dbtManifestMetadata>;
   private readonly entries = new Map<string, Entry>();
   private readonly resources: AssetResource[] = [];
+  private readonly sourceIds = new Set<string>();
+  private readonly tests: TestResource[] = [];
+  private readonly identities: NodeIdentity[] = [];
   private readonly groups = new Map<string, DbtGroup>();
   /** The asset parents found behind each pass-through entry, by unique_id. */
   private readonly passedThrough = new Map<string, Set<string>>();
@@ -194,6 +234,7 @@ class ManifestReader {
     private readonly options: ParseDbtManifestOptions,
   ) {
     this.source = options.source;
+    this.settings = resolveDbtSettings(options.settings);
     if (!isJsonObject(json)) {
       throw new ValidationError(this.source, [
         {
@@ -251,13 +292,39 @@ class ManifestReader {
   }
 
   assets(): Asset[] {
-    const keys = this.keys();
+    const nodes = this.resources.filter((r) => !this.sourceIds.has(r.id));
+    const upstream = new Map<string, Set<string>>();
+    const referenced = new Set<string>();
+    for (const resource of nodes) {
+      const ids = this.upstream(resource.parents);
+      upstream.set(resource.id, ids);
+      for (const id of ids) if (this.sourceIds.has(id)) referenced.add(id);
+    }
+    // A source is in the graph as the stub Dagster creates for a dependency nothing defines, so
+    // only while some asset depends on it; as an asset spec, always.
+    const stubs = this.settings.sources === "stubs";
+    const inGraph = this.resources.filter(
+      (r) => !this.sourceIds.has(r.id) || !stubs || referenced.has(r.id),
+    );
+    const keys = this.keys(inGraph);
+    const checks = this.checks(keys, referenced);
     const kinds = defaultKinds(this.metadata.adapter_type);
     const assets: Asset[] = [];
-    for (const resource of this.resources) {
+    for (const resource of inGraph) {
       const key = keys.get(resource.id);
       if (key === undefined) continue;
-      assets.push(this.asset(resource, key, keys, kinds));
+      const own = checks.get(resource.id) ?? [];
+      if (!this.sourceIds.has(resource.id)) {
+        assets.push(this.asset(resource, key, upstream.get(resource.id), keys, kinds, own));
+      } else if (stubs) {
+        assets.push(this.stub(key, own));
+      } else {
+        const asset = this.asset(resource, key, undefined, keys, kinds, own);
+        // `build_dbt_source_asset_specs` marks each spec an auto-created stub, so that another
+        // definition of the key takes precedence.
+        asset.isAutoCreatedStub = true;
+        assets.push(asset);
+      }
     }
     return assets;
   }
@@ -265,11 +332,13 @@ class ManifestReader {
   private asset(
     resource: AssetResource,
     key: string[],
+    upstream: ReadonlySet<string> | undefined,
     keys: ReadonlyMap<string, string[]>,
     kinds: string[],
+    checks: AssetCheck[],
   ): Asset {
     const { props, dagster, metaPath } = resource;
-    const dependencies = [...this.upstream(resource.parents)].flatMap((id) => {
+    const dependencies = [...(upstream ?? [])].flatMap((id) => {
       const parentKey = keys.get(id);
       return parentKey === undefined ? [] : [{ key: parentKey }];
     });
@@ -279,22 +348,28 @@ class ManifestReader {
       resource.group === null || resource.group === undefined
         ? undefined
         : this.groups.get(resource.group)?.owner?.email;
+    const metadata = defaultMetadata(props, this.metadata.project_id);
+    if (this.settings.codeReferences) {
+      const reference = codeReferencesMetadata(props, this.settings.projectDir);
+      if (reference !== undefined) metadata.push(reference);
+    }
     const asset: Asset = {
       key,
       codeLocation: this.options.codeLocation ?? null,
       repository: this.options.repository ?? null,
-      codeVersion: defaultCodeVersion(props),
+      codeVersion: defaultCodeVersion(props, this.settings.codeVersion),
       dependencies,
       tags: defaultTags(props, kinds),
-      metadata: defaultMetadata(props, this.metadata.project_id),
+      metadata,
       group: defaultGroup(metaGroup, props.configGroup),
       owners: defaultOwners(metaOwners, groupOwner),
       kinds,
       description: defaultDescription(props),
+      checks,
     };
     if (props.resourceType !== "source") {
-      // A source is only a dependency to dagster-dbt: whether Dagster defines it, and how, depends
-      // on code outside the manifest, so its automation and execution type stay unknown.
+      // A source spec is external: whether Dagster executes or automates it depends on the
+      // definitions it merges with, outside the manifest, so those stay unknown.
       const policy = this.dagsterField(
         dagster,
         "auto_materialize_policy",
@@ -313,12 +388,51 @@ class ManifestReader {
     return asset;
   }
 
-  /** Every resource's asset key (`get_asset_key`); two resources with one key are an issue. */
-  private keys(): Map<string, string[]> {
+  /**
+   * The stub Dagster auto-creates for a source some asset depends on: the key, and what a spec
+   * with nothing but a key gives. Its metadata stays unknown (Dagster marks the stub there).
+   */
+  private stub(key: string[], checks: AssetCheck[]): Asset {
+    return {
+      key,
+      codeLocation: this.options.codeLocation ?? null,
+      repository: this.options.repository ?? null,
+      codeVersion: null,
+      dependencies: [],
+      partitionsDefinition: null,
+      tags: [],
+      group: DEFAULT_GROUP,
+      owners: [],
+      kinds: [],
+      description: null,
+      automationCondition: null,
+      isExecutable: false,
+      isMaterializable: false,
+      isObservable: false,
+      isAutoCreatedStub: true,
+      checks,
+    };
+  }
+
+  /** A resource's asset key with the configured prefix (`get_asset_key`), if it has one. */
+  private keyOf(resource: AssetResource): string[] | undefined {
+    const key = defaultAssetKey(resource.props, resource.configuredKey);
+    if (key === undefined) return undefined;
+    const prefix = this.sourceIds.has(resource.id)
+      ? this.settings.sourceKeyPrefix
+      : this.settings.keyPrefix;
+    return prefix.length === 0 ? key : [...prefix, ...key];
+  }
+
+  /**
+   * The asset key of every resource in the graph; two with one key are an issue, except two
+   * sources made asset specs, where the first wins (`build_dbt_source_asset_specs`).
+   */
+  private keys(inGraph: readonly AssetResource[]): Map<string, string[]> {
     const keys = new Map<string, string[]>();
     const owners = new Map<string, AssetResource>();
-    for (const resource of this.resources) {
-      const key = defaultAssetKey(resource.props, resource.configuredKey);
+    for (const resource of inGraph) {
+      const key = this.keyOf(resource);
       if (key === undefined) {
         this.issue(
           [...resource.path, "alias"],
@@ -334,6 +448,8 @@ class ManifestReader {
       const id = keyId(key);
       const first = owners.get(id);
       if (first !== undefined) {
+        const bothSources = this.sourceIds.has(first.id) && this.sourceIds.has(resource.id);
+        if (bothSources && this.settings.sources === "assets") continue;
         this.issue(
           resource.path,
           `${JSON.stringify(first.id)} and ${JSON.stringify(resource.id)} both map to the asset key ${JSON.stringify(keyToString(key))}; dagster-dbt needs a distinct key per dbt resource (set meta.dagster.asset_key on one of them)`,
@@ -344,6 +460,60 @@ class ManifestReader {
       keys.set(resource.id, key);
     }
     return keys;
+  }
+
+  /**
+   * The checks dagster-dbt makes of the enabled tests (`default_asset_check_fn`), by the
+   * unique_id of the asset each attaches to: the test's `attached_node`, else its one parent, else
+   * the node `meta.dagster.ref` names, when that is an asset (or, with `sourceTestsAsChecks`, a
+   * source some asset depends on) and among the test's parents. A test name met twice on one
+   * asset keeps the last test, as dagster-dbt's map of check specs does.
+   */
+  private checks(
+    keys: ReadonlyMap<string, string[]>,
+    referenced: ReadonlySet<string>,
+  ): Map<string, AssetCheck[]> {
+    const byAsset = new Map<string, Map<string, AssetCheck>>();
+    if (!this.settings.assetChecks) return new Map();
+    const resources = new Map(this.resources.map((r) => [r.id, r]));
+    for (const test of this.tests) {
+      let attached = test.attachedNode ?? undefined;
+      if (test.parents.length === 1) attached = test.parents[0];
+      if (test.ref !== undefined) attached = this.refTarget(test.ref);
+      if (attached === undefined || !test.parents.includes(attached)) continue;
+      const key = keys.get(attached);
+      if (key === undefined) continue;
+      if (
+        this.sourceIds.has(attached) &&
+        !(this.settings.sourceTestsAsChecks && referenced.has(attached))
+      ) {
+        continue;
+      }
+      const additional: string[][] = [];
+      for (const parent of test.parents) {
+        const resource = resources.get(parent);
+        const parentKey = resource === undefined ? undefined : this.keyOf(resource);
+        if (parentKey !== undefined && keyId(parentKey) !== keyId(key)) additional.push(parentKey);
+      }
+      const checks = byAsset.get(attached) ?? new Map<string, AssetCheck>();
+      checks.set(test.name, {
+        name: test.name,
+        description: test.description,
+        blocking: (test.severity ?? "error").toLowerCase() === "error",
+        additionalAssetKeys: additional,
+      });
+      byAsset.set(attached, checks);
+    }
+    return new Map([...byAsset].map(([id, checks]) => [id, [...checks.values()]]));
+  }
+
+  /** The first node `meta.dagster.ref` names (`name`, `package` or the project's, `version`). */
+  private refTarget(ref: z.output<typeof dagsterRefMeta>): string | undefined {
+    const packageName = ref.package || this.metadata.project_name;
+    const version = ref.version ?? null;
+    return this.identities.find(
+      (n) => n.name === ref.name && n.packageName === packageName && n.version === version,
+    )?.id;
   }
 
   /**
@@ -428,8 +598,23 @@ class ManifestReader {
       const path = ["nodes", id];
       const raw = nodes[id];
       const head = this.validate(dbtEntryHead, raw, path);
-      if (head === undefined || !ASSET_NODE_TYPES.has(head.resource_type)) {
+      const identity = head === undefined ? undefined : this.validate(dbtNodeIdentity, raw, path);
+      if (identity !== undefined) {
+        this.identities.push({
+          id,
+          name: identity.name,
+          packageName: identity.package_name,
+          version: identity.version ?? null,
+        });
+      }
+      // dbt's selector leaves disabled resources out, so they are neither assets nor checks, and
+      // nothing is reached through them (dbt refuses a ref to a disabled node).
+      const disabled = isDisabled(identity);
+      if (head === undefined || disabled || !ASSET_NODE_TYPES.has(head.resource_type)) {
         this.entries.set(id, { asset: false, passThrough: false, parents: [] });
+        if (head?.resource_type === "test" && !disabled && id.startsWith("test")) {
+          this.readTest(id, raw as Record<string, unknown>, path);
+        }
         continue;
       }
       const node = this.validate(dbtAssetNode, raw, path);
@@ -453,12 +638,40 @@ class ManifestReader {
     }
   }
 
+  private readTest(id: string, raw: Record<string, unknown>, path: JsonPath): void {
+    const test = this.validate(dbtTestNode, raw, path);
+    if (test === undefined) return;
+    const meta = this.metaObject(raw.meta, [...path, "meta"]);
+    const config = isJsonObject(raw.config) ? raw.config : undefined;
+    const refMeta =
+      config !== undefined && isJsonObject(config.meta) && Object.keys(config.meta).length > 0
+        ? { meta: config.meta, path: [...path, "config", "meta"] }
+        : { meta, path: [...path, "meta"] };
+    const dagster = this.dagsterBlock(refMeta.meta, refMeta.path);
+    const ref = this.dagsterField(dagster, "ref", dagsterRefMeta.nullable(), refMeta.path);
+    const description =
+      meta !== undefined && Object.hasOwn(meta, "description") ? meta.description : undefined;
+    this.tests.push({
+      id,
+      name: test.name,
+      attachedNode: test.attached_node,
+      parents: [...new Set(test.depends_on?.nodes ?? [])],
+      severity: test.config?.severity,
+      description: typeof description === "string" ? description : null,
+      ref: ref ?? undefined,
+    });
+  }
+
   private readSources(sources: Record<string, unknown>): void {
     for (const id of Object.keys(sources)) {
       const path = ["sources", id];
       const raw = sources[id];
       const source = this.validate(dbtSource, raw, path);
-      this.entries.set(id, { asset: true, passThrough: false, parents: [] });
+      const identity = source === undefined ? undefined : this.validate(dbtNodeIdentity, raw, path);
+      const enabled = !isDisabled(identity);
+      this.entries.set(id, { asset: enabled, passThrough: false, parents: [] });
+      if (!enabled) continue;
+      this.sourceIds.add(id);
       if (source !== undefined)
         this.addResource(
           id,
@@ -622,6 +835,7 @@ function nodeProps(id: string, node: DbtAssetNode): Omit<DbtResourceProps, "colu
     materialized: node.config?.materialized,
     configSchema: node.config?.schema,
     configGroup: node.config?.group,
+    originalFilePath: node.original_file_path,
   };
 }
 
@@ -636,7 +850,14 @@ function sourceProps(id: string, source: DbtSource): Omit<DbtResourceProps, "col
     description: source.description,
     tags: source.tags,
     configGroup: source.config?.group,
+    originalFilePath: source.original_file_path,
   };
+}
+
+/** `config.enabled` is set and false by Python truthiness (`false`, `0`, `""`). */
+function isDisabled(identity: z.output<typeof dbtNodeIdentity> | undefined): boolean {
+  const enabled = identity?.config?.enabled;
+  return enabled === false || enabled === 0 || enabled === "";
 }
 
 function describeValue(value: unknown): string {

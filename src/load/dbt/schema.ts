@@ -19,6 +19,7 @@ export const dbtManifestMetadata = z.object({
   generated_at: str.exactOptional(),
   project_id: nullableStr.exactOptional(),
   adapter_type: nullableStr.exactOptional(),
+  project_name: nullableStr.exactOptional(),
 });
 
 /** What every graph entry (node, source, metric, semantic model...) is checked for first. */
@@ -64,6 +65,38 @@ export const dbtAssetNode = z.object({
     .exactOptional(),
   depends_on: dependsOn,
   group: nullableStr.exactOptional(),
+  original_file_path: nullableStr.exactOptional(),
+});
+
+/**
+ * What any node or source is checked for besides its type: `config.enabled` (dbt's selector leaves
+ * out disabled resources) and, for `meta.dagster.ref` look-ups, its name, package and version.
+ */
+export const dbtNodeIdentity = z.object({
+  name: str.exactOptional(),
+  package_name: nullableStr.exactOptional(),
+  version: z.union([str, z.number()]).nullable().exactOptional(),
+  // dbt writes a boolean; some packages leave a rendered expression (`"True and True"`), which
+  // dbt's selector reads by Python truthiness.
+  config: z.object({ enabled: z.unknown() }).nullable().exactOptional(),
+});
+
+/**
+ * A data test from `nodes` (`resource_type: test`). `meta` and `config.meta` are read separately
+ * (`meta.description`, `meta.dagster.ref`).
+ */
+export const dbtTestNode = z.object({
+  name: str,
+  attached_node: nullableStr.exactOptional(),
+  depends_on: dependsOn,
+  config: z.object({ severity: nullableStr.exactOptional() }).nullable().exactOptional(),
+});
+
+/** `meta.dagster.ref` of a singular test: the node it checks. */
+export const dagsterRefMeta = z.object({
+  name: str,
+  package: nullableStr.exactOptional(),
+  version: z.union([str, z.number()]).nullable().exactOptional(),
 });
 
 /** A model, seed or snapshot as read. */
@@ -80,6 +113,7 @@ export const dbtSource = z.object({
   description: nullableStr.exactOptional(),
   tags: z.array(str).nullable().exactOptional(),
   config: z.object({ group: nullableStr.exactOptional() }).nullable().exactOptional(),
+  original_file_path: nullableStr.exactOptional(),
 });
 
 /** A source as read. */

@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
+import { posix } from "node:path";
 import type { AssetOwner } from "../../model/asset";
 import type { MetadataEntry, TableColumn, Tag } from "../../model/metadata";
+import type { DbtCodeVersionRule } from "./settings";
 
 /**
  * dagster-dbt's default `DagsterDbtTranslator`, re-stated for one dbt resource at a time: how a
@@ -29,6 +31,8 @@ export interface DbtResourceProps {
   /** `config.schema`: the schema configured on the resource, not the one it was built in. */
   configSchema?: string | null | undefined;
   configGroup?: string | null | undefined;
+  /** `original_file_path`: the file that defines the resource, relative to the project root. */
+  originalFilePath?: string | null | undefined;
   /** The resource's `columns` in manifest order. */
   columns: readonly {
     name: string;
@@ -65,12 +69,42 @@ export function defaultAssetKey(
 
 /**
  * `default_code_version_fn`: the SHA-1 of the raw code (`raw_sql` before v7, `raw_code` since),
- * or, for resources without code (seeds, sources), `checksum.checksum`, or `null`.
+ * or, for resources without code (seeds, sources), `checksum.checksum`, or `null`. Under the rule
+ * of dagster-dbt 0.25.3 and earlier (`sha1`), a resource without code has the SHA-1 of the empty
+ * string (sources, which were never specs then, keep `null`).
  */
-export function defaultCodeVersion(props: DbtResourceProps): string | null {
+export function defaultCodeVersion(
+  props: DbtResourceProps,
+  rule: DbtCodeVersionRule = "sha1-or-checksum",
+): string | null {
   const code = props.rawSql || props.rawCode;
-  if (code) return createHash("sha1").update(code, "utf8").digest("hex");
+  if (code) return sha1(code);
+  if (rule === "sha1") return props.resourceType === "source" ? null : sha1("");
   return props.checksum ?? null;
+}
+
+/**
+ * `_attach_sql_model_code_reference` (`enable_code_references`): a local-file reference to the
+ * resource's `original_file_path`, under `projectDir` when given (dagster-dbt resolves it against
+ * the project directory), or `undefined` when the manifest does not name the file.
+ */
+export function codeReferencesMetadata(
+  props: DbtResourceProps,
+  projectDir: string | undefined,
+): MetadataEntry | undefined {
+  const file = props.originalFilePath;
+  if (typeof file !== "string" || file === "") return undefined;
+  const filePath =
+    projectDir === undefined
+      ? file
+      : posix.normalize(posix.join(projectDir, file.replace(/\\/g, "/")));
+  return {
+    key: "dagster/code_references",
+    value: {
+      type: "codeReferences",
+      codeReferences: [{ type: "localFile", filePath, lineNumber: null, label: null }],
+    },
+  };
 }
 
 /**
@@ -198,6 +232,10 @@ function tableColumn(column: DbtResourceProps["columns"][number]): TableColumn {
     constraints: { nullable: true, unique: false, other: [] },
     tags: (column.tags ?? []).map((tag) => ({ key: tag, value: "" })),
   };
+}
+
+function sha1(code: string): string {
+  return createHash("sha1").update(code, "utf8").digest("hex");
 }
 
 function text(key: string, value: string): MetadataEntry {

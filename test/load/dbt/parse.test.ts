@@ -27,14 +27,21 @@ import {
 
 const keysOf = (json: unknown) => parseDbtManifest(json).assets.map((a) => keyToString(a.key));
 
-const only = (json: unknown): Asset => {
-  const { assets } = parseDbtManifest(json);
+/** Sources as asset specs (`build_dbt_source_asset_specs`), so that a source alone is an asset. */
+const AS_ASSETS = { settings: { sources: "assets" } } as const;
+
+const only = (json: unknown, options: Parameters<typeof parseDbtManifest>[1] = {}): Asset => {
+  const { assets } = parseDbtManifest(json, options);
   if (assets.length !== 1) throw new Error(`expected one asset, got ${assets.length}`);
   return assets[0] as Asset;
 };
 
-const assetAt = (json: unknown, key: string): Asset | undefined =>
-  parseDbtManifest(json).assets.find((a) => keyToString(a.key) === key);
+const assetAt = (
+  json: unknown,
+  key: string,
+  options: Parameters<typeof parseDbtManifest>[1] = {},
+): Asset | undefined =>
+  parseDbtManifest(json, options).assets.find((a) => keyToString(a.key) === key);
 
 const depsOf = (json: unknown, key: string) =>
   assetAt(json, key)
@@ -56,8 +63,8 @@ describe("which dbt resources are assets (dagster-dbt's ASSET_RESOURCE_TYPES)", 
     expect(keysOf(manifest({ nodes: [node] }))).toEqual(expected);
   });
 
-  test("sources are assets too", () => {
-    expect(keysOf(manifest({ sources: [source("raw", "orders")] }))).toEqual(["raw/orders"]);
+  test("a source nothing depends on is not in the graph (see sources.test.ts)", () => {
+    expect(keysOf(manifest({ sources: [source("raw", "orders")] }))).toEqual([]);
   });
 
   test("disabled resources live under `disabled` and are not assets", () => {
@@ -135,7 +142,7 @@ describe("asset keys (default_asset_key_fn)", () => {
       ["ingest", "orders"],
     ],
   ])("%s", (_name, src, expected) => {
-    expect(only(manifest({ sources: [src] })).key).toEqual(expected);
+    expect(only(manifest({ sources: [src] }), AS_ASSETS).key).toEqual(expected);
   });
 });
 
@@ -168,7 +175,9 @@ describe("code versions (default_code_version_fn)", () => {
   });
 
   test("a source has none", () => {
-    expect(only(manifest({ sources: [source("raw", "orders")] })).codeVersion).toBeNull();
+    expect(
+      only(manifest({ sources: [source("raw", "orders")] }), AS_ASSETS).codeVersion,
+    ).toBeNull();
   });
 
   test("so checksums that differ across dbt versions for the same code do not matter", () => {
@@ -394,6 +403,7 @@ describe("metadata (default_metadata_from_dbt_resource_props)", () => {
   test("a source's table name ends with its name; it has no materialization", () => {
     const asset = only(
       manifest({ sources: [source("raw", "orders", { identifier: "orders_v2" })] }),
+      AS_ASSETS,
     );
     expect(
       asset.metadata?.map((m) => [m.key, m.value.type === "text" ? m.value.text : m.value.type]),
@@ -536,8 +546,8 @@ describe("what a manifest cannot tell stays unknown", () => {
     }
   });
 
-  test("a source's automation and execution type depend on code outside the manifest", () => {
-    expect(Object.keys(assetAt(json, "raw/orders") ?? {})).toEqual([
+  test("a source spec's automation and execution type depend on code outside the manifest", () => {
+    expect(Object.keys(assetAt(json, "raw/orders", AS_ASSETS) ?? {})).toEqual([
       "key",
       "codeLocation",
       "repository",
@@ -549,6 +559,8 @@ describe("what a manifest cannot tell stays unknown", () => {
       "owners",
       "kinds",
       "description",
+      "isAutoCreatedStub",
+      "checks",
     ]);
   });
 
@@ -563,7 +575,7 @@ describe("what a manifest cannot tell stays unknown", () => {
   });
 
   test("the differ reports what it could not compare instead of calling it unchanged", () => {
-    const graph = parseDbtManifest(json);
+    const graph = parseDbtManifest(json, AS_ASSETS);
     expect(diffAssetGraphs(graph, graph).limitations.map((l) => [l.changeType, l.field])).toEqual([
       ["DEPENDENCIES", "dependencies[].partitionMapping"],
       ["PARTITIONS_DEFINITION", "partitionsDefinition"],
@@ -739,7 +751,7 @@ describe("bad input gives a ValidationError naming the source, the JSON path and
       nodes: [model("orders", { meta: { dagster: { asset_key: ["raw", "orders"] } } })],
       sources: [source("raw", "orders")],
     });
-    expect(() => parseDbtManifest(json)).toThrow(
+    expect(() => parseDbtManifest(json, AS_ASSETS)).toThrow(
       'input: $.sources["source.shop.raw.orders"]: "model.shop.orders" and "source.shop.raw.orders" both map to the asset key "raw/orders"',
     );
   });
