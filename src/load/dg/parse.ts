@@ -6,7 +6,13 @@ import {
   ValidationError,
   zodIssues,
 } from "../../errors";
-import type { Asset, AssetGraph, AssetOwner, AutomationCondition } from "../../model/asset";
+import type {
+  Asset,
+  AssetCheck,
+  AssetGraph,
+  AssetOwner,
+  AutomationCondition,
+} from "../../model/asset";
 import { isJsonObject, type JsonValue } from "../../model/json";
 import { keyId, keyToString } from "../../model/key";
 import type { Tag } from "../../model/metadata";
@@ -15,7 +21,9 @@ import { checkAssetCount } from "../limits";
 import {
   DG_DEFINITION_TYPES,
   DG_LIST_DEFS_SECTIONS,
+  type DgAssetCheckEntry,
   type DgAssetEntry,
+  dgAssetCheckEntrySchema,
   dgAssetEntrySchema,
 } from "./schema";
 
@@ -36,6 +44,8 @@ export interface ParseDgListDefsOptions {
    * every `dg` project is); `null` (the default) when unknown.
    */
   repository?: string | null;
+  /** Receives what was read with a caveat: asset checks left out because their asset is not listed. */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -44,7 +54,15 @@ export interface ParseDgListDefsOptions {
  * `{email}` / `{team}` owners, `{label, expanded_label}` automation conditions), the 2025 object
  * (`key`, `deps`, `"key"="value"` tag strings, `email` / `team:name` owner strings, a label),
  * and the early-2025 list of definitions from `dagster-components definitions list` (tagged with
- * `type`). Only assets are read; asset checks, jobs, resources, schedules and sensors are ignored.
+ * `type`). Assets and asset checks are read; jobs, resources, schedules and sensors are ignored.
+ *
+ * The object variants' `asset_checks` list gives every listed asset its `checks` (`[]` when it has
+ * none), each attached to its asset by `asset_key` with its `name`, `description` and
+ * `additionalAssetKeys` (Dagster's `additional_deps` less the check's own asset, which Dagster
+ * lists too); `blocking` and the automation condition are not in the output and stay absent. A
+ * check whose asset the listing does not hold (a listing cut by `--assets`, say) is left out, and
+ * `onWarning` is told once. The early-2025 list, and an object without `asset_checks`, leave
+ * checks unknown.
  *
  * Keys are taken from `asset_key_parts` when present, otherwise by splitting the user string
  * (`asset_key` or `key`) on `/`, which is ambiguous when a key component itself contains `/`
@@ -69,6 +87,7 @@ export function parseDgListDefs(json: unknown, options: ParseDgListDefsOptions =
   const reader = new Reader(options.source);
   const entries: ReadEntry[] = [];
   const items = reader.collect(json);
+  const checks = reader.checks(json);
   checkAssetCount(items.length, options.source, []);
   for (const item of items) {
     if (item.problem !== undefined) reader.issue(item.problem.path, item.problem.message);
@@ -107,7 +126,9 @@ export function parseDgListDefs(json: unknown, options: ParseDgListDefsOptions =
     firstPath.set(id, entry.path);
     assets.push(reader.asset(entry, location, resolveKey));
   }
+  const orphans = checks === undefined ? [] : attachChecks(assets, checks, resolveKey);
   reader.throwIfIssues();
+  if (orphans.length > 0) options.onWarning?.(orphanWarning(orphans));
 
   const graph: AssetGraph = {
     assets,
@@ -172,6 +193,59 @@ interface ReadEntry {
   key: string[];
 }
 
+/** Most check names one warning quotes. */
+const MAX_NAMED_ORPHANS = 5;
+
+/**
+ * Gives every asset its checks (`[]` when none) and returns the user strings of the checks whose
+ * asset is not among them.
+ */
+function attachChecks(
+  assets: Asset[],
+  checks: DgAssetCheckEntry[],
+  resolveKey: (text: string) => string[],
+): string[] {
+  const byKey = new Map<string, AssetCheck[]>();
+  for (const asset of assets) {
+    asset.checks = [];
+    byKey.set(keyId(asset.key), asset.checks);
+  }
+  const orphans: string[] = [];
+  for (const entry of checks) {
+    const assetKey = resolveKey(entry.asset_key);
+    const own = keyId(assetKey);
+    const target = byKey.get(own);
+    if (target === undefined) {
+      orphans.push(entry.key ?? `${entry.asset_key}:${entry.name}`);
+      continue;
+    }
+    const check: AssetCheck = { name: entry.name };
+    if (entry.description !== undefined) check.description = entry.description;
+    if (entry.additional_deps !== undefined) {
+      // Dagster lists every asset the check reads, its own among them.
+      check.additionalAssetKeys = (entry.additional_deps ?? [])
+        .map(resolveKey)
+        .filter((key) => keyId(key) !== own);
+    }
+    target.push(check);
+  }
+  return orphans;
+}
+
+function orphanWarning(orphans: string[]): string {
+  const named = orphans
+    .slice(0, MAX_NAMED_ORPHANS)
+    .map((name) => JSON.stringify(name))
+    .join(", ");
+  const more =
+    orphans.length > MAX_NAMED_ORPHANS ? ` and ${orphans.length - MAX_NAMED_ORPHANS} more` : "";
+  const what =
+    orphans.length === 1
+      ? "1 asset check targets an asset"
+      : `${orphans.length} asset checks target assets`;
+  return `${what} the listing does not hold, so ${orphans.length === 1 ? "it is" : "they are"} left out: ${named}${more}`;
+}
+
 class Reader {
   private readonly issues: InputIssue[] = [];
 
@@ -225,6 +299,27 @@ class Reader {
       throw new ValidationError(this.source, [{ path: ["assets"], message: "expected a list" }]);
     }
     return json.assets.map((raw, i) => ({ raw, path: ["assets", i] }));
+  }
+
+  /**
+   * The validated entries of the top-level `asset_checks` list, or `undefined` when the input has
+   * none (the early-2025 list, or an object without it): the checks are then unknown.
+   */
+  checks(json: unknown): DgAssetCheckEntry[] | undefined {
+    if (!isJsonObject(json) || !("asset_checks" in json)) return undefined;
+    if (!Array.isArray(json.asset_checks)) {
+      this.issue(["asset_checks"], "expected a list");
+      return undefined;
+    }
+    const entries: DgAssetCheckEntry[] = [];
+    json.asset_checks.forEach((raw, i) => {
+      const parsed = dgAssetCheckEntrySchema.safeParse(raw);
+      if (parsed.success) entries.push(parsed.data);
+      else
+        for (const issue of zodIssues(parsed.error, ["asset_checks", i]))
+          this.issue(issue.path, issue.message);
+    });
+    return entries;
   }
 
   /** Validates one entry and reads its key. */

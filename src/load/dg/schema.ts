@@ -78,7 +78,27 @@ export const dgAssetEntrySchema = z.object({
 /** One asset entry as read. */
 export type DgAssetEntry = z.output<typeof dgAssetEntrySchema>;
 
-/** The sections of the top-level object besides `assets`; asset-diff reads none of them. */
+/**
+ * One entry of the top-level `asset_checks` list (2025 and newest variants alike): `key` (the
+ * check's user string, `<asset>:<name>`), `asset_key` (its asset's user string), `name`,
+ * `additional_deps` (Dagster writes every asset the check reads, its own included, as sorted user
+ * strings), `description` and `source`. It carries no `blocking` and no automation condition.
+ */
+export const dgAssetCheckEntrySchema = z.object({
+  key: str.exactOptional(),
+  asset_key: userKey,
+  name: str.min(1, { error: "expected a non-empty check name" }),
+  additional_deps: z.array(userKey).nullable().exactOptional(),
+  description: nullableStr.exactOptional(),
+});
+
+/** One asset check entry as read. */
+export type DgAssetCheckEntry = z.output<typeof dgAssetCheckEntrySchema>;
+
+/**
+ * The sections of the top-level object besides `assets`; of them asset-diff reads
+ * `asset_checks` only.
+ */
 export const DG_LIST_DEFS_SECTIONS = [
   "asset_checks",
   "jobs",

@@ -122,6 +122,19 @@ const pick = (assets: readonly Asset[], fields: readonly (keyof Asset)[]) =>
     ),
   );
 
+/** The project's checks, by asset, as both object variants list them. */
+const PROJECT_CHECKS: Record<string, Asset["checks"]> = {
+  "stg/orders": [
+    { name: "orders_not_null", description: "order_id is never null.", additionalAssetKeys: [] },
+  ],
+};
+
+/** {@link PROJECT} as an object variant reads it: with each asset's checks. */
+const PROJECT_WITH_CHECKS: Asset[] = PROJECT.map((a) => ({
+  ...a,
+  checks: PROJECT_CHECKS[a.key.join("/")] ?? [],
+}));
+
 describe("variants", () => {
   const location = { codeLocation: "shop", repository: "__repository__" };
 
@@ -130,14 +143,14 @@ describe("variants", () => {
       ...location,
       source: "list-defs-newest.json",
     });
-    expect(graph.assets).toEqual(PROJECT);
+    expect(graph.assets).toEqual(PROJECT_WITH_CHECKS);
     expect(graph.source).toEqual({ format: "dg-list-defs", name: "list-defs-newest.json" });
   });
 
   test("the 2025 variant gives the same model, except the automation condition's expansion", () => {
     const graph = parseDgListDefs(fixture("list-defs-2025.json"), location);
     expect(graph.assets).toEqual(
-      PROJECT.map((a) => ({
+      PROJECT_WITH_CHECKS.map((a) => ({
         ...a,
         automationCondition: a.automationCondition && { label: "eager", expandedLabel: [] },
       })),
@@ -154,11 +167,12 @@ describe("variants", () => {
       { label: "eager", expandedLabel: [] },
       null,
     ]);
-    // It carries no tags, owners or execution flag: those stay unknown.
+    // It carries no tags, owners, execution flag or asset_checks list: those stay unknown.
     for (const a of graph.assets) {
       expect(a).not.toHaveProperty("tags");
       expect(a).not.toHaveProperty("owners");
       expect(a).not.toHaveProperty("isExecutable");
+      expect(a).not.toHaveProperty("checks");
     }
   });
 
@@ -178,11 +192,12 @@ describe("variants", () => {
       { name: "my_schedule", cron_schedule: "@daily" },
     ]);
     expect(graph.assets.map((a) => a.key)).toEqual([["b"]]);
+    expect(graph.assets[0]).not.toHaveProperty("checks");
   });
 
   test("the output names no code location or repository: null unless the caller says", () => {
     const [a] = parseDgListDefs(newest({ asset_key: "a" })).assets;
-    expect(a).toEqual({ key: ["a"], codeLocation: null, repository: null });
+    expect(a).toEqual({ key: ["a"], codeLocation: null, repository: null, checks: [] });
     expect(parseDgListDefs(newest({ asset_key: "a" })).source).toEqual({ format: "dg-list-defs" });
   });
 });
@@ -217,7 +232,141 @@ describe("sections the output does not carry stay absent", () => {
       jobs: [{ name: "j" }],
       something_new: { x: 1 },
     });
-    expect(graph.assets).toEqual([{ key: ["a"], codeLocation: null, repository: null }]);
+    expect(graph.assets).toEqual([
+      { key: ["a"], codeLocation: null, repository: null, checks: [] },
+    ]);
+  });
+});
+
+describe("asset checks", () => {
+  /** A newest-variant document with the given assets and checks. */
+  const listing = (assets: unknown[], checks: unknown[]) => ({
+    ...newest(...assets),
+    asset_checks: checks,
+  });
+  const check = (asset: string, name: string, fields: Record<string, unknown> = {}) => ({
+    key: `${asset}:${name}`,
+    asset_key: asset,
+    name,
+    additional_deps: [asset],
+    description: null,
+    source: null,
+    ...fields,
+  });
+
+  test("each check goes to its asset, sorted by name; additional_deps lose the check's own asset", () => {
+    const graph = parseDgListDefs(fixture("list-defs-checks.json"));
+    expect(Object.fromEntries(graph.assets.map((a) => [a.key.join("/"), a.checks]))).toEqual({
+      "marts/fct_revenue": [
+        {
+          name: "revenue_positive",
+          description: "Revenue is never negative.",
+          additionalAssetKeys: [],
+        },
+      ],
+      "raw/orders": [],
+      "stg/orders": [
+        { name: "matches_raw_count", description: null, additionalAssetKeys: [["raw", "orders"]] },
+        {
+          name: "order_id_not_null",
+          description: "order_id is never null.",
+          additionalAssetKeys: [],
+        },
+      ],
+    });
+  });
+
+  test("blocking and the automation condition are not in the output: they stay absent", () => {
+    for (const a of parseDgListDefs(fixture("list-defs-checks.json")).assets) {
+      for (const c of a.checks ?? []) {
+        expect(c).not.toHaveProperty("blocking");
+        expect(c).not.toHaveProperty("automationCondition");
+      }
+    }
+  });
+
+  test("keys resolve through the listed assets' key parts", () => {
+    const graph = parseDgListDefs(
+      listing(
+        [
+          { asset_key: "s3/a/b", asset_key_parts: ["s3", "a/b"] },
+          { asset_key: "c", dependency_keys: ["s3/a/b"] },
+        ],
+        [check("s3/a/b", "fresh", { additional_deps: ["c", "s3/a/b"] })],
+      ),
+    );
+    expect(graph.assets.find((a) => a.key.length === 2)?.checks).toEqual([
+      { name: "fresh", description: null, additionalAssetKeys: [["c"]] },
+    ]);
+  });
+
+  test("a check whose asset is not listed is left out, with one warning", () => {
+    const warnings: string[] = [];
+    const graph = parseDgListDefs(
+      listing(
+        [{ asset_key: "a" }],
+        [
+          check("a", "ok"),
+          check("gone", "x"),
+          check("gone", "y"),
+          { asset_key: "elsewhere", name: "z" },
+        ],
+      ),
+      { onWarning: (w) => warnings.push(w) },
+    );
+    expect(graph.assets[0]?.checks?.map((c) => c.name)).toEqual(["ok"]);
+    expect(warnings).toEqual([
+      '3 asset checks target assets the listing does not hold, so they are left out: "gone:x", "gone:y", "elsewhere:z"',
+    ]);
+  });
+
+  test("the warning names at most five checks", () => {
+    const warnings: string[] = [];
+    const names = ["a", "b", "c", "d", "e", "f", "g"];
+    parseDgListDefs(
+      listing(
+        [],
+        names.map((n) => check("gone", n)),
+      ),
+      {
+        onWarning: (w) => warnings.push(w),
+      },
+    );
+    expect(warnings).toEqual([
+      '7 asset checks target assets the listing does not hold, so they are left out: "gone:a", "gone:b", "gone:c", "gone:d", "gone:e" and 2 more',
+    ]);
+  });
+
+  test("an object without asset_checks leaves checks unknown", () => {
+    const { asset_checks: _, ...rest } = newest({ asset_key: "a" });
+    expect(parseDgListDefs(rest).assets[0]).not.toHaveProperty("checks");
+  });
+
+  test("malformed checks name their JSON paths", () => {
+    expect(() => parseDgListDefs({ ...newest(), asset_checks: {} }, { source: "x.json" })).toThrow(
+      "x.json: $.asset_checks: expected a list",
+    );
+    expect(() =>
+      parseDgListDefs(
+        listing(
+          [{ asset_key: "a" }],
+          [{ asset_key: "a" }, check("a", "c", { additional_deps: [3] })],
+        ),
+        {
+          source: "x.json",
+        },
+      ),
+    ).toThrow(
+      "x.json: $.asset_checks[0].name: expected string, received undefined; $.asset_checks[1].additional_deps[0]: expected string, received number",
+    );
+  });
+
+  test("a check name given twice on one asset with different settings is an error", () => {
+    expect(() =>
+      parseDgListDefs(
+        listing([{ asset_key: "a" }], [check("a", "c"), check("a", "c", { description: "other" })]),
+      ),
+    ).toThrow(/asset check "c" is declared twice with different settings/);
   });
 });
 
@@ -391,6 +540,7 @@ describe("other fields", () => {
       kinds: ["dbt"],
       description: "d",
       isExecutable: false,
+      checks: [],
     });
     expect(one({ group: "legacy" })?.group).toBe("legacy");
     expect(one({ group_name: null })?.group).toBeNull();
