@@ -55,13 +55,13 @@ export interface DbtSettings {
    * translator overriding `get_asset_key` with `super().get_asset_key(...).with_prefix(...)`, and
    * the `key_prefix` of the former `load_assets_from_dbt_manifest` do. One string is one component.
    */
-  keyPrefix?: string | string[];
+  keyPrefix?: string | readonly string[];
   /**
    * Prepended to the key of every source, also to a key set by `meta.dagster.asset_key`, as the
    * `source_key_prefix` of the former `load_assets_from_dbt_manifest` and a translator prefixing
    * source keys only do.
    */
-  sourceKeyPrefix?: string | string[];
+  sourceKeyPrefix?: string | readonly string[];
   /**
    * `enable_code_references`: attach `dagster/code_references`, a local-file reference to the
    * resource's `original_file_path`. Off by default, as in `DagsterDbtTranslatorSettings`; the
