@@ -170,6 +170,6 @@ describe("a manifest read by the loader lines up with what Dagster serves for it
       diffAssetGraphs(dagster, dbt)
         .assets.filter((a) => a.changeTypes.includes("NEW"))
         .map((a) => a.key),
-    ).toEqual([["raw", "customers"]]);
+    ).toEqual(["raw/customers"]);
   });
 });
