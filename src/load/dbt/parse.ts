@@ -25,6 +25,7 @@ import {
   dbtTestNode,
 } from "./schema";
 import { type DbtSettings, type ResolvedDbtSettings, resolveDbtSettings } from "./settings";
+
 import {
   codeReferencesMetadata,
   type DbtResourceProps,
@@ -82,40 +83,58 @@ const DBT_MANIFEST_FORMAT = "dbt-manifest";
 
 /**
  * Reads a dbt `manifest.json` (schema v7 to v12; older ones where they agree) into the asset graph
- * Dagster builds from it with `@dbt_assets` and the default `DagsterDbtTranslator`:
+ * Dagster builds from it with `@dbt_assets` and the default `DagsterDbtTranslator` (dagster-dbt
+ * 0.25.4 and later unless `settings` say otherwise, see {@link DbtSettings}):
  *
  * - assets: enabled models, seeds and snapshots (ephemeral models are not assets; their parents
- *   are passed through to their children, as dagster-dbt does), and sources;
+ *   are passed through to their children, as dagster-dbt does). A resource with
+ *   `config.enabled: false` is left out, as are its tests, and nothing is reached through it;
+ * - sources: by default (`sources: "stubs"`) only dependencies, so a source is in the graph only
+ *   while some asset depends on it (directly or through ephemeral models, metrics, semantic models
+ *   or saved queries), as the stub Dagster auto-creates: its key, `isAutoCreatedStub: true`, no
+ *   code version, dependencies, tags, owners or kinds, group `default`, not executable, metadata
+ *   unknown. With `sources: "assets"` every enabled source is a full spec, as
+ *   `build_dbt_source_asset_specs` gives it (marked an auto-created stub; automation and execution
+ *   type unknown);
  * - key: `meta.dagster.asset_key`, else a source's `[source_name, name]`, a versioned model's
- *   `[alias]`, `[config.schema, name]` when a schema is configured, else `[name]`; two resources with
- *   one key are an error;
- * - code version: SHA-1 of the raw code, else the checksum (seeds), else `null` (sources);
- * - dependencies: the parents that are assets, as a set; partition mappings unknown;
+ *   `[alias]`, `[config.schema, name]` when a schema is configured, else `[name]`; then the
+ *   configured `keyPrefix` (models, seeds, snapshots) or `sourceKeyPrefix`. Two resources in the
+ *   graph with one key are an error;
+ * - code version: SHA-1 of the raw code, else the checksum (seeds), else `null` (sources); with
+ *   `codeVersion: "sha1"`, the rule up to dagster-dbt 0.25.3, the SHA-1 of empty code for seeds;
+ * - dependencies: the parents that are assets or sources, as a set; partition mappings unknown;
  * - tags: each dbt tag `t` as `{t: ""}` plus the kind tags `dagster/kind/dbt` and
  *   `dagster/kind/<adapter>`; kinds likewise;
- * - metadata: materialization, column schema, table name, unique id and project id;
+ * - metadata: materialization, column schema, table name, unique id and project id, and with
+ *   `codeReferences` the `dagster/code_references` of `original_file_path`;
  * - group (`meta.dagster.group`, `config.group`, else `default`), owners, and dagster-dbt's
  *   description (the dbt description followed by the raw SQL);
+ * - checks (`checks: []` when none): each enabled test attached (by `attached_node`, its only
+ *   parent, or `meta.dagster.ref`) to an asset among its parents is a check named after the test,
+ *   blocking unless `config.severity` is `warn` (any case), described by the test's
+ *   `meta.description`, with the test's other parents as additional asset keys; tests on sources
+ *   only with `sourceTestsAsChecks`, none with `assetChecks: false`; a check's automation condition
+ *   stays unknown;
  * - models, seeds and snapshots are executable materializable assets with no automation
  *   condition unless `meta.dagster.auto_materialize_policy` sets one (then it is unknown).
  *
- * What a manifest cannot tell (partitions, freshness and backfill policies, what Dagster does with
- * a source) is left unknown. Invalid input gives a {@link ValidationError} naming each problem's
- * JSON path.
+ * What a manifest cannot tell (partitions, freshness and backfill policies) is left unknown.
+ * Invalid input gives a {@link ValidationError} naming each problem's JSON path; invalid settings
+ * a `UsageError` naming the field.
  *
- * This follows the current dagster-dbt with default settings; a custom translator or other
- * definitions can change any of it. Deliberate differences: sources are assets here, while
- * dagster-dbt only makes them dependencies (so their automation and execution type stay unknown);
- * partition mappings are unknown rather than Dagster's default; a parent the manifest does not hold
- * is dropped where dagster-dbt fails; the Python objects dagster-dbt puts in metadata (the manifest,
- * the translator) are left out; owners are not checked to be emails. Column order follows
- * JavaScript's object order, which puts integer-like column names first.
+ * A custom translator or other definitions can change any of it. Deliberate differences: partition
+ * mappings are unknown rather than Dagster's default; a parent the manifest does not hold is dropped
+ * where dagster-dbt fails; the Python objects dagster-dbt puts in metadata (the manifest, the
+ * translator) are left out; owners are not checked to be emails; a test parent that is not an
+ * asset or source (an ephemeral model) is not an additional asset key of its check. Column order
+ * follows JavaScript's object order, which puts integer-like column names first.
  *
  * @example
  * const graph = parseDbtManifest(JSON.parse(text), {
  *   source: "target/manifest.json",
  *   codeLocation: "analytics",
  *   repository: "__repository__",
+ *   settings: { keyPrefix: "dbt", codeReferences: true },
  * });
  */
 export function parseDbtManifest(json: unknown, options: ParseDbtManifestOptions = {}): AssetGraph {
