@@ -3,7 +3,7 @@ import { buildSchema, graphql, parse, validate } from "graphql";
 import { describe, expect, test } from "vitest";
 import { WORKSPACE_ASSET_NODES_QUERY } from "../../src/load/dagster-graphql/query";
 import { DOCUMENTS } from "../helpers/schema-subset";
-import { withAssetChecks } from "./dagster-graphql/stand-in";
+import { withAssetChecks, workspaceNodes } from "./dagster-graphql/stand-in";
 
 // Dagster's real GraphQL schema, kept beside the project; these checks need it.
 const SCHEMA = "../shared/reference/dagster/schema.graphql";
@@ -43,27 +43,27 @@ describe.runIf(existsSync(SCHEMA))("GraphQL documents against Dagster's schema",
   );
 
   test("asset checks and the error members are answered as asset-diff reads them", async () => {
-    const data = withAssetChecks(
-      JSON.parse(readFileSync("fixtures/example/base.json", "utf8")).data,
-      {
-        "shared/currency_rates": [
-          {
-            name: "rates_positive",
-            description: null,
-            blocking: true,
-            additionalAssetKeys: [{ path: ["raw", "stripe", "charges"] }],
-            automationCondition: { label: "on_cron", expandedLabel: ["on_cron(0 * * * *)"] },
-          },
-        ],
-        "raw/stripe/charges": [],
-      },
-    );
-    const nodes = data.workspaceOrError.locationEntries[0].locationOrLoadError.repositories[0]
-      .assetNodes as Record<string, unknown>[];
-    nodes[nodes.length - 1] = {
-      ...nodes[nodes.length - 1],
-      assetChecksOrError: { __typename: "AssetCheckNeedsUserCodeUpgrade", message: "Upgrade." },
-    };
+    const data = JSON.parse(readFileSync("fixtures/example/base.json", "utf8")).data;
+    const nodes = workspaceNodes(data);
+    nodes.forEach((node, i) => {
+      node.assetChecksOrError =
+        i === 0
+          ? {
+              __typename: "AssetChecks",
+              checks: [
+                {
+                  name: "rates_positive",
+                  description: null,
+                  blocking: true,
+                  additionalAssetKeys: [{ path: ["raw", "stripe", "charges"] }],
+                  automationCondition: { label: "on_cron", expandedLabel: ["on_cron(0 * * * *)"] },
+                },
+              ],
+            }
+          : i === 1
+            ? { __typename: "AssetCheckNeedsUserCodeUpgrade", message: "Upgrade." }
+            : { __typename: "AssetChecks", checks: [] };
+    });
     expect(await answer(data)).toEqual(data);
   });
 });
