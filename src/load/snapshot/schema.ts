@@ -9,7 +9,7 @@ export const SNAPSHOT_FORMAT_VERSION = 2 as const;
  * Every snapshot format version this release reads: 1, whose assets carry no checks (they are
  * unknown), and 2, whose assets may carry `checks`.
  */
-export const SNAPSHOT_FORMAT_VERSIONS = [1, SNAPSHOT_FORMAT_VERSION] as const;
+const SNAPSHOT_FORMAT_VERSIONS = [1, SNAPSHOT_FORMAT_VERSION] as const;
 
 /** A whole snapshot file. */
 export const snapshotSchema = z
