@@ -46,7 +46,7 @@ export const SEVERITY_REASONS = {
   MOVED: "the asset moved to a new key or code location; whatever reads the old key must follow",
   DEPENDENCY_MOVED: "an upstream dependency only follows an upstream asset's declared move",
   CHECK_REMOVED: "an asset check was removed",
-  CHECK_MADE_NON_BLOCKING: "an asset check no longer blocks the assets downstream when it fails",
+  CHECK_MADE_NON_BLOCKING: "an asset check no longer blocks downstream materializations",
   CHECK_AUTOMATION_CHANGED: "an asset check's automation condition changed",
   CHECK_ADDED: "asset checks were only added or made blocking",
   CHECK_CHANGED: "only an asset check's description or the other assets it reads changed",

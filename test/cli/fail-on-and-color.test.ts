@@ -54,7 +54,7 @@ describe("--fail-on", () => {
   test.each([
     [
       ["--fail-on", "breaking", "--fail-on", "bogus"],
-      /^asset-diff: --fail-on: unknown change type, severity or condition "bogus"; severities: breaking, risky, safe; conditions: impacted-breaking, conflict; change types: NEW, REMOVED, .*EXECUTION_TYPE\n/,
+      /^asset-diff: --fail-on: unknown change type, severity or condition "bogus"; severities: breaking, risky, safe; conditions: impacted-breaking, conflict; change types: NEW, REMOVED, .*EXECUTION_TYPE, CHECKS\n/,
     ],
     [
       ["--fail-on", "DELETED"],

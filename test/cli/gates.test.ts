@@ -369,7 +369,7 @@ describe("through the built CLI", () => {
     expect((await exec(["diff", ...example, "-o", "-"])).stdout).toBe(report.stdout);
     const snapshot = await exec(["snapshot", BASE, "--output=-"]);
     expect(snapshot.code).toBe(0);
-    expect(JSON.parse(snapshot.stdout).formatVersion).toBe(1);
+    expect(JSON.parse(snapshot.stdout).formatVersion).toBe(2);
     const explain = await exec(["explain", BASE, BASE, "raw/stripe/customers", "-o", "-"]);
     expect(explain.code).toBe(0);
     expect(explain.stdout).toMatch(/^raw\/stripe\/customers /);
@@ -449,7 +449,7 @@ describe("through the built CLI", () => {
       const { code, stderr } = await exec(["snapshot", BASE, "-o", fifo]);
       expect(stderr).toBe("");
       expect(code).toBe(0);
-      expect(JSON.parse(await reader).formatVersion).toBe(1);
+      expect(JSON.parse(await reader).formatVersion).toBe(2);
       expect(statSync(fifo).isFIFO()).toBe(true);
     },
   );

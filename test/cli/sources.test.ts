@@ -74,7 +74,7 @@ describe("URLs as sources", () => {
     const { code, stdout } = await cli(["snapshot", "fixtures/example/branch.json"]);
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({
-      formatVersion: 1,
+      formatVersion: 2,
       source: { format: "dagster-graphql" },
     });
   });

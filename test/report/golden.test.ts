@@ -145,13 +145,45 @@ describe("the example's change types, checked by hand against fixtures/example/C
     expect(extra).toEqual({
       "ingestion raw/hubspot/contacts": ["EXECUTION_TYPE"],
       "ingestion raw/events/page_views": ["BACKFILL_POLICY"],
-      "analytics staging/stg_charges": ["DESCRIPTION"],
-      "analytics marts/finance/fct_mrr": ["GROUP"],
+      "analytics staging/stg_charges": ["CHECKS", "DESCRIPTION"],
+      "analytics marts/finance/fct_revenue": ["CHECKS"],
+      "analytics marts/finance/fct_mrr": ["CHECKS", "GROUP"],
       "analytics marts/finance/revenue_by_region": ["OWNERS"],
       "analytics marts/core/dim_customers": ["FRESHNESS_POLICY"],
       "analytics marts/marketing/fct_web_traffic": ["AUTOMATION_CONDITION"],
       "analytics ml/features/customer_features": ["KINDS"],
     });
+  });
+
+  test("the checks: one removed, one made non-blocking, one added; their order is no change", () => {
+    const changes = diffAssetGraphs(base, branch);
+    const checks = (key: string) =>
+      changes.assets
+        .find((a) => a.key === key)
+        ?.details.checks?.values.map((v) => [
+          v.name,
+          v.old?.blocking ?? null,
+          v.new?.blocking ?? null,
+          v.fields,
+        ]);
+    expect(checks("staging/stg_charges")).toEqual([
+      ["not_null_stg_charges_amount_refunded", false, null, undefined],
+    ]);
+    expect(checks("marts/finance/fct_revenue")).toEqual([
+      ["unique_fct_revenue_charge_id", true, false, ["blocking"]],
+    ]);
+    expect(checks("marts/finance/fct_mrr")).toEqual([["mrr_non_negative", null, true, undefined]]);
+    // stg_customers lists its two checks in reverse order in the branch.
+    expect(changes.assets.find((a) => a.key === "staging/stg_customers")).toBeUndefined();
+    const reviewed = reviewChanges(changes, { base, branch }, { asOf: EXAMPLE_AS_OF });
+    const reason = (key: string) =>
+      reviewed.assets
+        .find((a) => a.key === key)
+        ?.reasons?.filter((r) => r.changeType === "CHECKS")
+        .map((r) => [r.severity, r.reason]);
+    expect(reason("staging/stg_charges")).toEqual([["risky", "CHECK_REMOVED"]]);
+    expect(reason("marts/finance/fct_revenue")).toEqual([["risky", "CHECK_MADE_NON_BLOCKING"]]);
+    expect(reason("marts/finance/fct_mrr")).toEqual([["safe", "CHECK_ADDED"]]);
   });
 
   test("the partition-mapping change names its one parent, with Dagster's descriptions", () => {
@@ -260,7 +292,13 @@ describe("the example's three-way comparison, checked by hand against fixtures/e
     expect(notBranch).toEqual([
       [
         "marts/finance/fct_mrr",
-        ["CODE_VERSION:branch", "TAGS:conflict", "METADATA:branch", "GROUP:branch"],
+        [
+          "CODE_VERSION:branch",
+          "TAGS:conflict",
+          "METADATA:branch",
+          "GROUP:branch",
+          "CHECKS:branch",
+        ],
       ],
       ["shared/currency_rates", ["CODE_VERSION:drift"]],
     ]);

@@ -183,6 +183,7 @@ describe("renderMarkdown", () => {
       ["`FRESHNESS_POLICY` (extra)", "1"],
       ["`BACKFILL_POLICY` (extra)", "1"],
       ["`EXECUTION_TYPE` (extra)", "1"],
+      ["`CHECKS` (extra)", "3"],
     ]);
     const dagster = renderMarkdown(diffAssetGraphs(base, branch, { changeTypes: "dagster" }));
     expect(dagster).not.toContain("(extra)");
@@ -210,7 +211,7 @@ describe("renderMarkdown", () => {
     ]);
     expect(listed(markdown, "Modified")).toHaveLength(20);
     expect(markdown).toContain(
-      "- **`marts/finance/fct_mrr`** · `analytics` · `CODE_VERSION` `METADATA` `TAGS` · extra: `GROUP`\n" +
+      "- **`marts/finance/fct_mrr`** · `analytics` · `CODE_VERSION` `METADATA` `TAGS` · extra: `CHECKS` `GROUP`\n" +
         '  - code version: _(none)_ → `"v1"`\n' +
         '  - tag `tier`: `"silver"` → `"gold"`\n',
     );

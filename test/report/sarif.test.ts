@@ -391,6 +391,7 @@ describe("rules", () => {
       "asset-diff/FRESHNESS_POLICY",
       "asset-diff/BACKFILL_POLICY",
       "asset-diff/EXECUTION_TYPE",
+      "asset-diff/CHECKS",
     ]);
   });
 

@@ -36,7 +36,7 @@ const MUST_FAIL: Record<string, string[]> = {
     '"ml/forecast": ["NEW"],',
   ],
   "toHaveAssetChanges: a missing change type": [
-    "marts/finance/fct_revenue: expected CODE_VERSION, found CODE_VERSION, DEPENDENCIES, METADATA (unexpected DEPENDENCIES, METADATA)",
+    "marts/finance/fct_revenue: expected CODE_VERSION, found CODE_VERSION, DEPENDENCIES, METADATA, CHECKS (unexpected DEPENDENCIES, METADATA, CHECKS)",
     "4 new, 2 removed, 20 modified, 15 unchanged",
   ],
   "not.toHaveAssetChanges: the branch changes something": [

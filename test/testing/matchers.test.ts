@@ -54,9 +54,9 @@ describe("toHaveAssetChanges", () => {
       "marts/core/dim_customers": ["FRESHNESS_POLICY", "DEPENDENCIES"],
       "marts/core/dim_dates": ["REMOVED"],
       "marts/core/dim_partners": ["DEPENDENCIES"],
-      "marts/finance/fct_mrr": ["GROUP", "CODE_VERSION", "TAGS", "METADATA"],
+      "marts/finance/fct_mrr": ["GROUP", "CODE_VERSION", "TAGS", "METADATA", "CHECKS"],
       "marts/finance/fct_refunds": ["REMOVED"],
-      "marts/finance/fct_revenue": ["CODE_VERSION", "DEPENDENCIES", "METADATA"],
+      "marts/finance/fct_revenue": ["CODE_VERSION", "DEPENDENCIES", "METADATA", "CHECKS"],
       "marts/finance/revenue_by_region": ["PARTITIONS_DEFINITION", "OWNERS"],
       "marts/marketing/fct_web_traffic": ["DEPENDENCIES", "AUTOMATION_CONDITION"],
       "marts/sales/fct_pipeline": ["PARTITIONS_DEFINITION"],
@@ -70,7 +70,7 @@ describe("toHaveAssetChanges", () => {
       "raw/stripe/charges": ["METADATA"],
       "raw/stripe/customers": ["TAGS"],
       "raw/stripe/subscriptions": ["NEW"],
-      "staging/stg_charges": ["METADATA", "DESCRIPTION"],
+      "staging/stg_charges": ["METADATA", "DESCRIPTION", "CHECKS"],
       "staging/stg_page_views": ["METADATA"],
       weekly_exec_report: ["DEPENDENCIES", "TAGS"],
       // Listed as unchanged: allowed, and checked.
@@ -164,7 +164,10 @@ describe("toHaveAssetChanges", () => {
           ~ marts/revenue  [loc]  (GROUP)
               group: "default" → "finance"
           ~ raw/orders  [loc]     CODE_VERSION
-              code version: "1" → "2""
+              code version: "1" → "2"
+
+        Could not compare (the inputs do not carry these fields)
+          ? CHECKS: checks is not in either input (2 assets)"
     `);
   });
 
@@ -192,7 +195,10 @@ describe("toHaveAssetChanges", () => {
           ~ marts/revenue  [loc]  (GROUP)
               group: "default" → "finance"
           ~ raw/orders  [loc]     CODE_VERSION
-              code version: "1" → "2""
+              code version: "1" → "2"
+
+        Could not compare (the inputs do not carry these fields)
+          ? CHECKS: checks is not in either input (2 assets)"
     `);
     expect(
       changes(
