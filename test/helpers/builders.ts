@@ -24,6 +24,7 @@ export function asset(key: string | string[], overrides: Partial<Asset> = {}): A
     isMaterializable: true,
     isObservable: false,
     isAutoCreatedStub: false,
+    checks: [],
     ...overrides,
   };
 }
