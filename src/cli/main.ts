@@ -72,6 +72,7 @@ import {
 import { planOutputs } from "./outputs";
 import {
   type ApprovalsLocation,
+  configurationFile,
   defaultApprover,
   loadPolicySetup,
   type PolicySetup,
@@ -556,6 +557,8 @@ async function compare(
     },
   );
 
+  const dbt = setup.review.config?.dbt;
+  if (dbt !== undefined) loadOptions.dbt = dbt;
   const [base, branch, mergeBase] = (await Promise.all([
     loadAssetGraph(basePath, { ...loadOptions, onWarning: warn(io, "base") }),
     loadAssetGraph(branchPath, { ...loadOptions, onWarning: warn(io, "branch") }),
@@ -692,12 +695,14 @@ async function snapshotCommand(args: readonly string[], io: CliIo): Promise<numb
     throw new UsageError(`snapshot takes one <source>; got ${positionals.length}`);
   const source = positionals[0] as string;
   const output = outputFile(values.output);
-  if (output !== undefined)
-    await refuseOverwrite(output, inputFiles([["the <source> input", source]]));
-  const graph = await loadAssetGraph(source, {
-    ...sourceOptions(values, io),
-    onWarning: warn(io),
+  const read = inputFiles([["the <source> input", source]]);
+  const config = await configurationFile(values.config, io.cwd ?? process.cwd(), async (file) => {
+    read.push({ what: "the configuration", ...file });
   });
+  if (output !== undefined) await refuseOverwrite(output, read);
+  const loadOptions = sourceOptions(values, io);
+  if (config?.dbt !== undefined) loadOptions.dbt = config.dbt;
+  const graph = await loadAssetGraph(source, { ...loadOptions, onWarning: warn(io) });
   await emit(io, values.output, serializeSnapshot(graph));
   return EXIT_CODES.ok;
 }

@@ -279,7 +279,14 @@ export const EXPLAIN_OPTIONS = {
 } as const satisfies OptionTable;
 
 /** Options of `asset-diff snapshot`. */
-export const SNAPSHOT_OPTIONS = { ...SHARED_OPTIONS } as const satisfies OptionTable;
+export const SNAPSHOT_OPTIONS = {
+  config: {
+    type: "string",
+    value: "FILE",
+    help: `the configuration, for how it reads dbt manifests (its dbt settings; default: ${CONFIG_FILE_NAME} in the working directory, when it exists)`,
+  },
+  ...SHARED_OPTIONS,
+} as const satisfies OptionTable;
 
 /** Options of `asset-diff comment`. */
 export const COMMENT_OPTIONS = {

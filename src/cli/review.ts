@@ -184,6 +184,18 @@ async function findConfig(
   return { config, shown, path };
 }
 
+/**
+ * The configuration `--config` names, else `asset-diff.config.json` in `cwd` when it exists;
+ * `beforeUse` sees the file before it is read.
+ */
+export async function configurationFile(
+  flag: string | undefined,
+  cwd: string,
+  beforeUse: (file: PolicyFile) => Promise<void>,
+): Promise<AssetDiffConfig | undefined> {
+  return (await findConfig(flag, cwd, beforeUse))?.config;
+}
+
 function approvalsNamed(
   flag: string | undefined,
   config: FoundConfig | undefined,

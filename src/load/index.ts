@@ -7,6 +7,7 @@ import {
 import { looksLikeDagsterGraphql } from "./dagster-graphql/envelope";
 import { parseDagsterGraphql } from "./dagster-graphql/parse";
 import { looksLikeDbtManifest, parseDbtManifest } from "./dbt/parse";
+import type { DbtSettings } from "./dbt/settings";
 import { looksLikeDgListDefs, parseDgListDefs } from "./dg/parse";
 import { parseJsonText } from "./json";
 import { type ReadInputOptions, readInputText, STDIN_NAME } from "./read";
@@ -23,6 +24,8 @@ export interface FormatParseOptions {
    */
   codeLocation?: string | null;
   repository?: string | null;
+  /** How a dbt manifest is read (sources, key prefixes, ...); ignored by the other formats. */
+  dbt?: DbtSettings;
   /** Receives what the parser read with a caveat (e.g. a dbt manifest of an unknown schema version). */
   onWarning?: (message: string) => void;
 }
@@ -45,7 +48,8 @@ export const INPUT_FORMATS = {
   },
   "dbt-manifest": {
     detect: looksLikeDbtManifest,
-    parse: parseDbtManifest,
+    parse: (json, { dbt, ...options }) =>
+      parseDbtManifest(json, dbt === undefined ? options : { ...options, settings: dbt }),
     label: "dbt manifest.json",
   },
 } as const satisfies Record<
@@ -121,6 +125,8 @@ export interface LoadAssetGraphOptions extends ReadInputOptions, FetchDagsterAss
   codeLocation?: string | null;
   /** The repository of assets whose input does not name one (dg, dbt). */
   repository?: string | null;
+  /** How a dbt manifest is read (sources, key prefixes, ...); ignored by the other formats. */
+  dbt?: DbtSettings;
   /** Receives what a reader had to leave out or could not load (e.g. fields an older server lacks). */
   onWarning?: (message: string) => void;
 }
@@ -148,6 +154,7 @@ export async function loadAssetGraph(
   const parseOptions: ParseAssetGraphOptions = { format: options.format ?? "auto", source };
   if (options.codeLocation !== undefined) parseOptions.codeLocation = options.codeLocation;
   if (options.repository !== undefined) parseOptions.repository = options.repository;
+  if (options.dbt !== undefined) parseOptions.dbt = options.dbt;
   if (options.onWarning !== undefined) parseOptions.onWarning = options.onWarning;
   const graph = parseAssetGraph(json, parseOptions);
   for (const warning of locationWarnings(graph)) options.onWarning?.(warning);

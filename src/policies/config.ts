@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CHANGE_TYPES } from "../diff/change-types";
 import { SEVERITIES } from "../diff/verdicts";
 import { validate } from "../errors";
+import { dbtSettingsSchema } from "../load/dbt/settings";
 
 /**
  * The configuration (`asset-diff.config.json`): which rules interpret a change set. Validated
@@ -105,6 +106,10 @@ export const configSchema = z
         description:
           "The Dagster UI of production (`base`) and of the branch deployment (`branch`), e.g. https://acme.dagster.cloud/prod: reports link each asset to its page. Without it, each is derived from its side's GraphQL URL when that is the source.",
       }),
+    dbt: dbtSettingsSchema.exactOptional().meta({
+      description:
+        "How dbt manifests are read, as the project's dagster-dbt translator maps them: sources as stubs or assets, key prefixes, code references, the code-version rule and checks from tests. See docs/sources.md.",
+    }),
   })
   .meta({
     title: "asset-diff configuration",

@@ -105,8 +105,8 @@ describe("malformed and oversized input", () => {
   });
 
   test("a snapshot from a newer asset-diff says so", () => {
-    expect(() => parseAssetGraph({ formatVersion: 2, assets: [] })).toThrow(
-      /formatVersion 2 is newer than this asset-diff reads \(1\)/,
+    expect(() => parseAssetGraph({ formatVersion: 3, assets: [] })).toThrow(
+      /formatVersion 3 is newer than this asset-diff reads \(2\)/,
     );
   });
 
