@@ -385,6 +385,9 @@ function metadataValueChange(
   const change: MetadataValueChange = { key, old, new: next };
   if (old.type !== next.type) return change;
   const changes = pathChanges(payload(old), payload(next));
+  // The keys of a JSON value come in the input's order; a typed value's in the model's.
+  if (old.type === "json" || old.type === "unknown")
+    changes.sort((x, y) => comparePaths(x.path, y.path));
   if (changes.length > 0) change.changes = changes;
   if (
     (old.type === "tableSchema" || old.type === "table") &&
@@ -414,6 +417,24 @@ function pathChanges(old: JsonValue, next: JsonValue): PathChange[] {
       return change;
     },
   );
+}
+
+/**
+ * Orders paths inside a JSON value part by part (array indexes by number, before object keys),
+ * a prefix first, so that the differences of two values come out in the same order whatever the
+ * order of their objects' keys.
+ */
+function comparePaths(a: readonly (string | number)[], b: readonly (string | number)[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i] as string | number;
+    const y = b[i] as string | number;
+    if (x === y) continue;
+    if (typeof x === "number" && typeof y === "number") return x - y;
+    if (typeof x === "number") return -1;
+    if (typeof y === "number") return 1;
+    return compareStrings(x, y);
+  }
+  return a.length - b.length;
 }
 
 function columnChanges(old: TableSchema, next: TableSchema): ColumnChanges {

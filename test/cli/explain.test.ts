@@ -223,3 +223,25 @@ describe("help of approve and explain", () => {
     expect(explainHelp).not.toContain("--fail-on");
   });
 });
+
+describe("asset-diff explain: asset checks", () => {
+  test("each check on both sides, by name, the changed one with its old and new settings", async () => {
+    const { code, stdout } = await explain([
+      "fixtures/example/base.json",
+      "fixtures/example/branch.json",
+      "marts/finance/fct_revenue",
+    ]);
+    expect(code).toBe(0);
+    const checks = stdout.slice(stdout.indexOf("  asset checks:\n")).split("\n\n")[0];
+    expect(checks?.split("\n")).toEqual([
+      "  asset checks:",
+      "    not_null_fct_revenue_amount: same: blocking",
+      "    relationships_fct_revenue_customer_id__customer_id__ref_dim_customers_: same: non-blocking; also reads marts/core/dim_customers",
+      '    unique_fct_revenue_charge_id: blocking; "Each charge appears once." → non-blocking; "Each charge appears once."',
+    ]);
+    expect(stdout).toContain("  CHECKS: unique_fct_revenue_charge_id\n");
+    expect(stdout).toContain(
+      "CHECKS: risky: an asset check no longer blocks downstream materializations: unique_fct_revenue_charge_id",
+    );
+  });
+});

@@ -113,6 +113,27 @@ export const arbAsset = (loc: fc.Arbitrary<string | null> = location): fc.Arbitr
       kinds: fc.uniqueArray(word, { maxLength: 2 }),
       description: fc.option(word),
       isExecutable: fc.boolean(),
+      checks: fc.uniqueArray(
+        fc.record(
+          {
+            name: fc.constantFrom("not_null_id", "unique_id", "fresh"),
+            description: fc.option(word),
+            blocking: fc.boolean(),
+            additionalAssetKeys: fc.uniqueArray(keyPath, {
+              selector: (k) => JSON.stringify(k),
+              maxLength: 2,
+            }),
+            automationCondition: fc.option(
+              fc.record({
+                label: fc.option(word),
+                expandedLabel: fc.array(word, { maxLength: 2 }),
+              }),
+            ),
+          },
+          { requiredKeys: ["name"] },
+        ),
+        { selector: (c) => c.name, maxLength: 3 },
+      ),
     },
     { requiredKeys: ["key", "codeLocation", "repository"] },
   ) as fc.Arbitrary<Asset>;
@@ -170,6 +191,12 @@ export function reordered(graph: AssetGraph, random: (n: number) => number): Ass
       if (a.dependencies) copy.dependencies = shuffled(a.dependencies, random);
       if (a.owners) copy.owners = shuffled(a.owners, random);
       if (a.kinds) copy.kinds = shuffled(a.kinds, random);
+      if (a.checks)
+        copy.checks = shuffled(a.checks, random).map((c) =>
+          c.additionalAssetKeys === undefined
+            ? c
+            : { ...c, additionalAssetKeys: shuffled(c.additionalAssetKeys, random) },
+        );
       return copy;
     }),
   };

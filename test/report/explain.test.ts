@@ -137,7 +137,7 @@ describe("renderExplanation", () => {
         "  legacy freshness policy: same: (none)",
         "  backfill policy: same: (none)",
         "  execution type: same: materializable",
-        "  asset checks: not compared (neither input carries it)",
+        "  asset checks: same: (none)",
         "",
         "The differ reported:",
         "  CODE_VERSION",
