@@ -19,6 +19,9 @@ export type {
   ChangeSummary,
   ChangeTypeOrigin,
   ChangeVerdict,
+  CheckChange,
+  CheckField,
+  ChecksDetails,
   ColumnChange,
   ColumnChanges,
   DependenciesDetails,
@@ -53,6 +56,7 @@ export {
   allChangeTypes,
   assetChangeKind,
   CHANGE_SET_FORMAT_VERSION,
+  CHECK_FIELDS,
   COLUMN_CHANGE_KINDS,
   type ColumnChangeKind,
   GRAPH_ISSUE_KINDS,
@@ -127,6 +131,13 @@ export {
   WORKSPACE_ASSET_NODES_QUERY,
 } from "./load/dagster-graphql/query";
 export { type ParseDbtManifestOptions, parseDbtManifest } from "./load/dbt/parse";
+export {
+  DBT_CODE_VERSION_RULES,
+  DBT_SOURCE_MODES,
+  type DbtCodeVersionRule,
+  type DbtSettings,
+  type DbtSourceMode,
+} from "./load/dbt/settings";
 export { type ParseDgListDefsOptions, parseDgListDefs } from "./load/dg/parse";
 export {
   type FormatParseOptions,
@@ -148,6 +159,7 @@ export {
 // --- model ---
 export type {
   Asset,
+  AssetCheck,
   AssetDependency,
   AssetGraph,
   AssetOwner,

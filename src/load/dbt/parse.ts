@@ -3,6 +3,7 @@ import { type InputIssue, type JsonPath, ValidationError, zodIssues } from "../.
 import type { Asset, AssetCheck, AssetGraph } from "../../model/asset";
 import { isJsonObject } from "../../model/json";
 import { keyId, keyToString } from "../../model/key";
+import type { MetadataEntry } from "../../model/metadata";
 import { normalizeValidated } from "../../normalize/normalize";
 import { checkAssetCount, keyLimitProblem } from "../limits";
 import {
@@ -92,8 +93,8 @@ const DBT_MANIFEST_FORMAT = "dbt-manifest";
  * - sources: by default (`sources: "stubs"`) only dependencies, so a source is in the graph only
  *   while some asset depends on it (directly or through ephemeral models, metrics, semantic models
  *   or saved queries), as the stub Dagster auto-creates: its key, `isAutoCreatedStub: true`, no
- *   code version, dependencies, tags, owners or kinds, group `default`, not executable, metadata
- *   unknown. With `sources: "assets"` every enabled source is a full spec, as
+ *   code version, dependencies, tags, owners or kinds, group `default`, not executable, and only
+ *   the stub marker `dagster/auto_created_stub_asset` as metadata. With `sources: "assets"` every enabled source is a full spec, as
  *   `build_dbt_source_asset_specs` gives it (marked an auto-created stub; automation and execution
  *   type unknown);
  * - key: `meta.dagster.asset_key`, else a source's `[source_name, name]`, a versioned model's
@@ -183,6 +184,15 @@ const PASS_THROUGH_MAPS = ["metrics", "semantic_models", "saved_queries"] as con
 
 /** Most issues collected before giving up on a badly wrong input. */
 const MAX_ISSUES = 50;
+
+/**
+ * The definition metadata Dagster gives an auto-created stub (`SYSTEM_METADATA_KEY_AUTO_CREATED_STUB_ASSET`),
+ * which `build_dbt_source_asset_specs` also sets on its source specs.
+ */
+const STUB_MARKER: MetadataEntry = {
+  key: "dagster/auto_created_stub_asset",
+  value: { type: "bool", value: true },
+};
 
 /** Dagster's group for assets without one, a stub's among them. */
 const DEFAULT_GROUP = "default";
@@ -342,6 +352,7 @@ class ManifestReader {
         // `build_dbt_source_asset_specs` marks each spec an auto-created stub, so that another
         // definition of the key takes precedence.
         asset.isAutoCreatedStub = true;
+        asset.metadata?.push(STUB_MARKER);
         assets.push(asset);
       }
     }
@@ -408,8 +419,8 @@ class ManifestReader {
   }
 
   /**
-   * The stub Dagster auto-creates for a source some asset depends on: the key, and what a spec
-   * with nothing but a key gives. Its metadata stays unknown (Dagster marks the stub there).
+   * The stub Dagster auto-creates for a source some asset depends on: the key, what a spec with
+   * nothing but a key gives, and the metadata entry that marks it a stub.
    */
   private stub(key: string[], checks: AssetCheck[]): Asset {
     return {
@@ -420,6 +431,7 @@ class ManifestReader {
       dependencies: [],
       partitionsDefinition: null,
       tags: [],
+      metadata: [STUB_MARKER],
       group: DEFAULT_GROUP,
       owners: [],
       kinds: [],

@@ -408,6 +408,7 @@ describe("metadata (default_metadata_from_dbt_resource_props)", () => {
     expect(
       asset.metadata?.map((m) => [m.key, m.value.type === "text" ? m.value.text : m.value.type]),
     ).toEqual([
+      ["dagster/auto_created_stub_asset", "bool"],
       ["dagster/table_name", "analytics.raw.orders"],
       ["dagster_dbt/project_id", "7c1d6f4e0b9a4a8f9e2d3c1b0a9f8e7d"],
       ["dagster_dbt/unique_id", "source.shop.raw.orders"],

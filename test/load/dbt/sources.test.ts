@@ -31,7 +31,7 @@ describe("sources: Dagster's auto-created stubs by default (`@dbt_assets`)", () 
     expect(assets.has(key)).toBe(inGraph);
   });
 
-  test("a stub has its key and what a spec of a key alone gives; its metadata is unknown", () => {
+  test("a stub has its key, what a spec of a key alone gives, and the stub marker", () => {
     expect(assets.get("raw/orders")).toEqual({
       key: ["raw", "orders"],
       codeLocation: "dbt",
@@ -40,6 +40,7 @@ describe("sources: Dagster's auto-created stubs by default (`@dbt_assets`)", () 
       dependencies: [],
       partitionsDefinition: null,
       tags: [],
+      metadata: [{ key: "dagster/auto_created_stub_asset", value: { type: "bool", value: true } }],
       group: "default",
       owners: [],
       kinds: [],
@@ -98,6 +99,7 @@ describe('sources: asset specs with `sources: "assets"` (`build_dbt_source_asset
       checks: [],
     });
     expect(assets.get("raw/customers")?.metadata?.map((m) => m.key)).toEqual([
+      "dagster/auto_created_stub_asset",
       "dagster/table_name",
       "dagster_dbt/project_id",
       "dagster_dbt/unique_id",
