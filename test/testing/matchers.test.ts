@@ -164,10 +164,7 @@ describe("toHaveAssetChanges", () => {
           ~ marts/revenue  [loc]  (GROUP)
               group: "default" → "finance"
           ~ raw/orders  [loc]     CODE_VERSION
-              code version: "1" → "2"
-
-        Could not compare (the inputs do not carry these fields)
-          ? CHECKS: checks is not in either input (2 assets)"
+              code version: "1" → "2""
     `);
   });
 
@@ -195,10 +192,7 @@ describe("toHaveAssetChanges", () => {
           ~ marts/revenue  [loc]  (GROUP)
               group: "default" → "finance"
           ~ raw/orders  [loc]     CODE_VERSION
-              code version: "1" → "2"
-
-        Could not compare (the inputs do not carry these fields)
-          ? CHECKS: checks is not in either input (2 assets)"
+              code version: "1" → "2""
     `);
     expect(
       changes(
