@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import { diffAssetGraphs } from "../../../src/diff/diff";
 import { type ParseDbtManifestOptions, parseDbtManifest } from "../../../src/load/dbt/parse";
 import type { Asset } from "../../../src/model/asset";
 import { keyToString } from "../../../src/model/key";
-import { id, manifest, model, source } from "./builders";
+import { column, columns, id, manifest, model, source } from "./builders";
 
 // fixtures/dbt/sources-v12.json (see fixtures/dbt/CHANGES.md): raw/orders read by a view, raw/payments
 // only through an ephemeral model, raw/customers only by a disabled model, raw/refunds disabled,
@@ -155,5 +156,52 @@ describe("disabled resources (config.enabled: false) are left out, as dbt's sele
     expect(keys).not.toContain("old_customers");
     expect(keys).not.toContain("orders_by_day");
     expect(keys).not.toContain("raw/customers");
+  });
+});
+
+describe("sources across a branch: what Dagster's graph shows, as changes", () => {
+  const orders = source("raw", "orders");
+  const reader = model("stg_orders", { depends_on: { nodes: [id("source", "raw.orders")] } });
+  const other = model("other");
+  const changes = (
+    base: Record<string, unknown>,
+    branch: Record<string, unknown>,
+    options: ParseDbtManifestOptions = {},
+  ) =>
+    diffAssetGraphs(parseDbtManifest(base, options), parseDbtManifest(branch, options)).assets.map(
+      (a) => [a.key, ...a.changeTypes, ...(a.extraChangeTypes ?? [])],
+    );
+
+  test.each([
+    {
+      what: "the last reader of a source goes: the reader and the source's stub are REMOVED",
+      base: manifest({ nodes: [reader, other], sources: [orders] }),
+      branch: manifest({ nodes: [other], sources: [orders] }),
+      stubs: [
+        ["raw/orders", "REMOVED"],
+        ["stg_orders", "REMOVED"],
+      ],
+      assets: [["stg_orders", "REMOVED"]],
+    },
+    {
+      what: "a source nobody reads is added: nothing in Dagster's graph",
+      base: manifest({ nodes: [other] }),
+      branch: manifest({ nodes: [other], sources: [orders] }),
+      stubs: [],
+      assets: [["raw/orders", "NEW"]],
+    },
+    {
+      what: "a read source gains a documented column: a stub has no columns, so no change",
+      base: manifest({ nodes: [reader], sources: [orders] }),
+      branch: manifest({
+        nodes: [reader],
+        sources: [source("raw", "orders", { columns: columns(column("id")) })],
+      }),
+      stubs: [],
+      assets: [["raw/orders", "METADATA"]],
+    },
+  ])("$what", ({ base, branch, stubs, assets }) => {
+    expect(changes(base, branch)).toEqual(stubs);
+    expect(changes(base, branch, { settings: { sources: "assets" } })).toEqual(assets);
   });
 });
