@@ -20,13 +20,11 @@ import {
   dbtEntryHead,
   dbtGroup,
   dbtManifestMetadata,
-  dbtNodeIdentity,
   dbtPassThroughEntry,
   dbtSource,
   dbtTestNode,
 } from "./schema";
 import { type DbtSettings, type ResolvedDbtSettings, resolveDbtSettings } from "./settings";
-
 import {
   codeReferencesMetadata,
   type DbtResourceProps,
@@ -94,9 +92,9 @@ const DBT_MANIFEST_FORMAT = "dbt-manifest";
  *   while some asset depends on it (directly or through ephemeral models, metrics, semantic models
  *   or saved queries), as the stub Dagster auto-creates: its key, `isAutoCreatedStub: true`, no
  *   code version, dependencies, tags, owners or kinds, group `default`, not executable, and only
- *   the stub marker `dagster/auto_created_stub_asset` as metadata. With `sources: "assets"` every enabled source is a full spec, as
- *   `build_dbt_source_asset_specs` gives it (marked an auto-created stub; automation and execution
- *   type unknown);
+ *   the stub marker `dagster/auto_created_stub_asset` as metadata. With `sources: "assets"` every
+ *   enabled source is a full spec, as `build_dbt_source_asset_specs` gives it (marked an
+ *   auto-created stub; automation and execution type unknown);
  * - key: `meta.dagster.asset_key`, else a source's `[source_name, name]`, a versioned model's
  *   `[alias]`, `[config.schema, name]` when a schema is configured, else `[name]`; then the
  *   configured `keyPrefix` (models, seeds, snapshots) or `sourceKeyPrefix`. Two resources in the
@@ -186,8 +184,9 @@ const PASS_THROUGH_MAPS = ["metrics", "semantic_models", "saved_queries"] as con
 const MAX_ISSUES = 50;
 
 /**
- * The definition metadata Dagster gives an auto-created stub (`SYSTEM_METADATA_KEY_AUTO_CREATED_STUB_ASSET`),
- * which `build_dbt_source_asset_specs` also sets on its source specs.
+ * The definition metadata Dagster gives an auto-created stub asset
+ * (`SYSTEM_METADATA_KEY_AUTO_CREATED_STUB_ASSET`), which `build_dbt_source_asset_specs` also sets
+ * on its source specs.
  */
 const STUB_MARKER: MetadataEntry = {
   key: "dagster/auto_created_stub_asset",
@@ -235,10 +234,9 @@ interface TestResource {
   ref: z.output<typeof dagsterRefMeta> | undefined;
 }
 
-/** Name, package and version of a node, for `meta.dagster.ref` look-ups. */
+/** Package and version of a node of some name, for `meta.dagster.ref` look-ups. */
 interface NodeIdentity {
   id: string;
-  name: string | undefined;
   packageName: string | null | undefined;
   version: string | number | null;
 }
@@ -253,7 +251,8 @@ class ManifestReader {
   private readonly resources: AssetResource[] = [];
   private readonly sourceIds = new Set<string>();
   private readonly tests: TestResource[] = [];
-  private readonly identities: NodeIdentity[] = [];
+  /** The nodes by name, for `meta.dagster.ref` look-ups. */
+  private readonly identities = new Map<string, NodeIdentity[]>();
   private readonly groups = new Map<string, DbtGroup>();
   /** The asset parents found behind each pass-through entry, by unique_id. */
   private readonly passedThrough = new Map<string, Set<string>>();
@@ -542,9 +541,9 @@ class ManifestReader {
   private refTarget(ref: z.output<typeof dagsterRefMeta>): string | undefined {
     const packageName = ref.package || this.metadata.project_name;
     const version = ref.version ?? null;
-    return this.identities.find(
-      (n) => n.name === ref.name && n.packageName === packageName && n.version === version,
-    )?.id;
+    return this.identities
+      .get(ref.name)
+      ?.find((n) => n.packageName === packageName && n.version === version)?.id;
   }
 
   /**
@@ -629,18 +628,14 @@ class ManifestReader {
       const path = ["nodes", id];
       const raw = nodes[id];
       const head = this.validate(dbtEntryHead, raw, path);
-      const identity = head === undefined ? undefined : this.validate(dbtNodeIdentity, raw, path);
-      if (identity !== undefined) {
-        this.identities.push({
-          id,
-          name: identity.name,
-          packageName: identity.package_name,
-          version: identity.version ?? null,
-        });
+      if (head?.name !== undefined) {
+        const named = this.identities.get(head.name) ?? [];
+        named.push({ id, packageName: head.package_name, version: head.version ?? null });
+        this.identities.set(head.name, named);
       }
       // dbt's selector leaves disabled resources out, so they are neither assets nor checks, and
       // nothing is reached through them (dbt refuses a ref to a disabled node).
-      const disabled = isDisabled(identity);
+      const disabled = isDisabled(head);
       if (head === undefined || disabled || !ASSET_NODE_TYPES.has(head.resource_type)) {
         this.entries.set(id, { asset: false, passThrough: false, parents: [] });
         if (head?.resource_type === "test" && !disabled && id.startsWith("test")) {
@@ -698,8 +693,7 @@ class ManifestReader {
       const path = ["sources", id];
       const raw = sources[id];
       const source = this.validate(dbtSource, raw, path);
-      const identity = source === undefined ? undefined : this.validate(dbtNodeIdentity, raw, path);
-      const enabled = !isDisabled(identity);
+      const enabled = !isDisabled(source);
       this.entries.set(id, { asset: enabled, passThrough: false, parents: [] });
       if (!enabled) continue;
       this.sourceIds.add(id);
@@ -886,8 +880,8 @@ function sourceProps(id: string, source: DbtSource): Omit<DbtResourceProps, "col
 }
 
 /** `config.enabled` is set and false by Python truthiness (`false`, `0`, `""`). */
-function isDisabled(identity: z.output<typeof dbtNodeIdentity> | undefined): boolean {
-  const enabled = identity?.config?.enabled;
+function isDisabled(resource: { config?: { enabled?: unknown } | null } | undefined): boolean {
+  const enabled = resource?.config?.enabled;
   return enabled === false || enabled === 0 || enabled === "";
 }
 

@@ -11,6 +11,11 @@ import { z } from "zod";
 
 const str = z.string();
 const nullableStr = z.string().nullable();
+/**
+ * `config.enabled`: dbt writes a boolean; some packages leave a rendered expression
+ * (`"True and True"`), which dbt's selector reads by Python truthiness.
+ */
+const enabledFlag = z.unknown();
 
 /** The `metadata` block: what the manifest says about itself. */
 export const dbtManifestMetadata = z.object({
@@ -22,8 +27,18 @@ export const dbtManifestMetadata = z.object({
   project_name: nullableStr.exactOptional(),
 });
 
-/** What every graph entry (node, source, metric, semantic model...) is checked for first. */
-export const dbtEntryHead = z.object({ resource_type: str });
+/**
+ * What every entry of `nodes` is checked for first: its type, `config.enabled` (dbt's selector
+ * leaves out disabled resources) and, for `meta.dagster.ref` look-ups, its name, package and
+ * version.
+ */
+export const dbtEntryHead = z.object({
+  resource_type: str,
+  name: str.exactOptional(),
+  package_name: nullableStr.exactOptional(),
+  version: z.union([str, z.number()]).nullable().exactOptional(),
+  config: z.object({ enabled: enabledFlag }).nullable().exactOptional(),
+});
 
 /** `depends_on`: the parents by unique_id (absent on v8+ seeds, repeated in old manifests). */
 const dependsOn = z
@@ -69,19 +84,6 @@ export const dbtAssetNode = z.object({
 });
 
 /**
- * What any node or source is checked for besides its type: `config.enabled` (dbt's selector leaves
- * out disabled resources) and, for `meta.dagster.ref` look-ups, its name, package and version.
- */
-export const dbtNodeIdentity = z.object({
-  name: str.exactOptional(),
-  package_name: nullableStr.exactOptional(),
-  version: z.union([str, z.number()]).nullable().exactOptional(),
-  // dbt writes a boolean; some packages leave a rendered expression (`"True and True"`), which
-  // dbt's selector reads by Python truthiness.
-  config: z.object({ enabled: z.unknown() }).nullable().exactOptional(),
-});
-
-/**
  * A data test from `nodes` (`resource_type: test`). `meta` and `config.meta` are read separately
  * (`meta.description`, `meta.dagster.ref`).
  */
@@ -112,7 +114,10 @@ export const dbtSource = z.object({
   schema: nullableStr.exactOptional(),
   description: nullableStr.exactOptional(),
   tags: z.array(str).nullable().exactOptional(),
-  config: z.object({ group: nullableStr.exactOptional() }).nullable().exactOptional(),
+  config: z
+    .object({ group: nullableStr.exactOptional(), enabled: enabledFlag })
+    .nullable()
+    .exactOptional(),
   original_file_path: nullableStr.exactOptional(),
 });
 
