@@ -5,9 +5,11 @@
  * reads its metadata entries into typed values. Input issues from all three are collected here
  * and thrown together as one `ValidationError`; the graph is then normalized.
  */
+
 import { type InputIssue, type JsonPath, ValidationError } from "../../errors";
 import type { Asset, AssetGraph } from "../../model/asset";
 import { normalizeValidated } from "../../normalize/normalize";
+import { plural } from "../../text";
 import { checkAssetCount } from "../limits";
 import { locateAssetNodes } from "./envelope";
 import type { IssueReport } from "./metadata";
@@ -93,8 +95,7 @@ class UnavailableChecks {
     const reasons = [...this.messages]
       .map(([typename, message]) => (message ? `${typename}: ${message}` : typename))
       .join("; ");
-    const assets = this.count === 1 ? "1 asset" : `${this.count} assets`;
-    return `the server could not list the asset checks of ${assets} (${reasons}); their checks are not compared`;
+    return `the server could not list the asset checks of ${plural(this.count, "asset")} (${reasons}); their checks are not compared`;
   }
 }
 

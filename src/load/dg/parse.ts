@@ -17,6 +17,7 @@ import { isJsonObject, type JsonValue } from "../../model/json";
 import { keyId, keyToString } from "../../model/key";
 import type { Tag } from "../../model/metadata";
 import { normalizeValidated } from "../../normalize/normalize";
+import { plural } from "../../text";
 import { checkAssetCount } from "../limits";
 import {
   DG_DEFINITION_TYPES,
@@ -242,7 +243,7 @@ function orphanWarning(orphans: string[]): string {
   const what =
     orphans.length === 1
       ? "1 asset check targets an asset"
-      : `${orphans.length} asset checks target assets`;
+      : `${plural(orphans.length, "asset check")} target assets`;
   return `${what} the listing does not hold, so ${orphans.length === 1 ? "it is" : "they are"} left out: ${named}${more}`;
 }
 
