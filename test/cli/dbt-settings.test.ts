@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, test } from "vitest";
 import { tempDir } from "./graphs";
@@ -62,6 +63,15 @@ describe("dbt settings from the configuration", () => {
     expect(code).toBe(2);
     expect(stderr).toContain("dbt.sources");
     expect(stderr).not.toContain("    at ");
+  });
+
+  test("snapshot never writes over the configuration it read", async () => {
+    const text = JSON.stringify({ dbt: { sources: "assets" } });
+    const config = files.write("kept.json", text);
+    const { code, stderr } = await run(["snapshot", MANIFEST, "--config", config, "-o", config]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/is the configuration.*asset-diff does not write over a file it reads/);
+    expect(readFileSync(config, "utf8")).toBe(text);
   });
 
   test("settings of a dbt manifest leave other formats alone", async () => {

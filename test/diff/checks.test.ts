@@ -7,6 +7,7 @@ import { applyPolicies, createPolicyContext } from "../../src/policies/policy";
 import { severityRules } from "../../src/policies/severity";
 import { describeDetails } from "../../src/report/details";
 import { asset, graph } from "../helpers/builders";
+import { change, changeSetOf } from "../report/change-set-builders";
 
 /** A check with the settings a full source (a current Dagster server) carries. */
 function check(name: string, overrides: Partial<AssetCheck> = {}): AssetCheck {
@@ -197,5 +198,18 @@ describe("CHECKS: asset checks compared by name", () => {
     const changeSet = diffAssetGraphs(base, branch, { changeTypes: "dagster" });
     expect(changeSet.assets).toEqual([]);
     expect(changeSet.limitations).toEqual([]);
+  });
+});
+
+describe("CHECKS severity without details", () => {
+  test("a hand-built CHECKS change without details is taken as a removal: risky, not safe", () => {
+    const set = applyPolicies(
+      changeSetOf([change("orders", ["CHECKS"])]),
+      [severityRules()],
+      createPolicyContext({ base: { assets: [] }, branch: { assets: [] } }),
+    );
+    expect(set.assets[0]?.reasons?.map((r) => [r.changeType, r.severity, r.reason])).toEqual([
+      ["CHECKS", "risky", "CHECK_REMOVED"],
+    ]);
   });
 });
