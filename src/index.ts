@@ -143,7 +143,9 @@ export {
   type FormatParseOptions,
   type InputFormat,
   type LoadAssetGraphOptions,
+  type LoadAssetGraphsOptions,
   loadAssetGraph,
+  loadAssetGraphs,
   type ParseAssetGraphOptions,
   parseAssetGraph,
 } from "./load/index";
