@@ -24,6 +24,7 @@ import {
   type InputFormat,
   type LoadAssetGraphOptions,
   loadAssetGraph,
+  loadAssetGraphs,
 } from "../load/index";
 import { STDIN_NAME } from "../load/read";
 import { serializeSnapshot } from "../load/snapshot/snapshot";
@@ -559,13 +560,15 @@ async function compare(
 
   const dbt = setup.review.config?.dbt;
   if (dbt !== undefined) loadOptions.dbt = dbt;
-  const [base, branch, mergeBase] = (await Promise.all([
-    loadAssetGraph(basePath, { ...loadOptions, onWarning: warn(io, "base") }),
-    loadAssetGraph(branchPath, { ...loadOptions, onWarning: warn(io, "branch") }),
+  const [{ base, branch }, mergeBase] = (await Promise.all([
+    loadAssetGraphs(basePath, branchPath, {
+      ...loadOptions,
+      onWarning: (message, side) => warn(io, side)(message),
+    }),
     options.mergeBase === undefined
       ? undefined
       : loadAssetGraph(options.mergeBase, { ...loadOptions, onWarning: warn(io, "merge base") }),
-  ])) as [AssetGraph, AssetGraph, AssetGraph | undefined];
+  ])) as [{ base: AssetGraph; branch: AssetGraph }, AssetGraph | undefined];
   if (mergeBase !== undefined) setup.review.mergeBase = mergeBase;
   if (codeLocation !== undefined)
     refuseUnlocated(codeLocation, { base, branch }, { base: basePath, branch: branchPath });

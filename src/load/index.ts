@@ -1,5 +1,6 @@
 import { UnknownFormatError, ValidationError } from "../errors";
 import type { AssetGraph } from "../model/asset";
+import type { JsonValue } from "../model/json";
 import {
   type FetchDagsterAssetGraphOptions,
   fetchDagsterAssetGraph,
@@ -10,8 +11,10 @@ import { looksLikeDbtManifest, parseDbtManifest } from "./dbt/parse";
 import type { DbtSettings } from "./dbt/settings";
 import { looksLikeDgListDefs, parseDgListDefs } from "./dg/parse";
 import { parseJsonText } from "./json";
-import { type ReadInputOptions, readInputText, STDIN_NAME } from "./read";
+import { type ReadInputOptions, readInputBytes, STDIN_NAME } from "./read";
+import { NodeReuse, type Sharing, shareNodes } from "./reuse";
 import { looksLikeSnapshot, parseSnapshot } from "./snapshot/snapshot";
+import { materialize, SplitFailure, splitFailureError, splitJson } from "./split";
 import { locationWarnings } from "./warnings";
 
 /** What every format's parser accepts. */
@@ -43,13 +46,16 @@ export const INPUT_FORMATS = {
   },
   "dg-list-defs": {
     detect: looksLikeDgListDefs,
-    parse: parseDgListDefs,
+    parse: (json, options) => parseDgListDefs(materialize(json as JsonValue), options),
     label: "dg list defs --json output",
   },
   "dbt-manifest": {
     detect: looksLikeDbtManifest,
     parse: (json, { dbt, ...options }) =>
-      parseDbtManifest(json, dbt === undefined ? options : { ...options, settings: dbt }),
+      parseDbtManifest(
+        materialize(json as JsonValue),
+        dbt === undefined ? options : { ...options, settings: dbt },
+      ),
     label: "dbt manifest.json",
   },
 } as const satisfies Record<
@@ -148,18 +154,44 @@ export async function loadAssetGraph(
     for (const warning of warnings) options.onWarning?.(warning);
     return graph;
   }
+  const bytes = await readInputBytes(location, options);
+  return graphOfBytes(bytes, location, options);
+}
+
+/** The graph of an input's bytes: split, then read by its format's parser (see `split.ts`). */
+function graphOfBytes(
+  bytes: Buffer,
+  location: string,
+  options: LoadAssetGraphOptions,
+  sharing?: Sharing,
+): AssetGraph {
   const source = location === "-" ? STDIN_NAME : location;
-  const text = await readInputText(location, options);
-  const json = parseJsonText(text, source);
   const parseOptions: ParseAssetGraphOptions = { format: options.format ?? "auto", source };
   if (options.codeLocation !== undefined) parseOptions.codeLocation = options.codeLocation;
   if (options.repository !== undefined) parseOptions.repository = options.repository;
   if (options.dbt !== undefined) parseOptions.dbt = options.dbt;
-  if (options.onWarning !== undefined) parseOptions.onWarning = options.onWarning;
-  const graph = parseAssetGraph(json, parseOptions);
+  // Warnings wait until the graph is read: a second reading must not repeat them.
+  const warnings: string[] = [];
+  parseOptions.onWarning = (message) => warnings.push(message);
+  let graph: AssetGraph;
+  try {
+    const json = splitJson(bytes);
+    if (sharing !== undefined) shareNodes(json, sharing);
+    graph = parseAssetGraph(json, parseOptions);
+  } catch (error) {
+    if (!(error instanceof SplitFailure)) throw error;
+    // Read again as one text, for the error with its line and column.
+    warnings.length = 0;
+    if (bytes.length > MAX_TEXT_BYTES) throw splitFailureError(error, source);
+    graph = parseAssetGraph(parseJsonText(bytes.toString("utf8"), source), parseOptions);
+  }
+  for (const warning of warnings) options.onWarning?.(warning);
   for (const warning of locationWarnings(graph)) options.onWarning?.(warning);
   return graph;
 }
+
+/** The longest input read again as one text: V8's longest string, 2^29 − 24 characters. */
+const MAX_TEXT_BYTES = 2 ** 29 - 24;
 
 /** Options of {@link loadAssetGraphs}: those of {@link loadAssetGraph}, with warnings told per side. */
 export interface LoadAssetGraphsOptions extends Omit<LoadAssetGraphOptions, "onWarning"> {
@@ -185,10 +217,30 @@ export async function loadAssetGraphs(
   const { onWarning, ...shared } = options;
   const sideOptions = (side: "base" | "branch"): LoadAssetGraphOptions =>
     onWarning === undefined ? shared : { ...shared, onWarning: (m) => onWarning(m, side) };
-  const [baseGraph, branchGraph] = await Promise.all([
-    loadAssetGraph(base, sideOptions("base")),
-    loadAssetGraph(branch, sideOptions("branch")),
+  if (isUrl(base) || isUrl(branch)) {
+    const [baseGraph, branchGraph] = await Promise.all([
+      loadAssetGraph(base, sideOptions("base")),
+      loadAssetGraph(branch, sideOptions("branch")),
+    ]);
+    return { base: baseGraph, branch: branchGraph };
+  }
+  // Both read first (the base's failure wins, as it is named first), then parsed in turn: the
+  // branch reuses the base's reading of every node written alike.
+  const [baseBytes, branchBytes] = await Promise.allSettled([
+    readInputBytes(base, shared),
+    readInputBytes(branch, shared),
   ]);
+  if (baseBytes.status === "rejected") throw baseBytes.reason;
+  if (branchBytes.status === "rejected") throw branchBytes.reason;
+  const reuse = new NodeReuse();
+  const baseGraph = graphOfBytes(baseBytes.value, base, sideOptions("base"), {
+    reuse,
+    role: "remember",
+  });
+  const branchGraph = graphOfBytes(branchBytes.value, branch, sideOptions("branch"), {
+    reuse,
+    role: "find",
+  });
   return { base: baseGraph, branch: branchGraph };
 }
 

@@ -13,11 +13,20 @@ import { formatCount } from "../text";
  */
 export const LIMITS = {
   inputBytes: {
+    value: 4 * 1024 * 1024 * 1024,
+    unit: "bytes",
+    exceeded: "is larger than",
+    appliesTo:
+      "one input file or standard input, counted after gzip decompression; read as bytes, never one string (`maxBytes` overrides it)",
+    error: "`InputReadError`",
+  },
+  textBytes: {
     value: 512 * 1024 * 1024,
     unit: "bytes",
     exceeded: "is larger than",
-    appliesTo: "one input: a file, standard input, a GraphQL response (`maxBytes` overrides it)",
-    error: "`InputReadError` (`SourceError` `SOURCE_TOO_LARGE` for a URL)",
+    appliesTo:
+      "an input held as one text (about the longest string a JavaScript engine holds): a GraphQL response over HTTP, a configuration, an approvals file, a report to post (`maxBytes` lowers it)",
+    error: "`SourceError` `SOURCE_TOO_LARGE` for a URL, else `InputReadError`",
   },
   jsonDepth: {
     value: 1024,

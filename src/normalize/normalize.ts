@@ -74,10 +74,10 @@ export function normalizeValidated(graph: AssetGraph, options: NormalizeOptions 
     seen.set(id, index);
     const report: Report = (message) =>
       issues.push({ path: ["assets", index], message: `${describeAsset(asset)}: ${message}` });
-    assets.push(normalizeAsset(asset, report));
+    assets.push(normalizedAssets.has(asset) ? asset : normalizeAsset(asset, report));
   });
   if (issues.length > 0) throw new ValidationError(options.source, issues);
-  assets.sort(compareAssets);
+  sortAssets(assets);
 
   const result: AssetGraph = { assets };
   if (graph.codeLocations !== undefined) {
@@ -95,9 +95,46 @@ function describeAsset(asset: Pick<Asset, "key" | "codeLocation" | "repository">
   return `asset ${JSON.stringify(keyToString(asset.key))}${where}`;
 }
 
+/**
+ * One asset of a validated graph normalized on its own, as {@link normalizeValidated} would
+ * normalize it, or `undefined` when it has a problem (which the graph's normalization then
+ * reports with its place). A loader uses it to share one asset between two graphs. Not part of
+ * the public API.
+ */
+export function normalizeAssetAlone(asset: Asset): Asset | undefined {
+  let problem = false;
+  const out = normalizeAsset(asset, () => {
+    problem = true;
+  });
+  if (problem) return undefined;
+  normalizedAssets.add(out);
+  return out;
+}
+
 // --- internal ---
 
 const normalizedGraphs = new WeakSet<AssetGraph>();
+
+/**
+ * Sorts assets in place by {@link compareAssets}, each key's text made once rather than once per
+ * comparison; a list already in order is left after one pass.
+ */
+function sortAssets(assets: Asset[]): void {
+  const texts = assets.map((asset) => keyToString(asset.key));
+  let inOrder = true;
+  for (let i = 1; i < assets.length && inOrder; i++) {
+    const byText = compareStrings(texts[i - 1] as string, texts[i] as string);
+    inOrder =
+      byText < 0 || (byText === 0 && compareAssets(assets[i - 1] as Asset, assets[i] as Asset) < 0);
+  }
+  if (inOrder) return;
+  const keyed = assets.map((asset, i) => ({ asset, text: texts[i] as string }));
+  keyed.sort((a, b) => compareStrings(a.text, b.text) || compareAssets(a.asset, b.asset));
+  for (let i = 0; i < keyed.length; i++) assets[i] = (keyed[i] as { asset: Asset }).asset;
+}
+
+/** Assets normalized by {@link normalizeAssetAlone}: a graph's normalization keeps them as they are. */
+const normalizedAssets = new WeakSet<Asset>();
 
 type Report = (message: string) => void;
 
@@ -156,8 +193,11 @@ function sortedUnique<T>(
   onRepeat: (kept: T, repeat: T) => T | undefined,
 ): T[] {
   let inOrder = true;
+  let previous = items.length > 0 ? key(items[0] as T) : "";
   for (let i = 1; i < items.length && inOrder; i++) {
-    inOrder = compareStrings(key(items[i - 1] as T), key(items[i] as T)) < 0;
+    const next = key(items[i] as T);
+    inOrder = compareStrings(previous, next) < 0;
+    previous = next;
   }
   if (inOrder) return items as T[];
   const keyed = items

@@ -13,7 +13,7 @@ import {
   limitMessage,
   userKeyLimitProblem,
 } from "../../src/load/limits";
-import { DEFAULT_MAX_INPUT_BYTES } from "../../src/load/read";
+import { DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_TEXT_BYTES } from "../../src/load/read";
 import { inspectJson } from "../../src/normalize/json";
 import { normalize } from "../../src/normalize/normalize";
 import { renderGithubAnnotations } from "../../src/report/github";
@@ -55,7 +55,8 @@ const jsonMetadata = (value: unknown) => ({
 describe("the limits table", () => {
   test("holds the documented defaults", () => {
     expect(Object.fromEntries(Object.entries(LIMITS).map(([name, l]) => [name, l.value]))).toEqual({
-      inputBytes: 512 * 1024 * 1024,
+      inputBytes: 4 * 1024 * 1024 * 1024,
+      textBytes: 512 * 1024 * 1024,
       jsonDepth: 1024,
       jsonValueDepth: 512,
       stringLength: 16 * 1024 * 1024,
@@ -65,6 +66,7 @@ describe("the limits table", () => {
       integerDigits: 4300,
     });
     expect(DEFAULT_MAX_INPUT_BYTES).toBe(LIMITS.inputBytes.value);
+    expect(DEFAULT_MAX_TEXT_BYTES).toBe(LIMITS.textBytes.value);
   });
 
   test("messages name the limit, its value and its name", () => {

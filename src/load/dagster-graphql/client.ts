@@ -3,7 +3,7 @@ import { ClientError, GraphQLClient } from "graphql-request";
 import { GraphQLResponseError, type InputIssue, SourceError, UsageError } from "../../errors";
 import type { AssetGraph } from "../../model/asset";
 import { parseJsonText } from "../json";
-import { DEFAULT_MAX_INPUT_BYTES } from "../read";
+import { DEFAULT_MAX_TEXT_BYTES } from "../read";
 import { locationWarnings } from "../warnings";
 import { parseDagsterGraphql } from "./parse";
 import { WORKSPACE_ASSET_NODES_QUERY } from "./query";
@@ -150,7 +150,7 @@ async function readGraph(
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     retries: options.retries ?? DEFAULT_RETRIES,
     retryDelayMs: options.retryDelayMs ?? 500,
-    maxBytes: options.maxBytes ?? DEFAULT_MAX_INPUT_BYTES,
+    maxBytes: Math.min(options.maxBytes ?? DEFAULT_MAX_TEXT_BYTES, DEFAULT_MAX_TEXT_BYTES),
     redactor,
   });
   const client = new GraphQLClient(credentials.url.href, {

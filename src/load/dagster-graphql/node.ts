@@ -181,18 +181,24 @@ function assetCheck(
 function dependenciesOf(node: GqlAssetNode): AssetDependency[] | undefined {
   if (node.dependencies === undefined && node.dependencyKeys === undefined) return undefined;
   const out: AssetDependency[] = [];
-  const seen = new Set<string>();
   for (const dep of node.dependencies ?? []) {
     const d: AssetDependency = { key: dep.asset.assetKey.path };
     if (dep.partitionMapping !== undefined) d.partitionMapping = dep.partitionMapping;
     out.push(d);
-    seen.add(keyId(d.key));
   }
-  // Keys only in dependencyKeys (when `dependencies` was not selected): mapping unknown.
-  for (const key of node.dependencyKeys ?? []) {
+  // Keys only in dependencyKeys (when `dependencies` was not selected): mapping unknown. Both
+  // usually list the same keys in the same order, which settles it without a set.
+  const keys = node.dependencyKeys ?? [];
+  if (keys.length === 0 || keys.every((key, i) => sameKey(key.path, out[i]?.key))) return out;
+  const seen = new Set(out.map((d) => keyId(d.key)));
+  for (const key of keys) {
     if (!seen.has(keyId(key.path))) out.push({ key: key.path });
   }
   return out;
+}
+
+function sameKey(a: readonly string[], b: readonly string[] | undefined): boolean {
+  return b !== undefined && a.length === b.length && a.every((part, i) => part === b[i]);
 }
 
 function partitionsDefinition(

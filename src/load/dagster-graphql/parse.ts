@@ -8,9 +8,11 @@
 
 import { type InputIssue, type JsonPath, ValidationError } from "../../errors";
 import type { Asset, AssetGraph } from "../../model/asset";
-import { normalizeValidated } from "../../normalize/normalize";
+import { normalizeAssetAlone, normalizeValidated } from "../../normalize/normalize";
 import { plural } from "../../text";
 import { checkAssetCount } from "../limits";
+import { type ReadNode, sharingOf } from "../reuse";
+import { isRawElement, parseRawElement } from "../split";
 import { locateAssetNodes } from "./envelope";
 import type { IssueReport } from "./metadata";
 import { assetFromNode, type ChecksUnavailableReport } from "./node";
@@ -47,9 +49,39 @@ export function parseDagsterGraphql(
   checkAssetCount(located.nodes.length, options.source, []);
   const assets: Asset[] = [];
   const unavailable = new UnavailableChecks();
+  const sharing = sharingOf(json);
   for (const item of located.nodes) {
-    const asset = assetFromNode(item, issues.report, unavailable.report);
-    if (asset) assets.push(asset);
+    const raw = item.node;
+    if (!isRawElement(raw)) {
+      const asset = assetFromNode(item, issues.report, unavailable.report);
+      if (asset) assets.push(asset);
+      continue;
+    }
+    // A node of a split input: read once for both graphs of a comparison when written alike.
+    const context = `${item.codeLocation}\u0000${item.repository}`;
+    const known = sharing?.reuse.find(context, raw);
+    if (known !== undefined) {
+      if (known.checksUnavailable) unavailable.report(...known.checksUnavailable);
+      assets.push(known.asset);
+      continue;
+    }
+    let checksUnavailable: ReadNode["checksUnavailable"];
+    const asset = assetFromNode({ ...item, node: parseRawElement(raw) }, issues.report, (t, m) => {
+      checksUnavailable = [t, m];
+      unavailable.report(t, m);
+    });
+    if (asset === undefined) continue;
+    const normalized = sharing?.role === "remember" ? normalizeAssetAlone(asset) : undefined;
+    if (normalized === undefined) {
+      assets.push(asset);
+      continue;
+    }
+    assets.push(normalized);
+    sharing?.reuse.remember(
+      context,
+      raw,
+      checksUnavailable ? { asset: normalized, checksUnavailable } : { asset: normalized },
+    );
   }
   issues.throwIfIssues();
   const warning = unavailable.warning();

@@ -1,7 +1,12 @@
+import type { z } from "zod";
 import { UnknownFormatError, type ValidationError, validate } from "../../errors";
-import type { AssetGraph } from "../../model/asset";
+import type { Asset, AssetGraph } from "../../model/asset";
+import { isJsonObject, type JsonValue } from "../../model/json";
 import { assetCheckSchema, assetSchema } from "../../model/schema";
-import { normalize, normalizeValidated } from "../../normalize/normalize";
+import { normalize, normalizeAssetAlone, normalizeValidated } from "../../normalize/normalize";
+import { LIMITS } from "../limits";
+import { sharingOf } from "../reuse";
+import { isRawElement, materialize, parseRawElement } from "../split";
 import { SNAPSHOT_FORMAT_VERSION, snapshotSchema } from "./schema";
 
 /** Options of {@link parseSnapshot}. */
@@ -30,7 +35,9 @@ export function parseSnapshot(json: unknown, options: ParseSnapshotOptions = {})
       `snapshot formatVersion ${version} is newer than this asset-diff reads (${SNAPSHOT_FORMAT_VERSION}); upgrade asset-diff`,
     );
   }
-  const { assets, codeLocations, source } = validate(snapshotSchema, json, options.source);
+  const { assets, codeLocations, source } =
+    readSplitSnapshot(json) ??
+    validate(snapshotSchema, materialize(json as JsonValue), options.source);
   const graph: AssetGraph = { assets };
   if (codeLocations !== undefined) graph.codeLocations = codeLocations;
   if (source !== undefined) graph.source = source;
@@ -64,6 +71,47 @@ export function serializeSnapshot(
 }
 
 // --- internal ---
+
+/**
+ * A split snapshot read asset by asset, each asset that both inputs of a comparison write alike
+ * read once; `undefined` when the input is not split, or when anything in it does not validate
+ * (the whole snapshot is then validated at once, for the errors of every asset with their paths).
+ */
+function readSplitSnapshot(json: unknown): z.output<typeof snapshotSchema> | undefined {
+  if (!isJsonObject(json) || !Array.isArray(json.assets)) return undefined;
+  const elements = json.assets;
+  if (!elements.some(isRawElement) || elements.length > LIMITS.assets.value) return undefined;
+  const envelope = snapshotSchema.safeParse({ ...json, assets: [] });
+  if (!envelope.success) return undefined;
+  const sharing = sharingOf(json);
+  const assets: Asset[] = [];
+  for (const element of elements) {
+    if (isRawElement(element)) {
+      const known = sharing?.reuse.find("", element);
+      if (known !== undefined) {
+        assets.push(known.asset);
+        continue;
+      }
+    }
+    const parsed = assetSchema.safeParse(
+      isRawElement(element) ? parseRawElement(element) : element,
+    );
+    if (!parsed.success) return undefined;
+    // Version 1 carries no checks: the whole-file validation says so.
+    if (envelope.data.formatVersion === 1 && parsed.data.checks !== undefined) return undefined;
+    const normalized =
+      sharing?.role === "remember" && isRawElement(element)
+        ? normalizeAssetAlone(parsed.data)
+        : undefined;
+    if (normalized === undefined) {
+      assets.push(parsed.data);
+      continue;
+    }
+    assets.push(normalized);
+    if (isRawElement(element)) sharing?.reuse.remember("", element, { asset: normalized });
+  }
+  return { ...envelope.data, assets };
+}
 
 /**
  * The order fields are written in: the model's own order for its fields, then any other key
