@@ -23,11 +23,12 @@ import {
   INPUT_FORMATS,
   type InputFormat,
   type LoadAssetGraphOptions,
+  type LoadProgress,
   loadAssetGraph,
   loadAssetGraphs,
 } from "../load/index";
 import { STDIN_NAME } from "../load/read";
-import { serializeSnapshot } from "../load/snapshot/snapshot";
+import { snapshotChunks } from "../load/snapshot/snapshot";
 import type { AssetGraph } from "../model/asset";
 import { DEFAULT_REPOSITORY } from "../model/key";
 import { approveChanges, serializeApprovals } from "../policies/approvals";
@@ -71,6 +72,7 @@ import {
   SNAPSHOT_OPTIONS,
 } from "./options";
 import { planOutputs } from "./outputs";
+import { progressReporter } from "./progress";
 import {
   type ApprovalsLocation,
   configurationFile,
@@ -85,7 +87,7 @@ import { type AtomicWriteOptions, writeFileAtomic } from "./write-file";
 /** What the CLI reads from and writes to; injectable for tests. */
 export interface CliIo {
   stdout: { write(text: string): unknown; isTTY?: boolean };
-  stderr: { write(text: string): unknown };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
   stdin: AsyncIterable<Uint8Array | string>;
   env: Record<string, string | undefined>;
   /** The `fetch` used for URL sources; the global one by default. */
@@ -271,6 +273,7 @@ async function diffCommand(args: readonly string[], io: CliIo): Promise<number> 
         o.path === undefined ? [] : [{ name: o.name, shown: o.path, path: o.path }],
       ),
       mergeBase,
+      jsonOnStdout: outputs.some((o) => o.path === undefined && o.format === "json"),
     },
   );
   // Each side's UI: the option (already a root), the configuration's (an http(s) URL, made a
@@ -516,6 +519,8 @@ async function compare(
     outputs?: readonly WrittenFile[];
     /** The `--merge-base` source, for a three-way comparison. */
     mergeBase?: string | undefined;
+    /** True when standard output gets JSON: then progress is shown only with `--progress`. */
+    jsonOnStdout?: boolean;
   },
 ): Promise<Comparison> {
   const changeTypes = changeTypeMode(values);
@@ -560,15 +565,28 @@ async function compare(
 
   const dbt = setup.review.config?.dbt;
   if (dbt !== undefined) loadOptions.dbt = dbt;
+  const progress = showProgress(values, io, options.jsonOnStdout === true)
+    ? progressReporter(io.stderr)
+    : undefined;
   const [{ base, branch }, mergeBase] = (await Promise.all([
     loadAssetGraphs(basePath, branchPath, {
       ...loadOptions,
       onWarning: (message, side) => warn(io, side)(message),
+      ...(progress === undefined ? {} : { onProgress: progress.onProgress }),
     }),
     options.mergeBase === undefined
       ? undefined
-      : loadAssetGraph(options.mergeBase, { ...loadOptions, onWarning: warn(io, "merge base") }),
-  ])) as [{ base: AssetGraph; branch: AssetGraph }, AssetGraph | undefined];
+      : loadAssetGraph(options.mergeBase, {
+          ...loadOptions,
+          onWarning: warn(io, "merge base"),
+          ...(progress === undefined
+            ? {}
+            : { onProgress: (p: LoadProgress) => progress.onProgress(p, "merge base") }),
+        }),
+  ]).finally(() => progress?.end())) as [
+    { base: AssetGraph; branch: AssetGraph },
+    AssetGraph | undefined,
+  ];
   if (mergeBase !== undefined) setup.review.mergeBase = mergeBase;
   if (codeLocation !== undefined)
     refuseUnlocated(codeLocation, { base, branch }, { base: basePath, branch: branchPath });
@@ -705,18 +723,39 @@ async function snapshotCommand(args: readonly string[], io: CliIo): Promise<numb
   if (output !== undefined) await refuseOverwrite(output, read);
   const loadOptions = sourceOptions(values, io);
   if (config?.dbt !== undefined) loadOptions.dbt = config.dbt;
-  const graph = await loadAssetGraph(source, { ...loadOptions, onWarning: warn(io) });
-  await emit(io, values.output, serializeSnapshot(graph));
+  const progress = showProgress(values, io, toStdout(values.output))
+    ? progressReporter(io.stderr)
+    : undefined;
+  const graph = await loadAssetGraph(source, {
+    ...loadOptions,
+    onWarning: warn(io),
+    ...(progress === undefined
+      ? {}
+      : { onProgress: (p: LoadProgress) => progress.onProgress(p, "the source") }),
+  }).finally(() => progress?.end());
+  await emit(io, values.output, snapshotChunks(graph));
   return EXIT_CODES.ok;
 }
 
 type SourceValues = {
   "input-format": string;
+  progress?: boolean | undefined;
   "default-location"?: string | undefined;
   "default-repository"?: string | undefined;
   timeout?: string | undefined;
   retries?: string | undefined;
 };
+
+/**
+ * Whether to show progress on stderr: with `--progress`, else when stderr and stdout are both
+ * terminals (not piped, not in CI logs) and stdout gets no JSON.
+ */
+function showProgress(values: SourceValues, io: CliIo, jsonOnStdout: boolean): boolean {
+  if (values.progress === true) return true;
+  return (
+    io.stderr.isTTY === true && io.stdout.isTTY === true && io.env.TERM !== "dumb" && !jsonOnStdout
+  );
+}
 
 function sourceOptions(values: SourceValues, io: CliIo): LoadAssetGraphOptions {
   const options: LoadAssetGraphOptions = {
@@ -814,12 +853,22 @@ function toStdout(output: string | undefined): boolean {
   return output === undefined || output === STDOUT_OPTION;
 }
 
-async function emit(io: CliIo, output: string | undefined, text: string): Promise<void> {
+/**
+ * Writes a command's result to standard output or to the `--output` file (compressed with gzip
+ * when its name ends in `.gz`): one text, or pieces written in turn (a snapshot too large for one
+ * string).
+ */
+async function emit(
+  io: CliIo,
+  output: string | undefined,
+  content: string | Iterable<string>,
+): Promise<void> {
   if (output === undefined || toStdout(output)) {
-    io.stdout.write(text);
+    if (typeof content === "string") io.stdout.write(content);
+    else for (const piece of content) await io.stdout.write(piece);
     return;
   }
-  await writeOutput(io, output, text);
+  await writeOutput(io, output, content);
 }
 
 /**
@@ -828,8 +877,14 @@ async function emit(io: CliIo, output: string | undefined, text: string): Promis
  * `ASSET_DIFF_TEST_PAUSE_WRITE=MS`, for the test of signals only: once the temporary file holds
  * half of the text, says so on stderr and waits MS milliseconds before writing the rest.
  */
-async function writeOutput(io: CliIo, path: string, text: string, shown = path): Promise<void> {
+async function writeOutput(
+  io: CliIo,
+  path: string,
+  content: string | Iterable<string>,
+  shown = path,
+): Promise<void> {
   const pause = Number(io.env.ASSET_DIFF_TEST_PAUSE_WRITE);
+  const gzip = /\.gz$/i.test(path);
   const options: AtomicWriteOptions =
     pause > 0
       ? {
@@ -840,7 +895,7 @@ async function writeOutput(io: CliIo, path: string, text: string, shown = path):
         }
       : {};
   try {
-    await writeFileAtomic(path, text, options);
+    await writeFileAtomic(path, content, gzip ? { ...options, gzip } : options);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new OutputWriteError(shown, `cannot be written (${code})`, { cause: error });

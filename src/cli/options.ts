@@ -96,6 +96,10 @@ const SOURCE_OPTIONS = {
     default: String(DEFAULT_RETRIES),
     help: "retries of a URL after network errors and HTTP 5xx",
   },
+  progress: {
+    type: "boolean",
+    help: "show how far reading the inputs has come on stderr (default: when stderr and stdout are terminals and stdout gets no JSON)",
+  },
 } as const satisfies OptionTable;
 
 /** `--help` and `--version`, which every command takes. */

@@ -1,10 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
-import { open, readdir, realpath, rename, rm, stat } from "node:fs/promises";
+import { type FileHandle, open, readdir, realpath, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGzip } from "node:zlib";
 
 /** Options of {@link writeFileAtomic}. */
 export interface AtomicWriteOptions {
+  /** Compress the content with gzip as it is written. */
+  gzip?: boolean;
   /**
    * Called once the temporary file holds the first half of the text, before the rest: the test
    * of signals stops the write there. Not for anything else.
@@ -32,15 +37,18 @@ export interface AtomicWriteOptions {
  */
 export async function writeFileAtomic(
   path: string,
-  text: string,
+  content: string | Iterable<string>,
   options: AtomicWriteOptions = {},
 ): Promise<void> {
+  // The signal test stops half way through one text.
+  const text =
+    typeof content === "string" ? content : options.halfWritten ? [...content].join("") : undefined;
   const target = await realpath(path).catch(() => path);
   const existing = await stat(target).catch(() => undefined);
   if (existing !== undefined && !existing.isFile() && !existing.isDirectory()) {
     // A device, a FIFO or a socket (/dev/null, /dev/full, /dev/stdout): renaming a file over it
     // would replace it. It has no half-written state a reader could see, so write into it.
-    await writeInto(target, text);
+    await writeInto(target, content, options.gzip === true);
     return;
   }
   const dir = dirname(target);
@@ -53,13 +61,13 @@ export async function writeFileAtomic(
     const file = await open(temporary, "wx");
     try {
       if (mode !== undefined) await file.chmod(mode);
-      if (options.halfWritten) {
+      if (options.halfWritten && text !== undefined && !options.gzip) {
         const half = Math.floor(text.length / 2);
         await file.writeFile(text.slice(0, half), "utf8");
         await options.halfWritten(temporary);
         await file.writeFile(text.slice(half), "utf8");
       } else {
-        await file.writeFile(text, "utf8");
+        await writeContent(file, text ?? content, options.gzip === true);
       }
       await file.sync();
     } finally {
@@ -77,13 +85,34 @@ export async function writeFileAtomic(
 
 // --- internal ---
 
-async function writeInto(target: string, text: string): Promise<void> {
+async function writeInto(
+  target: string,
+  content: string | Iterable<string>,
+  gzip: boolean,
+): Promise<void> {
   const file = await open(target, "w");
   try {
-    await file.writeFile(text, "utf8");
+    await writeContent(file, content, gzip);
   } finally {
     await file.close();
   }
+}
+
+/** Writes text or pieces of text to an open file, through gzip when asked; the file stays open. */
+async function writeContent(
+  file: FileHandle,
+  content: string | Iterable<string>,
+  gzip: boolean,
+): Promise<void> {
+  if (!gzip) {
+    if (typeof content === "string") await file.writeFile(content, "utf8");
+    else for (const piece of content) await file.write(piece, null, "utf8");
+    return;
+  }
+  const pieces = typeof content === "string" ? [content] : content;
+  await pipeline(Readable.from(pieces, { objectMode: false }), createGzip(), async (compressed) => {
+    for await (const chunk of compressed) await file.write(chunk as Buffer);
+  });
 }
 
 /** What follows a temporary file's prefix: `<pid>-<random>.tmp`. */

@@ -14,7 +14,13 @@ import { parseJsonText } from "./json";
 import { type ReadInputOptions, readInputBytes, STDIN_NAME } from "./read";
 import { NodeReuse, type Sharing, shareNodes } from "./reuse";
 import { looksLikeSnapshot, parseSnapshot } from "./snapshot/snapshot";
-import { materialize, SplitFailure, splitFailureError, splitJson } from "./split";
+import {
+  checkUnreadElements,
+  materialize,
+  SplitFailure,
+  splitFailureError,
+  splitJson,
+} from "./split";
 import { locationWarnings } from "./warnings";
 
 /** What every format's parser accepts. */
@@ -135,6 +141,24 @@ export interface LoadAssetGraphOptions extends ReadInputOptions, FetchDagsterAss
   dbt?: DbtSettings;
   /** Receives what a reader had to leave out or could not load (e.g. fields an older server lacks). */
   onWarning?: (message: string) => void;
+  /**
+   * Told how far reading a file or standard input has come: its bytes as they are read, then
+   * its assets as they are read (Dagster GraphQL responses and snapshots). Not told for URLs.
+   */
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+/** The steps of loading an input that {@link LoadAssetGraphOptions.onProgress} tells of. */
+export const LOAD_STEPS = ["read", "parse"] as const;
+
+/** One report of {@link LoadAssetGraphOptions.onProgress}. */
+export interface LoadProgress {
+  /** `read` counts the input's bytes, `parse` its assets. */
+  step: (typeof LOAD_STEPS)[number];
+  /** How many so far. */
+  done: number;
+  /** How many in all, when known (not for the bytes of standard input or of gzip). */
+  total?: number;
 }
 
 /**
@@ -154,8 +178,17 @@ export async function loadAssetGraph(
     for (const warning of warnings) options.onWarning?.(warning);
     return graph;
   }
-  const bytes = await readInputBytes(location, options);
+  const bytes = await readInputBytes(location, options, bytesProgress(options.onProgress));
   return graphOfBytes(bytes, location, options);
+}
+
+/** {@link readInputBytes}'s progress as {@link LoadProgress}. */
+function bytesProgress(
+  onProgress: LoadAssetGraphOptions["onProgress"],
+): ((read: number, total: number | undefined) => void) | undefined {
+  if (onProgress === undefined) return undefined;
+  return (done, total) =>
+    onProgress(total === undefined ? { step: "read", done } : { step: "read", done, total });
 }
 
 /** The graph of an input's bytes: split, then read by its format's parser (see `split.ts`). */
@@ -174,10 +207,16 @@ function graphOfBytes(
   const warnings: string[] = [];
   parseOptions.onWarning = (message) => warnings.push(message);
   let graph: AssetGraph;
+  const { onProgress } = options;
   try {
     const json = splitJson(bytes);
-    if (sharing !== undefined) shareNodes(json, sharing);
+    const told: Sharing =
+      onProgress === undefined
+        ? (sharing ?? {})
+        : { ...sharing, onNodes: (done, total) => onProgress({ step: "parse", done, total }) };
+    shareNodes(json, told);
     graph = parseAssetGraph(json, parseOptions);
+    checkUnreadElements(json);
   } catch (error) {
     if (!(error instanceof SplitFailure)) throw error;
     // Read again as one text, for the error with its line and column.
@@ -194,9 +233,12 @@ function graphOfBytes(
 const MAX_TEXT_BYTES = 2 ** 29 - 24;
 
 /** Options of {@link loadAssetGraphs}: those of {@link loadAssetGraph}, with warnings told per side. */
-export interface LoadAssetGraphsOptions extends Omit<LoadAssetGraphOptions, "onWarning"> {
+export interface LoadAssetGraphsOptions
+  extends Omit<LoadAssetGraphOptions, "onWarning" | "onProgress"> {
   /** Receives what a reader had to leave out, and the side (`"base"` or `"branch"`) it came from. */
   onWarning?: (message: string, side: "base" | "branch") => void;
+  /** Told how far reading each input has come, and which. */
+  onProgress?: (progress: LoadProgress, side: "base" | "branch") => void;
 }
 
 /**
@@ -214,9 +256,13 @@ export async function loadAssetGraphs(
   branch: string,
   options: LoadAssetGraphsOptions = {},
 ): Promise<{ base: AssetGraph; branch: AssetGraph }> {
-  const { onWarning, ...shared } = options;
-  const sideOptions = (side: "base" | "branch"): LoadAssetGraphOptions =>
-    onWarning === undefined ? shared : { ...shared, onWarning: (m) => onWarning(m, side) };
+  const { onWarning, onProgress, ...shared } = options;
+  const sideOptions = (side: "base" | "branch"): LoadAssetGraphOptions => {
+    const one: LoadAssetGraphOptions = { ...shared };
+    if (onWarning !== undefined) one.onWarning = (message) => onWarning(message, side);
+    if (onProgress !== undefined) one.onProgress = (progress) => onProgress(progress, side);
+    return one;
+  };
   if (isUrl(base) || isUrl(branch)) {
     const [baseGraph, branchGraph] = await Promise.all([
       loadAssetGraph(base, sideOptions("base")),
@@ -226,18 +272,20 @@ export async function loadAssetGraphs(
   }
   // Both read first (the base's failure wins, as it is named first), then parsed in turn: the
   // branch reuses the base's reading of every node written alike.
+  const baseOptions = sideOptions("base");
+  const branchOptions = sideOptions("branch");
   const [baseBytes, branchBytes] = await Promise.allSettled([
-    readInputBytes(base, shared),
-    readInputBytes(branch, shared),
+    readInputBytes(base, shared, bytesProgress(baseOptions.onProgress)),
+    readInputBytes(branch, shared, bytesProgress(branchOptions.onProgress)),
   ]);
   if (baseBytes.status === "rejected") throw baseBytes.reason;
   if (branchBytes.status === "rejected") throw branchBytes.reason;
   const reuse = new NodeReuse();
-  const baseGraph = graphOfBytes(baseBytes.value, base, sideOptions("base"), {
+  const baseGraph = graphOfBytes(baseBytes.value, base, baseOptions, {
     reuse,
     role: "remember",
   });
-  const branchGraph = graphOfBytes(branchBytes.value, branch, sideOptions("branch"), {
+  const branchGraph = graphOfBytes(branchBytes.value, branch, branchOptions, {
     reuse,
     role: "find",
   });

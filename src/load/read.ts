@@ -60,6 +60,7 @@ export async function readInputText(path: string, options: ReadInputOptions = {}
  * for standard input. A gzip-compressed input (told by its first bytes, whatever its name) is
  * decompressed as it is read, and the limit applies to the decompressed bytes. The bytes are not
  * one string, so an input may be larger than the longest string a JavaScript engine holds.
+ * `onBytes` is told of the bytes read so far (and the file's size, when known) about every 4 MiB.
  *
  * @example
  * const bytes = await readInputBytes("prod.json.gz");
@@ -67,9 +68,10 @@ export async function readInputText(path: string, options: ReadInputOptions = {}
 export async function readInputBytes(
   path: string,
   options: ReadInputOptions = {},
+  onBytes: (read: number, total: number | undefined) => void = () => {},
 ): Promise<Buffer> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_INPUT_BYTES;
-  if (path === "-") return readBytes(options.stdin ?? process.stdin, STDIN_NAME, maxBytes);
+  if (path === "-") return readBytes(options.stdin ?? process.stdin, STDIN_NAME, maxBytes, onBytes);
   let file: Awaited<ReturnType<typeof open>>;
   try {
     file = await open(path, "r");
@@ -91,7 +93,12 @@ export async function readInputBytes(
       throw new InputReadError(path, describeFsError(error), { cause: error });
     });
     if (bytesRead === 2 && isGzip(head)) {
-      return await readBytes(createReadStream(path, { highWaterMark: CHUNK }), path, maxBytes);
+      return await readBytes(
+        createReadStream(path, { highWaterMark: CHUNK }),
+        path,
+        maxBytes,
+        onBytes,
+      );
     }
     if (size > maxBytes) throw new InputReadError(path, tooLarge(size, maxBytes));
     // Into one buffer of the file's size: no chunks to join (readFile stops at 2 GiB).
@@ -107,6 +114,7 @@ export async function readInputBytes(
         );
         if (read === 0) break;
         filled += read;
+        onBytes(filled, size);
       }
     } catch (error) {
       throw new InputReadError(path, describeFsError(error), { cause: error });
@@ -132,6 +140,7 @@ async function readBytes(
   stream: AsyncIterable<Uint8Array | string>,
   name: string,
   maxBytes: number,
+  onBytes: (read: number, total: number | undefined) => void,
 ): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
@@ -141,14 +150,24 @@ async function readBytes(
       total += buffer.length;
       if (total > maxBytes) throw new InputReadError(name, tooLarge(total, maxBytes, true));
       chunks.push(buffer);
+      onBytes(total, undefined);
     }
   };
   let gzip = false;
   try {
     const source = stream[Symbol.asyncIterator]();
-    const first = await source.next();
-    if (first.done) return Buffer.alloc(0);
-    const head = toBuffer(first.value);
+    // Enough of the start to tell gzip by its two magic bytes, however the stream is chunked.
+    const start: Buffer[] = [];
+    let startBytes = 0;
+    while (startBytes < 2) {
+      const next = await source.next();
+      if (next.done) break;
+      const chunk = toBuffer(next.value);
+      start.push(chunk);
+      startBytes += chunk.length;
+    }
+    if (startBytes === 0) return Buffer.alloc(0);
+    const head = start.length === 1 ? (start[0] as Buffer) : Buffer.concat(start);
     async function* whole(): AsyncGenerator<Buffer> {
       yield head;
       for (;;) {

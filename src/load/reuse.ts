@@ -18,8 +18,11 @@ export interface ReadNode {
 
 /** The nodes of one base input, by identity, for the branch to reuse. */
 export class NodeReuse {
-  /** By context, then by the identifying member's text. */
-  private readonly nodes = new Map<string, Map<string, { element: RawElement; read: ReadNode }>>();
+  /** By context, then by the identifying member's text (several where a key repeats). */
+  private readonly nodes = new Map<
+    string,
+    Map<string, { element: RawElement; read: ReadNode }[]>
+  >();
 
   /** Remembers the base's reading of `element`, nested at `context` (location and repository). */
   remember(context: string, element: RawElement, read: ReadNode): void {
@@ -29,26 +32,42 @@ export class NodeReuse {
       byKey = new Map();
       this.nodes.set(context, byKey);
     }
-    byKey.set(element.keyText, { element, read });
+    const entry = { element, read };
+    const same = byKey.get(element.keyText);
+    if (same === undefined) byKey.set(element.keyText, [entry]);
+    else same.push(entry);
   }
 
-  /** The base's reading of a node written exactly as `element`, at the same `context`. */
+  /**
+   * The base's reading of a node written exactly as `element`, at the same `context`; `element`
+   * is then known to be valid JSON.
+   */
   find(context: string, element: RawElement): ReadNode | undefined {
     if (element.keyText === undefined) return undefined;
-    const found = this.nodes.get(context)?.get(element.keyText);
-    return found !== undefined && found.element.sameBytes(element) ? found.read : undefined;
+    for (const found of this.nodes.get(context)?.get(element.keyText) ?? []) {
+      if (found.element.sameBytes(element)) {
+        element.checked = true;
+        return found.read;
+      }
+    }
+    return undefined;
   }
 }
 
-/** How a parser takes part in reuse for one split input: remembering (base) or finding (branch). */
+/**
+ * What the loader tells the parser of one split input, beside the input: how it takes part in
+ * reuse (remembering for the base, finding for the branch) and whom to tell of its progress.
+ */
 export interface Sharing {
-  reuse: NodeReuse;
-  role: "remember" | "find";
+  reuse?: NodeReuse;
+  role?: "remember" | "find";
+  /** Told of the nodes read so far, out of all, about every thousand nodes. */
+  onNodes?: (done: number, total: number) => void;
 }
 
 const sharing = new WeakMap<object, Sharing>();
 
-/** Ties a split input to a {@link NodeReuse}: its parser remembers or finds nodes there. */
+/** Ties a split input to what its parser is told ({@link Sharing}). */
 export function shareNodes(json: unknown, share: Sharing): void {
   if (typeof json === "object" && json !== null) sharing.set(json, share);
 }
@@ -57,3 +76,6 @@ export function shareNodes(json: unknown, share: Sharing): void {
 export function sharingOf(json: unknown): Sharing | undefined {
   return typeof json === "object" && json !== null ? sharing.get(json) : undefined;
 }
+
+/** How often, in nodes, a parser tells of its progress. */
+export const PROGRESS_NODES = 1000;

@@ -37,11 +37,15 @@ export class RawElement {
     /** How many object keys its text writes (for keys written twice). */
     readonly keys: number,
     /**
-     * The text of its identifying member (`assetKey` of a node, `key` of a snapshot asset) as
-     * written, or undefined: a hint for finding the same element in another input.
+     * The bytes of its identifying member (`assetKey` of a node, `key` of a snapshot asset) as
+     * written, one character per byte, or undefined: a hint for finding the same element in
+     * another input.
      */
     readonly keyText: string | undefined,
   ) {}
+
+  /** True once its bytes are known to be valid JSON: parsed, or equal to a parsed element's. */
+  checked = false;
 
   /** True when `other` has exactly the same bytes. */
   sameBytes(other: RawElement): boolean {
@@ -103,6 +107,7 @@ export function splitJson(buffer: Buffer): JsonValue {
   if (at < buffer.length)
     throw new SplitFailure(at, "Unexpected non-whitespace character after JSON");
   // The root's rule builds it: it is never a raw element.
+  if (typeof value === "object" && value !== null) rawElements.set(value, splitter.elements);
   return value as JsonValue;
 }
 
@@ -111,7 +116,20 @@ export function splitJson(buffer: Buffer): JsonValue {
  * object ({@link SplitFailure}).
  */
 export function parseRawElement(element: RawElement): JsonValue {
-  return parseRange(element.buffer, element.start, element.end, element.keys, element.path);
+  const value = parseRange(element.buffer, element.start, element.end, element.keys, element.path);
+  element.checked = true;
+  return value;
+}
+
+/**
+ * Parses every {@link RawElement} of a split input that its loader neither read nor found equal
+ * to one it read (nodes under a location's load error, a member the format ignores), so that an
+ * input is valid JSON throughout, as `JSON.parse` would require. Throws a {@link SplitFailure}.
+ */
+export function checkUnreadElements(root: JsonValue): void {
+  for (const element of rawElements.get(root as object) ?? []) {
+    if (!element.checked) parseRawElement(element);
+  }
 }
 
 /**
@@ -143,6 +161,9 @@ export function isRawElement(value: unknown): value is RawElement {
 }
 
 // --- internal ---
+
+/** The raw elements of each split input, by its root. */
+const rawElements = new WeakMap<object, readonly RawElement[]>();
 
 /**
  * What happens to a value, by JSON path: `build` (an envelope container, built by hand so that
@@ -242,6 +263,8 @@ const COLON = 0x3a;
 class Splitter {
   private readonly maxDepth = LIMITS.jsonDepth.value;
   private readonly maxString = LIMITS.stringLength.value;
+  /** Every raw element made, in order. */
+  readonly elements: RawElement[] = [];
   /** {@link skip}'s stack of open containers, reused. */
   private readonly open = new Uint8Array(LIMITS.jsonDepth.value + 2);
 
@@ -283,6 +306,8 @@ class Splitter {
         skipped.keys,
         skipped.keyText,
       );
+      this.elements.push(element);
+      this.elements.push(element);
       return { value: element, end: skipped.end };
     }
     return {

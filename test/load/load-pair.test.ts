@@ -226,6 +226,16 @@ describe("loadAssetGraphs reads what two loadAssetGraph calls read", () => {
 });
 
 describe("sharing", () => {
+  test("a snapshot whose key repeats in two code locations shares every asset", async () => {
+    const text = serializeSnapshot(await loadAssetGraph(BASE));
+    const keys = (JSON.parse(text) as { assets: { key: string[] }[] }).assets.map((a) =>
+      a.key.join("/"),
+    );
+    expect(new Set(keys).size).toBeLessThan(keys.length);
+    const { base, branch } = await loadAssetGraphs(write(text), write(text));
+    expect(branch.assets.every((asset, i) => asset === base.assets[i])).toBe(true);
+  });
+
   const nodeA = gqlNode("a/b", {
     description: "d",
     groupName: "g",
@@ -362,6 +372,18 @@ describe("errors are those of reading the input as one text", () => {
       `{"assetNodes": [{"assetKey": {"path": ["${"x".repeat(LIMITS.stringLength.value + 1)}"]}}]}`,
     ],
     ["a BOM and then an error", '\uFEFF{"assetNodes": [}'],
+    [
+      "a syntax error in an element no loader reads",
+      `${good.slice(0, good.lastIndexOf("}"))},\n  "assets": [{"x" 1}]\n}`,
+    ],
+    [
+      "a duplicate key in an element no loader reads",
+      `${good.slice(0, good.lastIndexOf("}"))},\n  "assets": [{"x": 1, "x": 2}]\n}`,
+    ],
+    [
+      "a syntax error in the nodes of a location that failed to load",
+      '{"data":{"workspaceOrError":{"__typename":"Workspace","locationEntries":[{"name":"l","loadStatus":"LOADED","locationOrLoadError":{"__typename":"PythonError","message":"m","repositories":[{"name":"r","assetNodes":[{"x" 1}]}]}}]}}}',
+    ],
   ];
   for (const [name, text] of BAD) {
     test(name, async () => {

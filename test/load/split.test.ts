@@ -619,6 +619,10 @@ describe("readInputBytes", () => {
       chunks(gz),
       chunks(...pieces(gz, 3)),
       chunks(new Uint8Array(gz)),
+      // The magic number split over chunks, or after an empty one.
+      chunks(gz.subarray(0, 1), gz.subarray(1)),
+      chunks(...pieces(gz, 1)),
+      chunks(Buffer.alloc(0), gz),
     ];
     for (const stdin of cases) {
       expect((await readInputBytes("-", { stdin })).equals(plain)).toBe(true);

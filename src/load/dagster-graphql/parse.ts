@@ -11,11 +11,11 @@ import type { Asset, AssetGraph } from "../../model/asset";
 import { normalizeAssetAlone, normalizeValidated } from "../../normalize/normalize";
 import { plural } from "../../text";
 import { checkAssetCount } from "../limits";
-import { type ReadNode, sharingOf } from "../reuse";
+import { PROGRESS_NODES, type ReadNode, sharingOf } from "../reuse";
 import { isRawElement, parseRawElement } from "../split";
 import { locateAssetNodes } from "./envelope";
 import type { IssueReport } from "./metadata";
-import { assetFromNode, type ChecksUnavailableReport } from "./node";
+import { assetFromNode, type ChecksUnavailableReport, type LocatedNode } from "./node";
 
 /** Options of {@link parseDagsterGraphql}. */
 export interface ParseDagsterGraphqlOptions {
@@ -50,7 +50,10 @@ export function parseDagsterGraphql(
   const assets: Asset[] = [];
   const unavailable = new UnavailableChecks();
   const sharing = sharingOf(json);
-  for (const item of located.nodes) {
+  const total = located.nodes.length;
+  for (let i = 0; i < total; i++) {
+    if (i % PROGRESS_NODES === 0) sharing?.onNodes?.(i, total);
+    const item = located.nodes[i] as LocatedNode;
     const raw = item.node;
     if (!isRawElement(raw)) {
       const asset = assetFromNode(item, issues.report, unavailable.report);
@@ -59,7 +62,7 @@ export function parseDagsterGraphql(
     }
     // A node of a split input: read once for both graphs of a comparison when written alike.
     const context = `${item.codeLocation}\u0000${item.repository}`;
-    const known = sharing?.reuse.find(context, raw);
+    const known = sharing?.reuse?.find(context, raw);
     if (known !== undefined) {
       if (known.checksUnavailable) unavailable.report(...known.checksUnavailable);
       assets.push(known.asset);
@@ -77,12 +80,13 @@ export function parseDagsterGraphql(
       continue;
     }
     assets.push(normalized);
-    sharing?.reuse.remember(
+    sharing?.reuse?.remember(
       context,
       raw,
       checksUnavailable ? { asset: normalized, checksUnavailable } : { asset: normalized },
     );
   }
+  sharing?.onNodes?.(total, total);
   issues.throwIfIssues();
   const warning = unavailable.warning();
   if (warning !== undefined) options.onWarning?.(warning);

@@ -5,7 +5,7 @@ import { isJsonObject, type JsonValue } from "../../model/json";
 import { assetCheckSchema, assetSchema } from "../../model/schema";
 import { normalize, normalizeAssetAlone, normalizeValidated } from "../../normalize/normalize";
 import { LIMITS } from "../limits";
-import { sharingOf } from "../reuse";
+import { PROGRESS_NODES, sharingOf } from "../reuse";
 import { isRawElement, materialize, parseRawElement } from "../split";
 import { SNAPSHOT_FORMAT_VERSION, snapshotSchema } from "./schema";
 
@@ -46,7 +46,11 @@ export function parseSnapshot(json: unknown, options: ParseSnapshotOptions = {})
 
 /** Options of {@link serializeSnapshot}. */
 export interface SerializeSnapshotOptions {
-  /** Indentation of the JSON text; 2 by default, 0 for one line. */
+  /**
+   * Indentation of the JSON text. By default each asset is one line (compact, and a change to
+   * an asset is a change to its line); a number indents the whole text by that many spaces, 0
+   * writes it on one line.
+   */
   indent?: number;
 }
 
@@ -62,12 +66,47 @@ export function serializeSnapshot(
   graph: AssetGraph,
   options: SerializeSnapshotOptions = {},
 ): string {
+  return [...snapshotChunks(graph, options)].join("");
+}
+
+/**
+ * {@link serializeSnapshot}'s text in pieces (the head, then about a megabyte of assets at a
+ * time), for writing a snapshot larger than one string can hold. Not part of the public API.
+ */
+export function* snapshotChunks(
+  graph: AssetGraph,
+  options: SerializeSnapshotOptions = {},
+): Generator<string> {
   const canonical = normalize(graph);
   const document: Record<string, unknown> = { formatVersion: SNAPSHOT_FORMAT_VERSION };
   if (canonical.source !== undefined) document.source = canonical.source;
   if (canonical.codeLocations !== undefined) document.codeLocations = canonical.codeLocations;
-  document.assets = canonical.assets;
-  return `${JSON.stringify(document, keyOrderer(), options.indent ?? 2)}\n`;
+  document.assets = [];
+  const indent = options.indent;
+  const order = keyOrderer();
+  // The document without its assets ends in `[]` and its closing brace(s).
+  const head = JSON.stringify(document, order, indent);
+  if (canonical.assets.length === 0) {
+    yield `${head}\n`;
+    return;
+  }
+  const opened = head.slice(0, head.lastIndexOf("[") + 1);
+  // Where each asset starts and what joins them: by line (the default), one line, or indented
+  // by the document's depth (each asset is two levels deep).
+  const pad = indent === undefined || indent === 0 ? "" : " ".repeat(indent * 2);
+  const before = indent === 0 ? "" : `\n${pad}`;
+  const after =
+    indent === undefined ? "\n]}\n" : indent === 0 ? "]}\n" : `\n${" ".repeat(indent)}]\n}\n`;
+  let chunk = opened;
+  for (let i = 0; i < canonical.assets.length; i++) {
+    const text = JSON.stringify(canonical.assets[i], order, indent || undefined);
+    chunk += `${i === 0 ? "" : ","}${before}${pad === "" ? text : text.replaceAll("\n", `\n${pad}`)}`;
+    if (chunk.length >= CHUNK_CHARACTERS) {
+      yield chunk;
+      chunk = "";
+    }
+  }
+  yield `${chunk}${after}`;
 }
 
 // --- internal ---
@@ -85,9 +124,12 @@ function readSplitSnapshot(json: unknown): z.output<typeof snapshotSchema> | und
   if (!envelope.success) return undefined;
   const sharing = sharingOf(json);
   const assets: Asset[] = [];
-  for (const element of elements) {
+  const total = elements.length;
+  for (let i = 0; i < total; i++) {
+    if (i % PROGRESS_NODES === 0) sharing?.onNodes?.(i, total);
+    const element = elements[i];
     if (isRawElement(element)) {
-      const known = sharing?.reuse.find("", element);
+      const known = sharing?.reuse?.find("", element);
       if (known !== undefined) {
         assets.push(known.asset);
         continue;
@@ -108,8 +150,9 @@ function readSplitSnapshot(json: unknown): z.output<typeof snapshotSchema> | und
       continue;
     }
     assets.push(normalized);
-    if (isRawElement(element)) sharing?.reuse.remember("", element, { asset: normalized });
+    if (isRawElement(element)) sharing?.reuse?.remember("", element, { asset: normalized });
   }
+  sharing?.onNodes?.(total, total);
   return { ...envelope.data, assets };
 }
 
@@ -213,25 +256,29 @@ const CHECK_RANK = new Map(Object.keys(assetCheckSchema.shape).map((field, i) =>
  * {@link CHECK_RANK}, any other's by {@link RANK}. It knows a check by where it sits (an item of
  * an asset's `checks`), so that a JSON value holding a `checks` key is ordered like any other.
  */
+/**
+ * The replacer that writes every object's keys in {@link RANK} order (a check's in
+ * {@link CHECK_RANK} order), for the snapshot document and for each asset written on its own: a
+ * value written at the root (key `""`) that is not the document is an asset.
+ */
 function keyOrderer(): (this: unknown, key: string, value: unknown) => unknown {
-  let document: object | undefined;
-  const assetLists = new WeakSet<object>();
   const assets = new WeakSet<object>();
   const checkLists = new WeakSet<object>();
   return function (this: unknown, key: string, value: unknown): unknown {
     if (value === null || typeof value !== "object") return value;
     const holder = this as object;
     if (Array.isArray(value)) {
-      if (key === "assets" && holder === document) assetLists.add(value);
-      else if (key === "checks" && assets.has(holder)) checkLists.add(value);
+      if (key === "checks" && assets.has(holder)) checkLists.add(value);
       return value;
     }
     const ordered = orderKeys(value, checkLists.has(holder) ? CHECK_RANK : RANK);
-    if (document === undefined) document = ordered;
-    else if (assetLists.has(holder)) assets.add(ordered);
+    if (key === "" && !("formatVersion" in value)) assets.add(ordered);
     return ordered;
   };
 }
+
+/** About how many characters {@link snapshotChunks} gives at a time. */
+const CHUNK_CHARACTERS = 1 << 20;
 
 function orderKeys(value: object, rank: ReadonlyMap<string, number>): object {
   const keys = Object.keys(value).sort((a, b) => {
