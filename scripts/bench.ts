@@ -238,11 +238,15 @@ const median = (xs: readonly number[]): number => {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 };
 
-const firstLine = (text: string) =>
-  text
+/** The telling line of a failed process's stderr: an out-of-memory or error line, else the first. */
+function firstLine(text: string): string {
+  const lines = text
     .split("\n")
     .map((l) => l.trim())
-    .find((l) => l !== "") ?? "";
+    .filter((l) => l !== "");
+  if (/heap out of memory|Allocation failed/i.test(text)) return "out of memory (V8 heap limit)";
+  return lines.find((l) => /^(asset-diff:|\w*Error\b)/.test(l)) ?? lines[0] ?? "";
+}
 
 /** An input refused for its size: reported, not a crash. */
 const REFUSAL = /512 MiB|too large|larger than|exceeds? the|string length|Cannot create a string/i;
@@ -526,7 +530,7 @@ async function main(): Promise<number> {
 
   const dagsterRows = rows.filter((r) => r.kind === "dagster");
   console.log(
-    `\nDagster GraphQL, medians (${dagsterRows.map((r) => `${r.results.json?.runs ?? 0} runs at ${int(r.assets)}`).join(", ")}):\n`,
+    `\nDagster GraphQL, medians (${dagsterRows.map((r) => `${r.results.json?.runs ?? 0} run${r.results.json?.runs === 1 ? "" : "s"} at ${int(r.assets)}`).join(", ")}):\n`,
   );
   console.log(table(dagsterRows));
   for (const row of rows) {
