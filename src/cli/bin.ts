@@ -1,4 +1,5 @@
 import { escapeControls } from "../report/text";
+import { heapFor, runWithHeap } from "./heap";
 import { runCli } from "./main";
 
 // The last resort, for what escapes runCli (a callback of a dependency that throws, say): one
@@ -13,7 +14,9 @@ const internalError = (error: unknown) => {
 process.on("uncaughtException", internalError);
 process.on("unhandledRejection", internalError);
 
-runCli(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+const heap = heapFor(argv, process.env, process.execArgv);
+(heap === undefined ? runCli(argv) : runWithHeap(heap)).then(
   (code) => {
     process.exitCode = code;
   },
