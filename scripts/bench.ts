@@ -596,6 +596,7 @@ async function main(): Promise<number> {
       )}\n`,
     );
   }
+  rmSync(rssFile, { force: true });
   return failed ? 1 : 0;
 }
 
