@@ -23,8 +23,19 @@ export function keyToString(path: readonly string[]): string {
  */
 export function keyId(path: readonly string[]): string {
   // Most keys have one component; JSON text never starts with \u0001, so the two cannot meet.
-  return path.length === 1 ? `\u0001${path[0]}` : JSON.stringify(path);
+  if (path.length === 1) return `\u0001${path[0]}`;
+  // A graph's key arrays are asked for again and again (identity maps, lineage, impact), and
+  // graphs are immutable values: the text of each array is made once.
+  let id = keyIds.get(path);
+  if (id === undefined) {
+    id = JSON.stringify(path);
+    keyIds.set(path, id);
+  }
+  return id;
 }
+
+/** The {@link keyId} of each multi-part key array met. */
+const keyIds = new WeakMap<readonly string[], string>();
 
 /**
  * An unambiguous string for an asset's identity (code location, repository, key).

@@ -5,6 +5,7 @@ import type {
 } from "../diff/change-set";
 import { SEVERITY_REASONS } from "../diff/verdicts";
 import type { PartitionsDefinition } from "../model/asset";
+import { canonicalJson, type JsonValue } from "../model/json";
 import { plural } from "../text";
 import { staticKeysOf } from "./partition-keys/description";
 import type { KeyListing } from "./partition-keys/key-diff";
@@ -57,7 +58,19 @@ export function partitionKeyRules(options: PartitionKeyOptions = {}): Policy {
   return (changeSet) => {
     const given = options.asOf?.getTime();
     const asOf = given === undefined || Number.isNaN(given) ? Date.now() : given;
-    const assets = changeSet.assets.map((asset) => withPartitionKeys(asset, asOf));
+    // Many assets share one change of definition (a project's daily partitions): each distinct
+    // pair of definitions is listed once per review.
+    const outcomes = new Map<string, PartitionKeysOutcome>();
+    const outcomeOf = (details: PartitionsDefinitionDetails): PartitionKeysOutcome => {
+      const pair = canonicalJson([details.oldDefinition, details.newDefinition] as JsonValue);
+      let outcome = outcomes.get(pair);
+      if (outcome === undefined) {
+        outcome = partitionKeysChange(details, asOf);
+        outcomes.set(pair, outcome);
+      }
+      return outcome;
+    };
+    const assets = changeSet.assets.map((asset) => withPartitionKeys(asset, outcomeOf));
     return { ...changeSet, assets };
   };
 }
@@ -95,10 +108,13 @@ const TYPE_NAMES = {
   MULTIPARTITIONED: "multi-partitions",
 } as const;
 
-function withPartitionKeys(asset: AssetChange, asOf: number): AssetChange {
+function withPartitionKeys(
+  asset: AssetChange,
+  outcomeOf: (details: PartitionsDefinitionDetails) => PartitionKeysOutcome,
+): AssetChange {
   const details = asset.details.partitionsDefinition;
   if (!asset.changeTypes.includes("PARTITIONS_DEFINITION") || details === undefined) return asset;
-  const { partitionKeys, verdict } = partitionKeysChange(details, asOf);
+  const { partitionKeys, verdict } = outcomeOf(details);
   return refineVerdict({ ...asset, partitionKeys }, "PARTITIONS_DEFINITION", verdict);
 }
 
