@@ -107,7 +107,10 @@ export function splitJson(buffer: Buffer): JsonValue {
   if (at < buffer.length)
     throw new SplitFailure(at, "Unexpected non-whitespace character after JSON");
   // The root's rule builds it: it is never a raw element.
-  if (typeof value === "object" && value !== null) rawElements.set(value, splitter.elements);
+  if (typeof value === "object" && value !== null) {
+    rawElements.set(value, splitter.elements);
+    rawSlots.set(value, splitter.slots);
+  }
   return value as JsonValue;
 }
 
@@ -134,23 +137,19 @@ export function checkUnreadElements(root: JsonValue): void {
 
 /**
  * Replaces the {@link RawElement}s of a split input by their values, for the loaders that read
- * plain JSON only (dbt manifests, `dg list defs` output).
+ * plain JSON only (dbt manifests, `dg list defs` output). Only the places the splitter left raw
+ * elements in are visited; any other value (plain JSON, perhaps frozen) is returned as it is.
  */
-export function materialize(value: JsonValue | RawElement): JsonValue {
-  if (value instanceof RawElement) return parseRawElement(value);
-  // Only raw elements are replaced: plain JSON (perhaps frozen) is left as it is.
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const item = value[i] as JsonValue;
-      if (item instanceof RawElement) value[i] = parseRawElement(item);
-      else if (typeof item === "object" && item !== null) materialize(item);
-    }
-  } else if (typeof value === "object" && value !== null) {
-    for (const key in value) {
-      const item = value[key] as JsonValue;
-      if (item instanceof RawElement) value[key] = parseRawElement(item);
-      else if (typeof item === "object" && item !== null) materialize(item);
-    }
+export function materialize(value: JsonValue): JsonValue {
+  if (typeof value !== "object" || value === null) return value;
+  for (const { holder, slot, element } of rawSlots.get(value) ?? []) {
+    // defineProperty: a member named "__proto__" stays an own member.
+    Object.defineProperty(holder, slot, {
+      value: parseRawElement(element),
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
   }
   return value;
 }
@@ -164,6 +163,16 @@ export function isRawElement(value: unknown): value is RawElement {
 
 /** The raw elements of each split input, by its root. */
 const rawElements = new WeakMap<object, readonly RawElement[]>();
+
+/** Where a raw element sits: the container the splitter built, and its key or index there. */
+interface RawSlot {
+  holder: object;
+  slot: string | number;
+  element: RawElement;
+}
+
+/** The places of the raw elements of each split input, by its root. */
+const rawSlots = new WeakMap<object, readonly RawSlot[]>();
 
 /**
  * What happens to a value, by JSON path: `build` (an envelope container, built by hand so that
@@ -265,6 +274,8 @@ class Splitter {
   private readonly maxString = LIMITS.stringLength.value;
   /** Every raw element made, in order. */
   readonly elements: RawElement[] = [];
+  /** Where each raw element was put. */
+  readonly slots: RawSlot[] = [];
   /** {@link skip}'s stack of open containers, reused. */
   private readonly open = new Uint8Array(LIMITS.jsonDepth.value + 2);
 
@@ -335,13 +346,18 @@ class Splitter {
       if (b[at] !== COLON) throw new SplitFailure(at, "Expected ':' after property name", path);
       at = this.space(at + 1);
       const member = this.value(at, [...path, key], childRule(rule, key), depth);
+      if (member.value instanceof RawElement) {
+        this.slots.push({ holder: out, slot: key, element: member.value });
+      }
       // "__proto__" is an own member in JSON.parse's output, not the prototype.
-      Object.defineProperty(out, key, {
-        value: member.value,
-        writable: true,
-        enumerable: true,
-        configurable: true,
-      });
+      if (key === "__proto__") {
+        Object.defineProperty(out, key, {
+          value: member.value,
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        });
+      } else out[key] = member.value as JsonValue;
       at = this.space(member.end);
       if (b[at] === COMMA) {
         at = this.space(at + 1);
@@ -365,6 +381,9 @@ class Splitter {
     for (;;) {
       const index = out.length;
       const element = this.value(at, [...path, index], childRule(rule, index), depth);
+      if (element.value instanceof RawElement) {
+        this.slots.push({ holder: out, slot: index, element: element.value });
+      }
       out.push(element.value);
       at = this.space(element.end);
       if (b[at] === COMMA) {
