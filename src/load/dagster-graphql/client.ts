@@ -1,6 +1,12 @@
-import { type DocumentNode, type GraphQLFormattedError, Kind, parse, print, visit } from "graphql";
-import { ClientError, GraphQLClient } from "graphql-request";
-import { GraphQLResponseError, type InputIssue, SourceError, UsageError } from "../../errors";
+import type { DocumentNode, GraphQLFormattedError } from "graphql";
+import type { GraphQLClient } from "graphql-request";
+import {
+  GraphQLResponseError,
+  type InputIssue,
+  InternalError,
+  SourceError,
+  UsageError,
+} from "../../errors";
 import type { AssetGraph } from "../../model/asset";
 import { parseJsonText } from "../json";
 import { DEFAULT_MAX_TEXT_BYTES } from "../read";
@@ -78,6 +84,7 @@ export async function fetchDagsterAssetGraph(
       ? (options.env ?? process.env).DAGSTER_CLOUD_API_TOKEN
       : undefined);
   const credentials = requestCredentials(endpoint, token);
+  await loadGraphqlLibraries();
   try {
     return await readGraph(credentials, displayUrl(endpoint), options);
   } catch (error) {
@@ -109,7 +116,7 @@ function pruneUnknownFields(
     node.loc ? targets.has(`${node.loc.startToken.line}:${node.loc.startToken.column}`) : false;
   let removed = 0;
   const removedFields: { start: Position; end: Position }[] = [];
-  const next = visit(document, {
+  const next = gql().visit(document, {
     Field(node) {
       if (at(node)) {
         removed++;
@@ -133,7 +140,7 @@ function pruneUnknownFields(
     .filter((w) => !removedFields.some((f) => isBefore(f.start, w.at) && isBefore(w.at, f.end)))
     .map((w) => w.what);
   // Re-parse so that locations match the printed text the server sees next.
-  return { document: parse(print(dropEmptySelections(next))), warnings };
+  return { document: gql().parse(gql().print(dropEmptySelections(next))), warnings };
 }
 
 // --- internal ---
@@ -153,7 +160,7 @@ async function readGraph(
     maxBytes: Math.min(options.maxBytes ?? DEFAULT_MAX_TEXT_BYTES, DEFAULT_MAX_TEXT_BYTES),
     redactor,
   });
-  const client = new GraphQLClient(credentials.url.href, {
+  const client = new (request().GraphQLClient)(credentials.url.href, {
     headers: credentials.headers,
     fetch: transport.fetch,
     errorPolicy: "all",
@@ -166,7 +173,7 @@ async function readGraph(
 
   const warnings: string[] = [];
   // Error locations refer to the text sent, which is always the printed document.
-  let document = parse(print(parse(WORKSPACE_ASSET_NODES_QUERY)));
+  let document = gql().parse(gql().print(gql().parse(WORKSPACE_ASSET_NODES_QUERY)));
   for (let round = 0; round <= MAX_PRUNING_ROUNDS; round++) {
     const { data, errors } = await transport.run(() => send(client, document));
     if (errors.length === 0) {
@@ -412,7 +419,7 @@ class Transport {
   }
 
   private classify(error: unknown): { error: Error; retryable: boolean; retryAfterMs?: number } {
-    if (error instanceof ClientError) {
+    if (error instanceof request().ClientError) {
       // graphql-request turns any non-2xx answer into a ClientError; one with GraphQL errors is
       // handled by the caller, so only an error without them lands here.
       const status = error.response.status;
@@ -464,10 +471,10 @@ async function send(
   document: DocumentNode,
 ): Promise<{ data: unknown; errors: GraphQLFormattedError[] }> {
   try {
-    const response = await client.rawRequest<Record<string, unknown>>(print(document));
+    const response = await client.rawRequest<Record<string, unknown>>(gql().print(document));
     return { data: response.data, errors: (response.errors ?? []) as GraphQLFormattedError[] };
   } catch (error) {
-    if (error instanceof ClientError && (error.response.errors?.length ?? 0) > 0) {
+    if (error instanceof request().ClientError && (error.response.errors?.length ?? 0) > 0) {
       return {
         data: error.response.data,
         errors: error.response.errors as GraphQLFormattedError[],
@@ -498,10 +505,10 @@ function dropEmptySelections(document: DocumentNode): DocumentNode {
   let current = document;
   for (;;) {
     let changed = false;
-    current = visit(current, {
+    current = gql().visit(current, {
       leave(node) {
         if (
-          (node.kind === Kind.FIELD || node.kind === Kind.INLINE_FRAGMENT) &&
+          (node.kind === gql().Kind.FIELD || node.kind === gql().Kind.INLINE_FRAGMENT) &&
           node.selectionSet?.selections.length === 0
         ) {
           changed = true;
@@ -586,6 +593,30 @@ function retryAfter(response: Response): number | undefined {
   const seconds = Number(header);
   const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
   return Number.isFinite(ms) ? Math.min(Math.max(0, ms), MAX_RETRY_AFTER_MS) : undefined;
+}
+
+/**
+ * The GraphQL libraries, loaded on first use: only a URL source needs them, and loading them
+ * takes a fifth of a second that reading files should not pay.
+ */
+let graphqlLibraries:
+  | { graphql: typeof import("graphql"); request: typeof import("graphql-request") }
+  | undefined;
+
+async function loadGraphqlLibraries(): Promise<void> {
+  if (graphqlLibraries !== undefined) return;
+  const [graphql, request] = await Promise.all([import("graphql"), import("graphql-request")]);
+  graphqlLibraries = { graphql, request };
+}
+
+function gql(): typeof import("graphql") {
+  if (graphqlLibraries === undefined) throw new InternalError("the GraphQL library is not loaded");
+  return graphqlLibraries.graphql;
+}
+
+function request(): typeof import("graphql-request") {
+  if (graphqlLibraries === undefined) throw new InternalError("graphql-request is not loaded");
+  return graphqlLibraries.request;
 }
 
 function sleep(ms: number): Promise<void> {
