@@ -142,8 +142,10 @@ export { type ParseDgListDefsOptions, parseDgListDefs } from "./load/dg/parse";
 export {
   type FormatParseOptions,
   type InputFormat,
+  LOAD_STEPS,
   type LoadAssetGraphOptions,
   type LoadAssetGraphsOptions,
+  type LoadProgress,
   loadAssetGraph,
   loadAssetGraphs,
   type ParseAssetGraphOptions,
