@@ -5,7 +5,11 @@ import { createGunzip } from "node:zlib";
 import { InputReadError } from "../errors";
 import { LIMITS } from "./limits";
 
-/** Largest input read as bytes by default ({@link LIMITS}`.inputBytes`). */
+/**
+ * Largest input read as bytes by default ({@link LIMITS}`.inputBytes`).
+ *
+ * @internal Exported for the test that holds the defaults to {@link LIMITS}.
+ */
 export const DEFAULT_MAX_INPUT_BYTES: number = LIMITS.inputBytes.value;
 
 /**
