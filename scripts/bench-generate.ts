@@ -14,6 +14,12 @@ import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import {
+  CHANGE_TYPES,
+  type ChangeType,
+  DAGSTER_CHANGE_TYPES,
+  EXTRA_CHANGE_TYPES,
+} from "../src/diff/change-types";
 
 /** Bump when the generated files change: older files on disk are then written anew. */
 const GENERATOR_VERSION = 3;
@@ -41,49 +47,18 @@ export interface GeneratedPair {
   written: boolean;
 }
 
-const DAGSTER_TYPES = [
-  "NEW",
-  "REMOVED",
-  "CODE_VERSION",
-  "DEPENDENCIES",
-  "PARTITIONS_DEFINITION",
-  "TAGS",
-  "METADATA",
-] as const;
-const EXTRA_TYPES = [
-  "MOVED",
-  "GROUP",
-  "OWNERS",
-  "DESCRIPTION",
-  "KINDS",
-  "AUTOMATION_CONDITION",
-  "FRESHNESS_POLICY",
-  "BACKFILL_POLICY",
-  "EXECUTION_TYPE",
-  "CHECKS",
-] as const;
+const DAGSTER_TYPES = DAGSTER_CHANGE_TYPES;
+const EXTRA_TYPES = EXTRA_CHANGE_TYPES;
 
 /**
  * The changes planted on modified Dagster assets, one change type each. MOVED is not planted: the
  * moves policy gives it only to a REMOVED and NEW pair that a configuration declares moved, and
  * the benchmark runs without a configuration.
  */
-const DAGSTER_PLANTS = [
-  "CODE_VERSION",
-  "DEPENDENCIES",
-  "PARTITIONS_DEFINITION",
-  "TAGS",
-  "METADATA",
-  "GROUP",
-  "OWNERS",
-  "DESCRIPTION",
-  "KINDS",
-  "AUTOMATION_CONDITION",
-  "FRESHNESS_POLICY",
-  "BACKFILL_POLICY",
-  "EXECUTION_TYPE",
-  "CHECKS",
-] as const;
+const DAGSTER_PLANTS = CHANGE_TYPES.filter(
+  (type): type is Exclude<ChangeType, "NEW" | "REMOVED" | "MOVED"> =>
+    type !== "NEW" && type !== "REMOVED" && type !== "MOVED",
+);
 type Plant = (typeof DAGSTER_PLANTS)[number] | "NEW" | "REMOVED";
 /** Leaves (assets no other asset depends on) take these too, so that no dependency dangles. */
 const LEAF_PLANTS: readonly Plant[] = ["NEW", "REMOVED", ...DAGSTER_PLANTS];

@@ -237,13 +237,14 @@ function firstKeyAt(text: string, againAt: number, key: string): number | undefi
   return undefined;
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const COMMA = 0x2c;
+/** The character codes of JSON's structure, for the scans here and in `split.ts`. */
+export const QUOTE = 0x22;
+export const BACKSLASH = 0x5c;
+export const OPEN_BRACKET = 0x5b;
+export const CLOSE_BRACKET = 0x5d;
+export const OPEN_BRACE = 0x7b;
+export const CLOSE_BRACE = 0x7d;
+export const COMMA = 0x2c;
 
 /** The offset of the quote that ends the string opened at `start`, or the text's length. */
 function stringEnd(text: string, start: number): number {

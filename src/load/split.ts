@@ -17,7 +17,16 @@
 import { type JsonPath, JsonSyntaxError, ValidationError } from "../errors";
 import type { JsonValue } from "../model/json";
 import { formatCount } from "../text";
-import { countKeys } from "./json";
+import {
+  BACKSLASH,
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COMMA,
+  countKeys,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+} from "./json";
 import { LIMITS, limitMessage } from "./limits";
 
 /**
@@ -193,18 +202,8 @@ interface Rule {
  * assets are kept raw; the members of every top-level member (dbt's nodes, sources, parent map,
  * ...) and the elements of a top-level list are parsed one by one.
  */
-const SPLIT_RULES: readonly (readonly string[])[] = [
-  [
-    "data",
-    "workspaceOrError",
-    "locationEntries",
-    "*",
-    "locationOrLoadError",
-    "repositories",
-    "*",
-    "assetNodes",
-    "*=assetKey",
-  ],
+/** Where Dagster GraphQL asset nodes are, below the response's `data` (or without it). */
+const GRAPHQL_NODE_PATHS: readonly (readonly string[])[] = [
   [
     "workspaceOrError",
     "locationEntries",
@@ -215,12 +214,13 @@ const SPLIT_RULES: readonly (readonly string[])[] = [
     "assetNodes",
     "*=assetKey",
   ],
-  ["data", "repositoriesOrError", "nodes", "*", "assetNodes", "*=assetKey"],
   ["repositoriesOrError", "nodes", "*", "assetNodes", "*=assetKey"],
-  ["data", "repositoryOrError", "assetNodes", "*=assetKey"],
   ["repositoryOrError", "assetNodes", "*=assetKey"],
-  ["data", "assetNodes", "*=assetKey"],
   ["assetNodes", "*=assetKey"],
+];
+
+const SPLIT_RULES: readonly (readonly string[])[] = [
+  ...GRAPHQL_NODE_PATHS.flatMap((path) => [["data", ...path], path]),
   ["assets", "*=key"],
   ["*", "*"],
 ];
@@ -260,13 +260,6 @@ function isBuilt(rule: Rule | undefined): boolean {
   return rule !== undefined && (rule.children.size > 0 || rule.any !== undefined);
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const COMMA = 0x2c;
 const COLON = 0x3a;
 
 class Splitter {
